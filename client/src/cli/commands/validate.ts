@@ -1,0 +1,77 @@
+import * as path from 'node:path';
+import { collectFiles } from '../../core/validation/collectFiles';
+import { validateFile, type FileReport } from '../../core/validation/validateFile';
+import { Exit, type CliCommand, type CliIO } from '../command';
+
+export const validateCommand: CliCommand = {
+  name: 'validate',
+  summary: 'Check pipeline, features and monitor files with the same rules as the editor.',
+  usage: 'mlops validate [options] [paths or folders...]',
+  details: [
+    'Folders are searched for *.pipeline.yaml, *.features.yaml and *.monitor.yaml (and .yml),',
+    'skipping node_modules, .venv, venv, .git and .mlops. With no path, the current folder.',
+    'Each problem prints as `file:line:col severity code message`.',
+    'Exit status: 0 no errors (warnings allowed), 1 at least one error, 2 bad usage or unreadable input.',
+  ].join('\n'),
+  options: {
+    json: { type: 'boolean', description: 'Print a JSON report instead of lines' },
+    quiet: { type: 'boolean', short: 'q', description: 'Report errors only, no warnings, hints or summary' },
+  },
+  examples: ['mlops validate', 'mlops validate pipelines/ churn.monitor.yaml', 'mlops validate --json . > report.json'],
+  async run(values, positionals, io) {
+    const files = await collectFiles(positionals.length ? positionals : [io.cwd]);
+    if (files.length === 0) {
+      io.err(`mlops validate: no pipeline, features or monitor files under ${positionals.join(', ') || io.cwd}\n`);
+      return Exit.usage;
+    }
+    const quiet = values.quiet === true;
+    const reports: FileReport[] = [];
+    for (const file of files) {
+      const report = await validateFile(file);
+      reports.push(quiet ? { ...report, diagnostics: report.diagnostics.filter((d) => d.severity === 'error') } : report);
+    }
+    if (values.json === true) printJson(reports, io);
+    else printLines(reports, io, quiet);
+    return reports.some((r) => r.diagnostics.some((d) => d.severity === 'error')) ? Exit.problems : Exit.ok;
+  },
+};
+
+function displayPath(file: string, cwd: string): string {
+  const relative = path.relative(cwd, file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+}
+
+function printLines(reports: readonly FileReport[], io: CliIO, quiet: boolean): void {
+  const counts = { error: 0, warning: 0, info: 0, hint: 0 };
+  for (const report of reports) {
+    const shown = displayPath(report.file, io.cwd);
+    for (const d of report.diagnostics) {
+      counts[d.severity]++;
+      io.out(`${shown}:${d.line}:${d.column} ${d.severity} ${d.code} ${d.message}\n`);
+    }
+  }
+  if (quiet) return;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const parts = [plural(counts.error, 'error'), plural(counts.warning, 'warning')];
+  if (counts.info + counts.hint > 0) parts.push(plural(counts.info + counts.hint, 'hint'));
+  io.out(`${plural(reports.length, 'file')} checked: ${parts.join(', ')}\n`);
+}
+
+function printJson(reports: readonly FileReport[], io: CliIO): void {
+  const files = reports.map((r) => ({
+    file: displayPath(r.file, io.cwd),
+    kind: r.kind,
+    diagnostics: r.diagnostics.map((d) => ({
+      line: d.line,
+      column: d.column,
+      endLine: d.endLine,
+      endColumn: d.endColumn,
+      severity: d.severity,
+      code: d.code,
+      source: 'mlops',
+      message: d.message,
+    })),
+  }));
+  const count = (s: string) => files.reduce((n, f) => n + f.diagnostics.filter((d) => d.severity === s).length, 0);
+  io.out(JSON.stringify({ files, errorCount: count('error'), warningCount: count('warning') }, null, 2) + '\n');
+}

@@ -1,0 +1,35 @@
+import { readFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { kindInfo, kindOfPath, parseMlopsDocument, validateDocument, type DocumentKind, type MlopsDiagnostic } from '../../../../common/src';
+
+/** A diagnostic with 1-based line and column, as editors and CI logs count them. */
+export interface LocatedDiagnostic extends MlopsDiagnostic {
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+}
+
+export interface FileReport {
+  readonly file: string;
+  readonly kind: DocumentKind;
+  readonly diagnostics: readonly LocatedDiagnostic[];
+}
+
+/** Runs the language server's validators over one file on disk. */
+export async function validateFile(file: string): Promise<FileReport> {
+  const kind = kindOfPath(file);
+  if (!kind) throw new Error(`${file} is not a pipeline, features or monitor file`);
+  const source = await readFile(file, 'utf8');
+  const text = TextDocument.create(pathToFileURL(file).toString(), kindInfo(kind).languageId, 1, source);
+  const doc = parseMlopsDocument(text, kind);
+  const diagnostics = validateDocument(doc, (rule, error) => {
+    throw new Error(`internal error: rule ${rule} failed on ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }).map((d) => {
+    const start = text.positionAt(d.start);
+    const end = text.positionAt(d.end);
+    return { ...d, line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };
+  });
+  return { file, kind, diagnostics };
+}

@@ -1,0 +1,26 @@
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { KINDS } from '../../../common/src';
+
+/**
+ * Starts the language server as a separate Node process over IPC. The server
+ * bundle sits at server/out/server.js inside the extension.
+ */
+export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
+  const module = context.asAbsolutePath('server/out/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: KINDS.flatMap((k) => [
+      { scheme: 'file', language: k.languageId },
+      { scheme: 'untitled', language: k.languageId },
+    ]),
+    outputChannel: output,
+    initializationOptions: {
+      validationDelayMs: vscode.workspace.getConfiguration('mlops').get<number>('validation.delayMs', 150),
+    },
+  };
+  return new LanguageClient('mlops', 'MLOps Language Server', serverOptions, clientOptions);
+}

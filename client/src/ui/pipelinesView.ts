@@ -1,0 +1,55 @@
+import * as vscode from 'vscode';
+import { IGNORED_FOLDERS } from '../../../common/src';
+import { Commands } from './commandIds';
+
+/** Plain data behind one row; the TreeItem is made in getTreeItem. */
+interface PipelineFile {
+  readonly uri: vscode.Uri;
+}
+
+const PIPELINE_GLOB = '**/*.pipeline.{yaml,yml}';
+const EXCLUDE_GLOB = `**/{${[...IGNORED_FOLDERS].join(',')}}/**`;
+
+/**
+ * The workspace's pipeline files. Runs appear under them once the runner
+ * tracks runs; meanwhile a click opens the file.
+ */
+export class PipelinesTreeProvider implements vscode.TreeDataProvider<PipelineFile>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<PipelineFile | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly watcher: vscode.FileSystemWatcher;
+
+  constructor() {
+    this.watcher = vscode.workspace.createFileSystemWatcher(PIPELINE_GLOB, false, true, false);
+    this.watcher.onDidCreate(() => this.refresh());
+    this.watcher.onDidDelete(() => this.refresh());
+  }
+
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  async getChildren(element?: PipelineFile): Promise<PipelineFile[]> {
+    if (element) return [];
+    const uris = await vscode.workspace.findFiles(PIPELINE_GLOB, EXCLUDE_GLOB);
+    return uris
+      .sort((a, b) => vscode.workspace.asRelativePath(a).localeCompare(vscode.workspace.asRelativePath(b)))
+      .map((uri) => ({ uri }));
+  }
+
+  getTreeItem(element: PipelineFile): vscode.TreeItem {
+    const item = new vscode.TreeItem(element.uri, vscode.TreeItemCollapsibleState.None);
+    const relative = vscode.workspace.asRelativePath(element.uri, true);
+    const folder = relative.includes('/') ? relative.slice(0, relative.lastIndexOf('/')) : '';
+    item.description = folder;
+    item.tooltip = relative;
+    item.contextValue = 'pipelineFile';
+    item.command = { command: Commands.openPipeline, title: 'Open Pipeline', arguments: [element.uri] };
+    return item;
+  }
+
+  dispose(): void {
+    this.watcher.dispose();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,46 @@
+// Bundles every entry point with esbuild (types are checked by `npm run typecheck`).
+// Usage: node scripts/build.mjs [--production] [--watch]
+import * as esbuild from 'esbuild';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const version = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version;
+
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'info',
+  absWorkingDir: root,
+  define: { MLOPS_VERSION: JSON.stringify(version) },
+};
+
+const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'] };
+
+/** One browser bundle per webview: webviews/src/<name>/main.ts -> webviews/out/<name>.js */
+const webviewDir = path.join(root, 'webviews/src');
+const webviewEntries = existsSync(webviewDir)
+  ? readdirSync(webviewDir, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(path.join(webviewDir, d.name, 'main.ts')))
+      .map((d) => ({ in: `webviews/src/${d.name}/main.ts`, out: d.name }))
+  : [];
+
+const builds = [
+  { ...node, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js' },
+  { ...node, entryPoints: ['client/src/cli.ts'], outfile: 'client/out/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js' },
+];
+if (webviewEntries.length > 0) {
+  builds.push({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: webviewEntries, outdir: 'webviews/out' });
+}
+
+if (watch) {
+  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

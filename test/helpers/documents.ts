@@ -1,0 +1,13 @@
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { kindInfo, parseMlopsDocument, validateDocument, type DocumentKind, type MlopsDiagnostic, type ParsedDocument } from '../../common/src';
+
+export function parse(text: string, kind: DocumentKind = 'pipeline'): ParsedDocument {
+  const uri = `file:///test/doc.${kind}.yaml`;
+  return parseMlopsDocument(TextDocument.create(uri, kindInfo(kind).languageId, 1, text), kind);
+}
+
+export function diagnose(text: string, kind: DocumentKind = 'pipeline'): MlopsDiagnostic[] {
+  return validateDocument(parse(text, kind), (rule, error) => {
+    throw new Error(`rule ${rule} threw: ${String(error)}`);
+  });
+}
