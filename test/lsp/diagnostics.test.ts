@@ -22,7 +22,7 @@ describe('language server diagnostics (real server over stdio)', () => {
     assert.deepEqual(duplicate.range, { start: { line: 4, character: 2 }, end: { line: 4, character: 3 } });
     assert.equal(duplicate.severity, DiagnosticSeverity.Error);
     assert.equal(duplicate.source, 'mlops');
-    assert.match(duplicate.message, /already defined on line 3/);
+    assert.match(String(duplicate.message), /already defined on line 3/);
     const syntax = byCode.get('yaml-syntax');
     assert.ok(syntax, JSON.stringify(diagnostics));
     assert.equal(syntax.source, 'mlops');

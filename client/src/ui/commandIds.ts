@@ -1,5 +1,6 @@
 /** Every command id the extension contributes, in one place (see package.json). */
 export const Commands = {
+  newPipeline: 'mlops.newPipeline',
   restartServer: 'mlops.restartLanguageServer',
   showOutput: 'mlops.showOutput',
   refreshPipelines: 'mlops.refreshPipelines',

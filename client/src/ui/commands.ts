@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { Commands } from './commandIds';
+import { newPipelineFile } from './newPipeline';
 import type { DisposableTree } from './disposables';
 import type { PipelinesTreeProvider } from './pipelinesView';
 
@@ -19,6 +20,7 @@ export function registerCommands(tree: DisposableTree, deps: CommandDeps): void 
       () => deps.client.restart(),
     );
   });
+  register(Commands.newPipeline, () => newPipelineFile());
   register(Commands.showOutput, () => deps.output.show(true));
   register(Commands.refreshPipelines, () => deps.pipelines.refresh());
   register(Commands.openPipeline, async (uri: vscode.Uri) => {

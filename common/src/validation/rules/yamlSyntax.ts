@@ -1,4 +1,4 @@
-import type { YAMLError } from 'yaml';
+import { isCollection, visit, type YAMLError } from 'yaml';
 import type { MlopsDiagnostic } from '../../diagnostics';
 import type { ParsedDocument } from '../../document/parsedDocument';
 import { nonEmptyRange } from '../ranges';
@@ -41,9 +41,31 @@ function describe(error: YAMLError, doc: ParsedDocument): string {
       return `YAML syntax: ${sentence(error.message)}; close the quote or bracket that opens before this point`;
     case 'TAB_AS_INDENT':
       return 'YAML syntax: tabs are not allowed as indentation; indent with spaces';
-    default:
+    default: {
+      const opener = unclosedFlowCollection(doc, error.pos[0]);
+      if (opener) {
+        const line = doc.text.positionAt(opener.offset).line + 1;
+        return `YAML syntax: the \`${opener.bracket}\` opened on line ${line} is not closed; add \`${opener.bracket === '[' ? ']' : '}'}\` at the end of its items`;
+      }
       return `YAML syntax: ${sentence(error.message)}`;
+    }
   }
+}
+
+/** The innermost flow collection (`[...]`, `{...}`) that ends at `offset` without its closing bracket. */
+function unclosedFlowCollection(doc: ParsedDocument, offset: number): { offset: number; bracket: '[' | '{' } | undefined {
+  const source = doc.text.getText();
+  let found: { offset: number; bracket: '[' | '{' } | undefined;
+  visit(doc.yaml, (_key, node) => {
+    if (!isCollection(node) || !node.flow || !node.range) return;
+    const [start, , end] = node.range;
+    const bracket = source[start];
+    if ((bracket !== '[' && bracket !== '{') || end > offset + 1 || end < offset - 1) return;
+    const closer = bracket === '[' ? ']' : '}';
+    if (source.slice(start, end).trimEnd().endsWith(closer)) return;
+    if (!found || start > found.offset) found = { offset: start, bracket };
+  });
+  return found;
 }
 
 /** The yaml package capitalises and sometimes ends with a period; diagnostics read as one clause. */

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { KINDS, kindOfPath } from '../../common/src';
+import { Commands, Views } from '../../client/src/ui/commandIds';
+
+const ROOT = path.resolve(__dirname, '../..');
+interface Manifest {
+  displayName: string;
+  engines: { vscode: string };
+  main: string;
+  bin: Record<string, string>;
+  activationEvents: string[];
+  capabilities: { untrustedWorkspaces: { supported: string; description: string } };
+  contributes: {
+    languages: { id: string; aliases: string[]; filenamePatterns: string[]; configuration: string }[];
+    grammars: { language?: string; scopeName: string; path: string }[];
+    commands: { command: string; title: string; category: string }[];
+    views: Record<string, { id: string }[]>;
+    viewsContainers: { activitybar: { id: string; icon: string }[] };
+    viewsWelcome: { view: string; contents: string }[];
+    menus: Record<string, { command: string }[]>;
+  };
+}
+const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as Manifest;
+
+/** A filename pattern of the manifest as a RegExp (only `*` occurs in ours). */
+function globToRegExp(glob: string): RegExp {
+  return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i');
+}
+
+describe('package.json manifest', () => {
+  it('names the product and targets VS Code 1.91+', () => {
+    assert.equal(manifest.displayName, 'MLOps Workbench');
+    assert.equal(manifest.engines.vscode, '^1.91.0');
+    assert.equal(manifest.main, './client/out/extension.js');
+    assert.equal(manifest.bin.mlops, 'client/out/cli.js');
+  });
+
+  it('contributes exactly the three languages of FORMATS.md, with patterns that agree with kindOfPath', () => {
+    assert.deepEqual(manifest.contributes.languages.map((l) => l.id).sort(), KINDS.map((k) => k.languageId).sort());
+    for (const kind of KINDS) {
+      const language = manifest.contributes.languages.find((l) => l.id === kind.languageId)!;
+      assert.equal(language.aliases[0], kind.label);
+      assert.ok(existsSync(path.join(ROOT, language.configuration)));
+      for (const ext of ['yaml', 'yml']) {
+        const name = `churn.${kind.kind}.${ext}`;
+        assert.ok(language.filenamePatterns.some((p) => globToRegExp(p).test(name)), `${name} matches ${kind.languageId}`);
+        assert.equal(kindOfPath(name), kind.kind);
+      }
+      assert.ok(!language.filenamePatterns.some((p) => globToRegExp(p).test('docker-compose.yaml')), 'never claims plain YAML');
+      assert.ok(manifest.contributes.grammars.some((g) => g.language === kind.languageId && existsSync(path.join(ROOT, g.path))));
+    }
+  });
+
+  it('activates only on our languages, our files and our commands', () => {
+    for (const event of manifest.activationEvents) {
+      assert.match(event, /^(onLanguage:mlops-(pipeline|features|monitor)|workspaceContains:\*\*\/\*\.(pipeline|features|monitor)\.\{yaml,yml\})$/);
+    }
+    assert.equal(manifest.activationEvents.length, 6);
+  });
+
+  it('declares limited support in untrusted workspaces and says what is off', () => {
+    assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
+    assert.match(manifest.capabilities.untrustedWorkspaces.description, /Running pipelines/);
+  });
+
+  it('declares every command id the code registers, and nothing more, with a category', () => {
+    const declared = manifest.contributes.commands.map((c) => c.command).sort();
+    assert.deepEqual(declared, Object.values(Commands).sort());
+    assert.ok(manifest.contributes.commands.every((c) => c.category === 'MLOps' && c.title.length > 0));
+    for (const items of Object.values(manifest.contributes.menus)) {
+      for (const item of items) assert.ok(declared.includes(item.command), `menu item ${item.command} is declared`);
+    }
+  });
+
+  it('puts the views in an MLOps activity-bar container, each with welcome content', () => {
+    assert.equal(manifest.contributes.viewsContainers.activitybar[0]?.id, 'mlops');
+    assert.ok(existsSync(path.join(ROOT, manifest.contributes.viewsContainers.activitybar[0]!.icon)));
+    const ids = (manifest.contributes.views.mlops ?? []).map((v) => v.id).sort();
+    assert.deepEqual(ids, Object.values(Views).sort());
+    for (const id of ids) assert.ok(manifest.contributes.viewsWelcome.some((w) => w.view === id), `welcome for ${id}`);
+  });
+
+  it('keeps .vscodeignore an allow-list that ships the bundles, grammars and media', () => {
+    const lines = readFileSync(path.join(ROOT, '.vscodeignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    assert.equal(lines[0], '**', 'first ignore everything');
+    for (const needed of ['client/out/extension.js', 'client/out/cli.js', 'server/out/server.js', 'syntaxes/**', 'language-configuration.json', 'media/**']) {
+      assert.ok(lines.includes(`!${needed}`), `.vscodeignore allows ${needed}`);
+    }
+    for (const file of readdirSync(path.join(ROOT, 'syntaxes'))) JSON.parse(readFileSync(path.join(ROOT, 'syntaxes', file), 'utf8'));
+  });
+});
