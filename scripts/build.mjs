@@ -14,7 +14,7 @@ const common = {
   bundle: true,
   sourcemap: production ? false : 'linked',
   minify: production,
-  logLevel: 'info',
+  logLevel: 'warning',
   absWorkingDir: root,
   define: { MLOPS_VERSION: JSON.stringify(version) },
 };
@@ -42,5 +42,8 @@ if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
   await Promise.all(contexts.map((c) => c.watch()));
 } else {
+  const started = Date.now();
   await Promise.all(builds.map((b) => esbuild.build(b)));
+  const outputs = builds.flatMap((b) => (b.outfile ? [b.outfile] : webviewEntries.map((e) => `webviews/out/${e.out}.js`)));
+  console.log(`build: ${outputs.join(', ')} in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
 }
