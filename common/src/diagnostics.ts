@@ -43,6 +43,14 @@ export interface MlopsDiagnostic {
   readonly message: string;
   readonly start: number;
   readonly end: number;
+  /** Other places in the same document that explain this one (LSP relatedInformation). */
+  readonly related?: readonly RelatedLocation[];
+}
+
+export interface RelatedLocation {
+  readonly start: number;
+  readonly end: number;
+  readonly message: string;
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2, hint: 3 };

@@ -27,6 +27,8 @@ describe('language server diagnostics (real server over stdio)', () => {
     assert.ok(syntax, JSON.stringify(diagnostics));
     assert.equal(syntax.source, 'mlops');
     assert.equal(syntax.severity, DiagnosticSeverity.Error);
+    assert.deepEqual(syntax.range, { start: { line: 7, character: 12 }, end: { line: 7, character: 13 } }, 'at the end of the text: the last token');
+    assert.deepEqual(syntax.relatedInformation?.[0]?.location, { uri, range: { start: { line: 7, character: 11 }, end: { line: 7, character: 12 } } });
   });
 
   it('validates all three kinds, by file name or by language id', async () => {

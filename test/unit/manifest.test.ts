@@ -71,7 +71,7 @@ describe('package.json manifest', () => {
     assert.deepEqual(declared, Object.values(Commands).sort());
     assert.ok(manifest.contributes.commands.every((c) => c.category === 'MLOps' && c.title.length > 0));
     for (const items of Object.values(manifest.contributes.menus)) {
-      for (const item of items) assert.ok(declared.includes(item.command), `menu item ${item.command} is declared`);
+      for (const item of items) assert.ok((declared as string[]).includes(item.command), `menu item ${item.command} is declared`);
     }
   });
 

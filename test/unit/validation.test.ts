@@ -56,6 +56,22 @@ describe('yaml-syntax', () => {
     assert.deepEqual(Object.keys((parse(text).yaml.toJSON() as { steps: object }).steps), ['a', 'bad', 'b']);
   });
 
+  it('marks the whole token where an unclosed [ is noticed, and points back at the [', () => {
+    const { text, ranges } = parseMarkers('steps:\n  train:\n    needs: [prepare\n  «evaluate»:\n    run: x\n');
+    const found = diagnose(text);
+    assert.equal(found.length, 1);
+    assert.deepEqual([found[0]!.start, found[0]!.end], ranges[0]);
+    assert.match(found[0]!.message, /the `\[` opened on line 3 is not closed; add `]`/);
+    const opener = text.indexOf('[');
+    assert.deepEqual(found[0]!.related?.map((r) => [r.start, r.end]), [[opener, opener + 1]]);
+  });
+
+  it('at the end of the text, marks the last token instead of the final newline', () => {
+    const { text, ranges } = parseMarkers('steps:\n  b:\n    needs: [«prepare»\n\n');
+    const found = diagnose(text);
+    assert.deepEqual(found.map((d) => [d.start, d.end]), ranges);
+  });
+
   it('reports an unclosed quote and an unclosed flow sequence', () => {
     const quote = diagnose('pipeline: "unterminated\nsteps: {}\n');
     assert.ok(quote.some((d) => d.code === 'yaml-syntax' && /quote/i.test(d.message)), JSON.stringify(quote));

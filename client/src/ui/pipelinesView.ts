@@ -39,10 +39,8 @@ export class PipelinesTreeProvider implements vscode.TreeDataProvider<PipelineFi
 
   getTreeItem(element: PipelineFile): vscode.TreeItem {
     const item = new vscode.TreeItem(element.uri, vscode.TreeItemCollapsibleState.None);
-    const relative = vscode.workspace.asRelativePath(element.uri, true);
-    const folder = relative.includes('/') ? relative.slice(0, relative.lastIndexOf('/')) : '';
-    item.description = folder;
-    item.tooltip = relative;
+    item.description = folderDescription(element.uri);
+    item.tooltip = vscode.workspace.asRelativePath(element.uri, true);
     item.contextValue = 'pipelineFile';
     item.command = { command: Commands.openPipeline, title: 'Open Pipeline', arguments: [element.uri] };
     return item;
@@ -52,4 +50,13 @@ export class PipelinesTreeProvider implements vscode.TreeDataProvider<PipelineFi
     this.watcher.dispose();
     this.changed.dispose();
   }
+}
+
+/** The file's folder relative to its workspace folder, prefixed by that folder's name in a multi-root workspace. */
+function folderDescription(uri: vscode.Uri): string {
+  const relative = vscode.workspace.asRelativePath(uri, false);
+  const folder = relative.includes('/') ? relative.slice(0, relative.lastIndexOf('/')) : '';
+  const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
+  const root = multiRoot ? vscode.workspace.getWorkspaceFolder(uri)?.name : undefined;
+  return [root, folder].filter(Boolean).join(' · ');
 }

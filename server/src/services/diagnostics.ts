@@ -16,5 +16,13 @@ export function toLspDiagnostic(doc: ParsedDocument, d: MlopsDiagnostic): Diagno
     code: d.code,
     source: DIAGNOSTIC_SOURCE,
     message: d.message,
+    ...(d.related?.length
+      ? {
+          relatedInformation: d.related.map((r) => ({
+            location: { uri: doc.uri, range: { start: doc.text.positionAt(r.start), end: doc.text.positionAt(r.end) } },
+            message: r.message,
+          })),
+        }
+      : {}),
   };
 }

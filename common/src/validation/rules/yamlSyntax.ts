@@ -1,5 +1,5 @@
 import { isCollection, visit, type YAMLError } from 'yaml';
-import type { MlopsDiagnostic } from '../../diagnostics';
+import type { MlopsDiagnostic, RelatedLocation } from '../../diagnostics';
 import type { ParsedDocument } from '../../document/parsedDocument';
 import { nonEmptyRange } from '../ranges';
 
@@ -10,7 +10,7 @@ export function yamlSyntaxRule(doc: ParsedDocument): MlopsDiagnostic[] {
   for (const error of doc.yaml.errors) {
     if (error.code === 'DUPLICATE_KEY') continue; // the duplicate-key rule owns these
     const [start, end] = visibleRange(source, error.pos[0], error.pos[1]);
-    out.push({ code: 'yaml-syntax', severity: 'error', message: describe(error, doc), start, end });
+    out.push({ code: 'yaml-syntax', severity: 'error', start, end, ...describe(error, doc) });
   }
   for (const warning of doc.yaml.warnings) {
     const [start, end] = visibleRange(source, warning.pos[0], warning.pos[1]);
@@ -19,35 +19,51 @@ export function yamlSyntaxRule(doc: ParsedDocument): MlopsDiagnostic[] {
   return out;
 }
 
+const TOKEN_CHAR = /[^\s:,[\]{}#]/;
+
 /**
- * The parser sometimes points at the indentation before the offending token;
- * a squiggle under blanks helps nobody, so such a range moves onto the token
- * that follows on the same line.
+ * The parser points at one character: sometimes the indentation before the
+ * offending token, sometimes the end of the text. A squiggle under blanks or
+ * under one letter is hard to see, so the range covers the token there, the
+ * next one on the line, or at the end of the text the last one.
  */
 function visibleRange(source: string, from: number, to: number): [number, number] {
   const [start, end] = nonEmptyRange(from, to, source.length);
-  if (source.slice(start, end).trim() !== '') return [start, end];
-  const rest = /^[ \t]*([^\s:]+)/.exec(source.slice(start));
-  if (!rest?.[1]) return [start, end];
-  const tokenStart = start + rest[0].length - rest[1].length;
-  return [tokenStart, tokenStart + rest[1].length];
+  if (end - start > 1) return [start, end];
+  let at = start;
+  while (source[at] === ' ' || source[at] === '\t') at++;
+  if (at >= source.length || source[at] === '\n' || source[at] === '\r') {
+    if (source.slice(at).trim() !== '') return [start, end];
+    at = start;
+    while (at > 0 && /\s/.test(source[at] ?? ' ')) at--;
+    let tokenStart = at;
+    while (tokenStart > 0 && TOKEN_CHAR.test(source[tokenStart - 1] ?? '')) tokenStart--;
+    return TOKEN_CHAR.test(source[at] ?? '') ? [tokenStart, at + 1] : [at, at + 1];
+  }
+  let tokenEnd = at;
+  while (tokenEnd < source.length && TOKEN_CHAR.test(source[tokenEnd] ?? '')) tokenEnd++;
+  return tokenEnd > at ? [at, tokenEnd] : [at, at + 1];
 }
 
-function describe(error: YAMLError, doc: ParsedDocument): string {
+function describe(error: YAMLError, doc: ParsedDocument): { message: string; related?: RelatedLocation[] } {
   switch (error.code) {
     case 'MULTIPLE_DOCS':
-      return `YAML syntax: a ${doc.kind} file holds one YAML document; remove the \`---\` separator and what follows it, or move it into a file of its own`;
+      return {
+        message: `YAML syntax: a ${doc.kind} file holds one YAML document; remove the \`---\` separator and what follows it, or move it into a file of its own`,
+      };
     case 'MISSING_CHAR':
-      return `YAML syntax: ${sentence(error.message)}; close the quote or bracket that opens before this point`;
+      return { message: `YAML syntax: ${sentence(error.message)}; close the quote or bracket that opens before this point` };
     case 'TAB_AS_INDENT':
-      return 'YAML syntax: tabs are not allowed as indentation; indent with spaces';
+      return { message: 'YAML syntax: tabs are not allowed as indentation; indent with spaces' };
     default: {
       const opener = unclosedFlowCollection(doc, error.pos[0]);
-      if (opener) {
-        const line = doc.text.positionAt(opener.offset).line + 1;
-        return `YAML syntax: the \`${opener.bracket}\` opened on line ${line} is not closed; add \`${opener.bracket === '[' ? ']' : '}'}\` at the end of its items`;
-      }
-      return `YAML syntax: ${sentence(error.message)}`;
+      if (!opener) return { message: `YAML syntax: ${sentence(error.message)}` };
+      const line = doc.text.positionAt(opener.offset).line + 1;
+      const closer = opener.bracket === '[' ? ']' : '}';
+      return {
+        message: `YAML syntax: the \`${opener.bracket}\` opened on line ${line} is not closed; add \`${closer}\` at the end of its items`,
+        related: [{ start: opener.offset, end: opener.offset + 1, message: `the unclosed \`${opener.bracket}\`` }],
+      };
     }
   }
 }
