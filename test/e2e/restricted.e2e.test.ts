@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { launchWorkbench, type Workbench } from './harness';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+describe('Restricted Mode (an untrusted folder)', () => {
+  let wb: Workbench;
+  let workspace: string;
+
+  before(async () => {
+    const vsix = readdirSync(ROOT).find((f) => f.endsWith('.vsix'));
+    if (!vsix) throw new Error('no .vsix at the repo root: run `npm run package` first');
+    workspace = mkdtempSync(path.join(tmpdir(), 'mlops-e2e-untrusted-'));
+    cpSync(path.join(ROOT, 'test/fixtures/workspace'), workspace, { recursive: true });
+    wb = await launchWorkbench({ vsix: path.join(ROOT, vsix), workspace, name: 'restricted', trusted: false });
+  });
+
+  after(async () => {
+    await wb?.close();
+    rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('still validates: reading features are on in limited support', async () => {
+    await wb.waitFor('the Restricted Mode indicator', async () => (await wb.statusBarTexts()).some((t) => /Restricted Mode/i.test(t)), 60_000);
+    await wb.openFile('broken.pipeline.yaml');
+    let rows: string[] = [];
+    await wb.waitFor('our diagnostic in the Problems panel', async () => {
+      rows = await wb.problems();
+      return rows.some((r) => r.includes('yaml-syntax'));
+    }, 60_000);
+    assert.ok(rows.some((r) => r.includes('is not closed')));
+    await wb.screenshot('restricted');
+  });
+});
