@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { registerCommands } from './ui/commands';
 import { Views } from './ui/commandIds';
 import { DisposableTree } from './ui/disposables';
+import { PipelineGraphPanel } from './ui/graphPanel';
 import { createLanguageClient } from './ui/languageClient';
 import { PipelinesTreeProvider } from './ui/pipelinesView';
 
@@ -18,7 +19,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   const client = createLanguageClient(context, output);
   root.track({ dispose: () => client.stop() });
-  registerCommands(root, { client, output, pipelines });
+  const graph = root.track(new PipelineGraphPanel(context.extensionUri));
+  registerCommands(root, { client, output, pipelines, graph });
 
   try {
     await client.start();

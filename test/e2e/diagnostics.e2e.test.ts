@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { Frame } from 'playwright-core';
 import { launchWorkbench, type Workbench } from './harness';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -20,7 +21,7 @@ function workspaceCopy(): string {
   return dir;
 }
 
-describe('language server in a real VS Code', () => {
+describe('the extension in a real VS Code', () => {
   let wb: Workbench;
   let workspace: string;
 
@@ -75,5 +76,33 @@ describe('language server in a real VS Code', () => {
       return ['broken.pipeline.yaml', 'clean.pipeline.yaml', 'highlight.pipeline.yaml'].every((f) => rows.some((r) => r.includes(f)));
     });
     await wb.screenshot('sidebar');
+  });
+
+  it('draws the pipeline graph in a webview, and a click on a step reveals it in the editor', async () => {
+    await wb.openFile('clean.pipeline.yaml');
+    await wb.runCommand('MLOps: Show Pipeline Graph');
+    const steps = ['preprocess', 'train', 'evaluate'];
+    let graphFrame: Frame | undefined;
+    await wb.waitFor('the graph webview to draw three steps and three edges', async () => {
+      for (const frame of wb.page.frames()) {
+        const drawn = await frame
+          .evaluate(() => ({
+            nodes: [...document.querySelectorAll('svg g.node')].map((n) => n.getAttribute('data-step')),
+            edges: document.querySelectorAll('svg path.edge').length,
+            title: document.querySelector('h1')?.textContent,
+          }))
+          .catch(() => undefined);
+        if (drawn && drawn.nodes.length === 3 && steps.every((s) => drawn.nodes.includes(s)) && drawn.edges === 3 && drawn.title === 'customer-churn') {
+          graphFrame = frame;
+          return true;
+        }
+      }
+      return false;
+    }, 45_000);
+    await wb.screenshot('graph');
+    await graphFrame!.locator('g.node[data-step="evaluate"]').click();
+    await wb.waitFor('the editor selection to move to the evaluate step (line 34)', async () =>
+      (await wb.statusBarTexts()).some((t) => /Ln 34, Col \d+/.test(t)),
+    );
   });
 });

@@ -5,6 +5,7 @@ export const Commands = {
   showOutput: 'mlops.showOutput',
   refreshPipelines: 'mlops.refreshPipelines',
   openPipeline: 'mlops.openPipeline',
+  showPipelineGraph: 'mlops.showPipelineGraph',
 } as const;
 
 /** View ids of the MLOps activity-bar container. */

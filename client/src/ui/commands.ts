@@ -2,13 +2,16 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { Commands } from './commandIds';
 import { newPipelineFile } from './newPipeline';
+import { findPipelineFiles } from './workspaceFiles';
 import type { DisposableTree } from './disposables';
+import type { PipelineGraphPanel } from './graphPanel';
 import type { PipelinesTreeProvider } from './pipelinesView';
 
 export interface CommandDeps {
   readonly client: LanguageClient;
   readonly output: vscode.LogOutputChannel;
   readonly pipelines: PipelinesTreeProvider;
+  readonly graph: PipelineGraphPanel;
 }
 
 export function registerCommands(tree: DisposableTree, deps: CommandDeps): void {
@@ -23,7 +26,33 @@ export function registerCommands(tree: DisposableTree, deps: CommandDeps): void 
   register(Commands.newPipeline, () => newPipelineFile());
   register(Commands.showOutput, () => deps.output.show(true));
   register(Commands.refreshPipelines, () => deps.pipelines.refresh());
+  register(Commands.showPipelineGraph, async (target?: vscode.Uri | { uri: vscode.Uri }) => {
+    const uri = await pipelineTarget(target);
+    if (uri) deps.graph.show(uri);
+  });
   register(Commands.openPipeline, async (uri: vscode.Uri) => {
     await vscode.window.showTextDocument(uri, { preview: true });
   });
+}
+
+/**
+ * The pipeline file a command is about: its argument (a URI, or a tree row
+ * holding one), else the active editor's file, else one the user picks.
+ */
+async function pipelineTarget(target?: vscode.Uri | { uri: vscode.Uri }): Promise<vscode.Uri | undefined> {
+  if (target instanceof vscode.Uri) return target;
+  if (target && target.uri instanceof vscode.Uri) return target.uri;
+  const active = vscode.window.activeTextEditor?.document;
+  if (active && active.languageId === 'mlops-pipeline') return active.uri;
+  const files = await findPipelineFiles();
+  if (files.length === 0) {
+    void vscode.window.showInformationMessage('No *.pipeline.yaml file in this workspace. Create one with "MLOps: New Pipeline File".');
+    return undefined;
+  }
+  if (files.length === 1) return files[0];
+  const picked = await vscode.window.showQuickPick(
+    files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })),
+    { placeHolder: 'Pipeline file' },
+  );
+  return picked?.uri;
 }

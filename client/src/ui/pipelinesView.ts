@@ -1,14 +1,12 @@
 import * as vscode from 'vscode';
-import { IGNORED_FOLDERS } from '../../../common/src';
 import { Commands } from './commandIds';
+import { findPipelineFiles, PIPELINE_GLOB } from './workspaceFiles';
 
 /** Plain data behind one row; the TreeItem is made in getTreeItem. */
 interface PipelineFile {
   readonly uri: vscode.Uri;
 }
 
-const PIPELINE_GLOB = '**/*.pipeline.{yaml,yml}';
-const EXCLUDE_GLOB = `**/{${[...IGNORED_FOLDERS].join(',')}}/**`;
 
 /**
  * The workspace's pipeline files. Runs appear under them once the runner
@@ -31,10 +29,7 @@ export class PipelinesTreeProvider implements vscode.TreeDataProvider<PipelineFi
 
   async getChildren(element?: PipelineFile): Promise<PipelineFile[]> {
     if (element) return [];
-    const uris = await vscode.workspace.findFiles(PIPELINE_GLOB, EXCLUDE_GLOB);
-    return uris
-      .sort((a, b) => vscode.workspace.asRelativePath(a).localeCompare(vscode.workspace.asRelativePath(b)))
-      .map((uri) => ({ uri }));
+    return (await findPipelineFiles()).map((uri) => ({ uri }));
   }
 
   getTreeItem(element: PipelineFile): vscode.TreeItem {
