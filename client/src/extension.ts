@@ -7,6 +7,7 @@ import { createLanguageClient } from './ui/languageClient';
 import { PipelinesTreeProvider } from './ui/pipelinesView';
 
 let root: DisposableTree | undefined;
+let stopClient: (() => Promise<void>) | undefined;
 
 /** Composes the parts; everything hangs off one disposable tree. */
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -18,7 +19,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   root.track(vscode.window.createTreeView(Views.pipelines, { treeDataProvider: pipelines, showCollapseAll: false }));
 
   const client = createLanguageClient(context, output);
-  root.track({ dispose: () => client.stop() });
+  stopClient = () => client.stop().catch(() => undefined);
+  root.track({ dispose: () => stopClient?.() });
   const graph = root.track(new PipelineGraphPanel(context.extensionUri));
   registerCommands(root, { client, output, pipelines, graph });
 
@@ -26,16 +28,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     await client.start();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    output.appendLine(`The MLOps language server did not start: ${message}`);
+    output.error(`The MLOps language server did not start: ${message}`);
     void vscode.window.showErrorMessage(`MLOps Workbench: the language server did not start (${message}).`, 'Show Output').then((choice) => {
       if (choice) output.show(true);
     });
   }
 }
 
-export function deactivate(): Thenable<void> | undefined {
+/** Waits for the language server to shut down cleanly, then disposes the rest. */
+export async function deactivate(): Promise<void> {
   const current = root;
+  const stop = stopClient;
   root = undefined;
+  stopClient = undefined;
+  await stop?.();
   current?.dispose();
-  return undefined;
 }
