@@ -66,6 +66,12 @@ describe('yaml-syntax', () => {
     assert.deepEqual(found[0]!.related?.map((r) => [r.start, r.end]), [[opener, opener + 1]]);
   });
 
+  it('reports an unclosed [ once, not the echoes the parser finds on the next line', () => {
+    const found = diagnose('steps:\n  train:\n    needs: [prepare\n    run: python3 train.py --epochs 3\n    outputs:\n      model: m.pkl\n');
+    assert.deepEqual(found.map((d) => d.code), ['yaml-syntax']);
+    assert.match(found[0]!.message, /not closed/);
+  });
+
   it('at the end of the text, marks the last token instead of the final newline', () => {
     const { text, ranges } = parseMarkers('steps:\n  b:\n    needs: [«prepare»\n\n');
     const found = diagnose(text);

@@ -7,10 +7,17 @@ import { nonEmptyRange } from '../ranges';
 export function yamlSyntaxRule(doc: ParsedDocument): MlopsDiagnostic[] {
   const source = doc.text.getText();
   const out: MlopsDiagnostic[] = [];
+  // After an unclosed `[` or `{` the parser reads the next line as more of
+  // it and reports what follows there too; those echoes are left out.
+  const echoLines = new Set<number>();
   for (const error of doc.yaml.errors) {
     if (error.code === 'DUPLICATE_KEY') continue; // the duplicate-key rule owns these
+    const line = doc.text.positionAt(error.pos[0]).line;
+    if (echoLines.has(line)) continue;
     const [start, end] = visibleRange(source, error.pos[0], error.pos[1]);
-    out.push({ code: 'yaml-syntax', severity: 'error', start, end, ...describe(error, doc) });
+    const described = describe(error, doc);
+    if (described.related) echoLines.add(line);
+    out.push({ code: 'yaml-syntax', severity: 'error', start, end, ...described });
   }
   for (const warning of doc.yaml.warnings) {
     const [start, end] = visibleRange(source, warning.pos[0], warning.pos[1]);
