@@ -46,8 +46,4 @@ export class ParseCache {
   delete(uri: string): void {
     this.entries.delete(uri);
   }
-
-  get size(): number {
-    return this.entries.size;
-  }
 }

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { DIAGNOSTIC_SOURCE } from '../../../../common/src';
 import { collectFiles } from '../../core/validation/collectFiles';
 import { validateFile, type FileReport } from '../../core/validation/validateFile';
 import { Exit, type CliCommand, type CliIO } from '../command';
@@ -68,7 +69,7 @@ function printJson(reports: readonly FileReport[], io: CliIO): void {
       endColumn: d.endColumn,
       severity: d.severity,
       code: d.code,
-      source: 'mlops',
+      source: DIAGNOSTIC_SOURCE,
       message: d.message,
     })),
   }));
