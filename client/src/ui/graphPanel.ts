@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { kindOfPath, parseMlopsDocument } from '../../../common/src';
-import { pipelineGraph } from '../../../common/src/pipeline/graph';
+import { pipelineGraph, type PipelineGraph } from '../../../common/src/pipeline/graph';
 import type { GraphHostMessage, GraphViewMessage } from '../../../common/src/protocol/graphMessages';
 import { webviewHtml } from './webviewHtml';
 
@@ -88,9 +88,7 @@ export class PipelineGraphPanel implements vscode.Disposable {
     const file = vscode.workspace.asRelativePath(uri);
     let message: GraphHostMessage;
     try {
-      const document = await vscode.workspace.openTextDocument(uri);
-      const text = TextDocument.create(uri.toString(), document.languageId, document.version, document.getText());
-      message = { type: 'graph', payload: { file, graph: pipelineGraph(parseMlopsDocument(text, 'pipeline')) } };
+      message = { type: 'graph', payload: { file, graph: (await readGraph(uri)).graph } };
     } catch (error) {
       message = { type: 'problem', payload: { file, message: `Could not read ${file}: ${error instanceof Error ? error.message : String(error)}` } };
     }
@@ -99,12 +97,10 @@ export class PipelineGraphPanel implements vscode.Disposable {
 
   private async revealStep(stepId: string): Promise<void> {
     if (!this.shown) return;
-    const document = await vscode.workspace.openTextDocument(this.shown);
-    const text = TextDocument.create(this.shown.toString(), document.languageId, document.version, document.getText());
-    const node = pipelineGraph(parseMlopsDocument(text, 'pipeline')).nodes.find((n) => n.id === stepId);
+    const { document, graph } = await readGraph(this.shown);
+    const node = graph.nodes.find((n) => n.id === stepId);
     if (!node) return;
-    const start = document.positionAt(node.offset);
-    const range = new vscode.Range(start, document.positionAt(node.offset + stepId.length));
+    const range = new vscode.Range(document.positionAt(node.offset), document.positionAt(node.offset + stepId.length));
     const column = vscode.window.visibleTextEditors.find((e) => e.document === document)?.viewColumn ?? vscode.ViewColumn.One;
     await vscode.window.showTextDocument(document, { viewColumn: column, selection: range });
   }
@@ -114,4 +110,11 @@ export class PipelineGraphPanel implements vscode.Disposable {
     for (const s of this.subscriptions) s.dispose();
     this.panel?.dispose();
   }
+}
+
+/** The pipeline graph of the file as the editor has it now (unsaved edits included). */
+async function readGraph(uri: vscode.Uri): Promise<{ document: vscode.TextDocument; graph: PipelineGraph }> {
+  const document = await vscode.workspace.openTextDocument(uri);
+  const text = TextDocument.create(uri.toString(), document.languageId, document.version, document.getText());
+  return { document, graph: pipelineGraph(parseMlopsDocument(text, 'pipeline')) };
 }

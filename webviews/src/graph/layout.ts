@@ -32,7 +32,7 @@ export function layoutGraph(graph: PipelineGraph, measure: (text: string) => num
   g.setGraph({ rankdir: 'TB', nodesep: 28, ranksep: 48, marginx: 16, marginy: 16 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const node of graph.nodes) g.setNode(node.id, { width: Math.max(96, measure(node.id) + 40), height: NODE_HEIGHT });
-  for (const edge of graph.edges) g.setEdge(edge.from, edge.to, { kind: edge.kind, label: edge.outputs.join(', ') });
+  for (const edge of graph.edges) g.setEdge(edge.from, edge.to);
   dagre.layout(g);
   const size = g.graph();
   return {

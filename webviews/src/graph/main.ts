@@ -44,9 +44,7 @@ function render(file: string, graph: PipelineGraph): void {
     if (edge.points.length < 2) continue;
     const d = edge.points.map((p, i) => `${i === 0 ? 'M' : 'L'} ${p.x.toFixed(1)} ${p.y.toFixed(1)}`).join(' ');
     const path = svg('path', { d, class: `edge ${edge.kind}`, 'marker-end': 'url(#arrow)' });
-    const title = svg('title');
-    title.textContent = edge.kind === 'data' ? `${edge.from} -> ${edge.to}: ${edge.label}` : `${edge.to} needs ${edge.from}`;
-    path.append(title);
+    path.append(svg('title', {}, edge.kind === 'data' ? `${edge.from} -> ${edge.to}: ${edge.label}` : `${edge.to} needs ${edge.from}`));
     drawing.append(path);
   }
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
@@ -55,12 +53,9 @@ function render(file: string, graph: PipelineGraph): void {
     const group = svg('g', { class: 'node', tabindex: 0, role: 'button', 'data-step': node.id, transform: `translate(${node.x - node.width / 2}, ${node.y - node.height / 2})` });
     group.setAttribute('aria-label', `Step ${node.id}`);
     group.append(svg('rect', { width: node.width, height: node.height, rx: 6, ry: 6 }));
-    const label = svg('text', { x: node.width / 2, y: node.height / 2, 'dominant-baseline': 'central', 'text-anchor': 'middle' });
-    label.textContent = node.id;
-    group.append(label);
-    const title = svg('title');
-    title.textContent = [info?.description, info?.outputs.length ? `outputs: ${info.outputs.join(', ')}` : undefined].filter(Boolean).join('\n') || node.id;
-    group.append(title);
+    group.append(svg('text', { x: node.width / 2, y: node.height / 2, 'dominant-baseline': 'central', 'text-anchor': 'middle' }, node.id));
+    const tooltip = [info?.description, info?.outputs.length ? `outputs: ${info.outputs.join(', ')}` : undefined].filter(Boolean).join('\n');
+    group.append(svg('title', {}, tooltip || node.id));
     const reveal = () => host.send({ type: 'revealStep', payload: { stepId: node.id } });
     group.addEventListener('click', reveal);
     group.addEventListener('keydown', (event) => {

@@ -1,30 +1,24 @@
 /** The VS Code API a webview page gets; acquireVsCodeApi may be called once per page. */
-interface VsCodeApi<State> {
+interface VsCodeApi {
   postMessage(message: unknown): void;
-  getState(): State | undefined;
-  setState(state: State): void;
 }
-declare function acquireVsCodeApi<State>(): VsCodeApi<State>;
+declare function acquireVsCodeApi(): VsCodeApi;
 
 /**
  * Typed messaging with the extension host: `send` takes only the page's
- * message union, `listen` hands over only the host's. Sends `initialized`
+ * message union, `onMessage` receives only the host's. Sends `initialized`
  * once the listener is in place.
  */
-export function connectToHost<ToHost extends { type: string }, FromHost extends { type: string }, State = unknown>(
+export function connectToHost<ToHost extends { type: string }, FromHost extends { type: string }>(
   onMessage: (message: FromHost) => void,
-): { send(message: ToHost): void; state(): State | undefined; saveState(state: State): void } {
-  const api = acquireVsCodeApi<State>();
+): { send(message: ToHost): void } {
+  const api = acquireVsCodeApi();
   window.addEventListener('message', (event: MessageEvent<unknown>) => {
     const data = event.data;
     if (typeof data === 'object' && data !== null && typeof (data as { type?: unknown }).type === 'string') onMessage(data as FromHost);
   });
   api.postMessage({ type: 'initialized' });
-  return {
-    send: (message) => api.postMessage(message),
-    state: () => api.getState(),
-    saveState: (state) => api.setState(state),
-  };
+  return { send: (message) => api.postMessage(message) };
 }
 
 /** Makes an element with text content only: strings from files never become HTML. */
@@ -37,8 +31,9 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: st
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
-export function svg<K extends keyof SVGElementTagNameMap>(tag: K, attributes: Record<string, string | number> = {}): SVGElementTagNameMap[K] {
+export function svg<K extends keyof SVGElementTagNameMap>(tag: K, attributes: Record<string, string | number> = {}, text?: string): SVGElementTagNameMap[K] {
   const node = document.createElementNS(SVG_NS, tag);
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
+  if (text !== undefined) node.textContent = text;
   return node;
 }

@@ -66,19 +66,24 @@ function describe(error: YAMLError, doc: ParsedDocument): { message: string; rel
       const opener = unclosedFlowCollection(doc, error.pos[0]);
       if (!opener) return { message: `YAML syntax: ${sentence(error.message)}` };
       const line = doc.text.positionAt(opener.offset).line + 1;
-      const closer = opener.bracket === '[' ? ']' : '}';
       return {
-        message: `YAML syntax: the \`${opener.bracket}\` opened on line ${line} is not closed; add \`${closer}\` at the end of its items`,
+        message: `YAML syntax: the \`${opener.bracket}\` opened on line ${line} is not closed; add \`${opener.closer}\` at the end of its items`,
         related: [{ start: opener.offset, end: opener.offset + 1, message: `the unclosed \`${opener.bracket}\`` }],
       };
     }
   }
 }
 
+interface Opener {
+  readonly offset: number;
+  readonly bracket: '[' | '{';
+  readonly closer: ']' | '}';
+}
+
 /** The innermost flow collection (`[...]`, `{...}`) that ends at `offset` without its closing bracket. */
-function unclosedFlowCollection(doc: ParsedDocument, offset: number): { offset: number; bracket: '[' | '{' } | undefined {
+function unclosedFlowCollection(doc: ParsedDocument, offset: number): Opener | undefined {
   const source = doc.text.getText();
-  let found: { offset: number; bracket: '[' | '{' } | undefined;
+  let found: Opener | undefined;
   visit(doc.yaml, (_key, node) => {
     if (!isCollection(node) || !node.flow || !node.range) return;
     const [start, , end] = node.range;
@@ -86,7 +91,7 @@ function unclosedFlowCollection(doc: ParsedDocument, offset: number): { offset: 
     if ((bracket !== '[' && bracket !== '{') || end > offset + 1 || end < offset - 1) return;
     const closer = bracket === '[' ? ']' : '}';
     if (source.slice(start, end).trimEnd().endsWith(closer)) return;
-    if (!found || start > found.offset) found = { offset: start, bracket };
+    if (!found || start > found.offset) found = { offset: start, bracket, closer };
   });
   return found;
 }
