@@ -45,6 +45,21 @@ export interface MlopsDiagnostic {
   readonly end: number;
   /** Other places in the same document that explain this one (LSP relatedInformation). */
   readonly related?: readonly RelatedLocation[];
+  /** Quick fixes, as edits of this document; the first `preferred` one is the default fix. */
+  readonly fixes?: readonly Fix[];
+}
+
+/** Replace `[start, end)` with `newText`; an insertion has start === end. */
+export interface TextEdit {
+  readonly start: number;
+  readonly end: number;
+  readonly newText: string;
+}
+
+export interface Fix {
+  readonly title: string;
+  readonly edits: readonly TextEdit[];
+  readonly preferred?: boolean;
 }
 
 export interface RelatedLocation {

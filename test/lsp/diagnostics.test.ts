@@ -3,6 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import { DiagnosticSeverity } from 'vscode-languageserver-protocol';
 import { LspServer } from '../helpers/lspServer';
 
+/** A valid pipeline whose `env` map ends the file, so tests can append keys to it. */
+const HEAD = 'pipeline: p\nsteps:\n  s:\n    run: r\nenv:\n';
+
 describe('language server diagnostics (real server over stdio)', () => {
   let server: LspServer;
   before(async () => {
@@ -38,7 +41,8 @@ describe('language server diagnostics (real server over stdio)', () => {
       ['untitled:Untitled-1', 'mlops-pipeline'],
     ] as const;
     for (const [uri, languageId] of cases) {
-      await server.open(uri, languageId, 'k: 1\nk: 2\n');
+      const text = languageId === 'mlops-pipeline' ? `${HEAD}  k: 1\n  k: 2\n` : 'k: 1\nk: 2\n';
+      await server.open(uri, languageId, text);
       const { diagnostics } = await server.diagnostics(uri);
       assert.deepEqual(diagnostics.map((d) => d.code), ['duplicate-key'], uri);
     }
@@ -56,9 +60,9 @@ describe('language server diagnostics (real server over stdio)', () => {
   it('debounces a burst of edits into one validation of the last version', async () => {
     const uri = 'file:///ws/burst.pipeline.yaml';
     const start = server.published.length;
-    await server.open(uri, 'mlops-pipeline', 'a: 1\n');
-    for (let version = 2; version <= 30; version++) await server.replace(uri, version, `a: 1\n${'a: 2\n'.repeat(version % 3)}`);
-    await server.replace(uri, 31, 'a: 1\na: 2\n');
+    await server.open(uri, 'mlops-pipeline', `${HEAD}  a: 1\n`);
+    for (let version = 2; version <= 30; version++) await server.replace(uri, version, `${HEAD}  a: 1\n${'  a: 2\n'.repeat(version % 3)}`);
+    await server.replace(uri, 31, `${HEAD}  a: 1\n  a: 2\n`);
     const final = await server.diagnostics(uri, (p) => p.version === 31, 5000, start);
     assert.equal(final.diagnostics.length, 1);
     const forUri = server.published.slice(start).filter((p) => p.uri === uri);
@@ -67,12 +71,12 @@ describe('language server diagnostics (real server over stdio)', () => {
 
   it('clears diagnostics when a document closes, and revalidates a fixed document to empty', async () => {
     const uri = 'file:///ws/fix.pipeline.yaml';
-    await server.open(uri, 'mlops-pipeline', 'a: 1\na: 2\n');
+    await server.open(uri, 'mlops-pipeline', `${HEAD}  a: 1\n  a: 2\n`);
     await server.diagnostics(uri, (p) => p.diagnostics.length === 1);
     const mark = server.published.length;
-    await server.replace(uri, 2, 'a: 1\nb: 2\n');
+    await server.replace(uri, 2, `${HEAD}  a: 1\n  b: 2\n`);
     await server.diagnostics(uri, (p) => p.version === 2 && p.diagnostics.length === 0, 5000, mark);
-    await server.replace(uri, 3, 'a: 1\na: 2\n');
+    await server.replace(uri, 3, `${HEAD}  a: 1\n  a: 2\n`);
     await server.close(uri);
     const cleared = await server.diagnostics(uri, (p) => p.diagnostics.length === 0 && p.version === undefined, 5000, mark);
     assert.deepEqual(cleared.diagnostics, []);
@@ -88,7 +92,7 @@ describe('language server diagnostics (real server over stdio)', () => {
     let version = 1;
     await server.open(uri, 'mlops-pipeline', texts[0]!);
     for (const t of texts.slice(1)) await server.replace(uri, ++version, t);
-    await server.replace(uri, ++version, 'a: 1\na: 1\n');
+    await server.replace(uri, ++version, `${HEAD}  a: 1\n  a: 1\n`);
     const last = await server.diagnostics(uri, (p) => p.version === version);
     assert.deepEqual(last.diagnostics.map((d) => d.code), ['duplicate-key']);
     assert.equal(server.exitCode, undefined);

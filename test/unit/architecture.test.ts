@@ -36,10 +36,11 @@ describe('architecture: imports flow one way (ARCHITECTURE.md)', () => {
     }
   });
 
-  it('keeps common free of Node built-ins and of client or server code', () => {
+  it('keeps common free of Node built-ins (outside common/src/node) and of client or server code', () => {
     for (const file of sources('common/src')) {
+      const nodeAllowed = rel(file).startsWith('common/src/node/');
       for (const spec of imports(file)) {
-        assert.ok(!spec.startsWith('node:') && !['fs', 'path', 'child_process', 'os'].includes(spec), `${rel(file)} imports ${spec}`);
+        if (!nodeAllowed) assert.ok(!spec.startsWith('node:') && !['fs', 'path', 'child_process', 'os'].includes(spec), `${rel(file)} imports ${spec}`);
         assert.ok(!/\/(client|server|webviews)\//.test(spec), `${rel(file)} imports ${spec}`);
       }
     }
@@ -48,6 +49,13 @@ describe('architecture: imports flow one way (ARCHITECTURE.md)', () => {
   it('never imports client from server or server from client', () => {
     for (const file of sources('server/src')) for (const spec of imports(file)) assert.ok(!spec.includes('/client/'), `${rel(file)} imports ${spec}`);
     for (const file of sources('client/src')) for (const spec of imports(file)) assert.ok(!spec.includes('/server/'), `${rel(file)} imports ${spec}`);
+  });
+
+  it('keeps webviews and the rest of common away from common/src/node', () => {
+    for (const file of [...sources('webviews/src'), ...sources('common/src')]) {
+      if (rel(file).startsWith('common/src/node/')) continue;
+      for (const spec of imports(file)) assert.ok(!/(^|\/)node\//.test(spec) || spec.startsWith('node:'), `${rel(file)} imports ${spec}`);
+    }
   });
 
   it('keeps the language server away from the tracking store', () => {

@@ -6,6 +6,8 @@ export const Commands = {
   refreshPipelines: 'mlops.refreshPipelines',
   openPipeline: 'mlops.openPipeline',
   showPipelineGraph: 'mlops.showPipelineGraph',
+  runPipeline: 'mlops.runPipeline',
+  runStep: 'mlops.runStep',
 } as const;
 
 /** View ids of the MLOps activity-bar container. */

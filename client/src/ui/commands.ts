@@ -26,10 +26,20 @@ export function registerCommands(tree: DisposableTree, deps: CommandDeps): void 
   register(Commands.newPipeline, () => newPipelineFile());
   register(Commands.showOutput, () => deps.output.show(true));
   register(Commands.refreshPipelines, () => deps.pipelines.refresh());
-  register(Commands.showPipelineGraph, async (target?: vscode.Uri | { uri: vscode.Uri }) => {
+  register(Commands.showPipelineGraph, async (target?: vscode.Uri | { uri: vscode.Uri } | string) => {
     const uri = await pipelineTarget(target);
     if (uri) deps.graph.show(uri);
   });
+  // The runner lands in its own issue; until then the lenses and the palette say so instead of failing silently.
+  const runnerMissing = async (what: string, target?: vscode.Uri | { uri: vscode.Uri } | string) => {
+    const uri = await pipelineTarget(target);
+    if (!uri) return;
+    void vscode.window.showInformationMessage(
+      `MLOps: running ${what} of ${vscode.workspace.asRelativePath(uri)} needs the pipeline runner, which is not available in this version yet. Validate the file with "mlops validate" meanwhile.`,
+    );
+  };
+  register(Commands.runPipeline, (target?: vscode.Uri | string) => runnerMissing('the pipeline', target));
+  register(Commands.runStep, (target?: vscode.Uri | string, step?: string) => runnerMissing(step ? `step \`${step}\`` : 'a step', target));
   register(Commands.openPipeline, async (uri: vscode.Uri) => {
     await vscode.window.showTextDocument(uri, { preview: true });
   });
@@ -39,8 +49,10 @@ export function registerCommands(tree: DisposableTree, deps: CommandDeps): void 
  * The pipeline file a command is about: its argument (a URI, or a tree row
  * holding one), else the active editor's file, else one the user picks.
  */
-async function pipelineTarget(target?: vscode.Uri | { uri: vscode.Uri }): Promise<vscode.Uri | undefined> {
+async function pipelineTarget(target?: vscode.Uri | { uri: vscode.Uri } | string): Promise<vscode.Uri | undefined> {
   if (target instanceof vscode.Uri) return target;
+  // Code lenses from the language server pass the document URI as a string.
+  if (typeof target === 'string') return vscode.Uri.parse(target, true);
   if (target && target.uri instanceof vscode.Uri) return target.uri;
   const active = vscode.window.activeTextEditor?.document;
   if (active && active.languageId === 'mlops-pipeline') return active.uri;

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { nodeValidationContext } from '../../../../common/src/node/fileContext';
 import { kindInfo, kindOfPath, parseMlopsDocument, validateDocument, type DocumentKind, type MlopsDiagnostic } from '../../../../common/src';
 
 /** A diagnostic with 1-based line and column, as editors and CI logs count them. */
@@ -24,9 +25,10 @@ export async function validateFile(file: string): Promise<FileReport> {
   const source = await readFile(file, 'utf8');
   const text = TextDocument.create(pathToFileURL(file).toString(), kindInfo(kind).languageId, 1, source);
   const doc = parseMlopsDocument(text, kind);
-  const diagnostics = validateDocument(doc, (rule, error) => {
+  const onRuleError = (rule: string, error: unknown) => {
     throw new Error(`internal error: rule ${rule} failed on ${file}: ${error instanceof Error ? error.message : String(error)}`);
-  }).map((d) => {
+  };
+  const diagnostics = validateDocument(doc, { context: nodeValidationContext, onRuleError }).map((d) => {
     const start = text.positionAt(d.start);
     const end = text.positionAt(d.end);
     return { ...d, line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };

@@ -1,0 +1,38 @@
+import type { MlopsDiagnostic } from '../../diagnostics';
+import type { ParsedDocument } from '../../document/parsedDocument';
+import { shortestPath, stronglyConnected, successors } from '../dag';
+import { pipelineModel } from '../model';
+import { Report } from './report';
+
+/**
+ * `cycle`: reported on every edge that takes part (each `needs` entry and
+ * each `steps.X` reference inside a cycle), with the whole cycle in the message.
+ */
+export function pipelineCycleRule(doc: ParsedDocument): MlopsDiagnostic[] {
+  const model = pipelineModel(doc);
+  const report = new Report();
+  const next = successors(model);
+  const cyclic = new Map<string, Set<string>>();
+  for (const component of stronglyConnected(next)) {
+    if (component.length > 1) {
+      const members = new Set(component);
+      for (const id of component) cyclic.set(id, members);
+    }
+  }
+  for (const edge of model.edges) {
+    if (!model.steps.has(edge.from) || !model.steps.has(edge.to)) continue;
+    if (edge.from === edge.to) {
+      const message = edge.kind === 'needs'
+        ? `cycle: step \`${edge.to}\` needs itself (${edge.to} -> ${edge.to}); remove this entry`
+        : `cycle: step \`${edge.to}\` reads its own output (${edge.to} -> ${edge.to}); use \`\${{ outputs.NAME }}\` inside a step`;
+      report.add('cycle', edge, message);
+      continue;
+    }
+    const members = cyclic.get(edge.from);
+    if (!members || !members.has(edge.to)) continue;
+    const back = shortestPath(next, edge.to, edge.from, members) ?? [edge.to, edge.from];
+    const cycle = [edge.from, ...back];
+    report.add('cycle', edge, `dependency cycle: ${cycle.join(' -> ')}; remove one of these dependencies`);
+  }
+  return report.diagnostics;
+}

@@ -1,0 +1,85 @@
+import { isScalar, isSeq, type Node, type Scalar } from 'yaml';
+import type { Fix, MlopsDiagnostic } from '../../diagnostics';
+import type { ParsedDocument } from '../../document/parsedDocument';
+import type { ValidationContext } from '../../validation/context';
+import { upstreamOf } from '../dag';
+import { pipelineModel, type PipelineModel, type StepDecl } from '../model';
+import { fromPipelineFolder, isLiteralPath } from '../paths';
+import { Report, valueSpan } from './report';
+
+/**
+ * `missing-file` for literal `inputs`: a path no step writes and the disk
+ * lacks, or a path another step writes without running first (then the
+ * fix adds that step to `needs`).
+ */
+export function pipelineFilesRule(doc: ParsedDocument, context: ValidationContext): MlopsDiagnostic[] {
+  const model = pipelineModel(doc);
+  const report = new Report();
+  const producers = new Map<string, string>();
+  for (const step of model.steps.values()) {
+    for (const output of step.outputs.values()) {
+      if (output.path !== undefined && isLiteralPath(output.path)) producers.set(fromPipelineFolder(step.workdir, output.path), step.name);
+    }
+  }
+  for (const step of model.steps.values()) {
+    const inputs = step.body?.get('inputs', true);
+    const items = isSeq(inputs) ? inputs.items : isScalar(inputs) ? [inputs] : [];
+    let upstream: Set<string> | undefined;
+    for (const item of items) {
+      if (!isScalar(item) || typeof item.value !== 'string' || !isLiteralPath(item.value)) continue;
+      const path = fromPipelineFolder(step.workdir, item.value);
+      const span = valueSpan(item as Node);
+      const producer = producers.get(path);
+      if (producer !== undefined) {
+        if (producer === step.name) continue;
+        upstream ??= upstreamOf(model, step.name);
+        if (upstream.has(producer)) continue;
+        const fix = addNeedsFix(model, step, producer);
+        report.add('missing-file', span, `\`${item.value}\` is written by step \`${producer}\`, which may not have run before \`${step.name}\`; add \`${producer}\` to \`needs\``, {
+          severity: 'warning',
+          ...(fix ? { fixes: [fix] } : {}),
+        });
+        continue;
+      }
+      if (context.fileExists?.(doc.uri, path) === false) {
+        report.add('missing-file', span, `\`${item.value}\` does not exist${step.workdir ? ` (in workdir \`${step.workdir}\`)` : ''} and no step writes it`, { severity: 'warning' });
+      }
+    }
+  }
+  return report.diagnostics;
+}
+
+/** Adds `producer` to `step`'s `needs`, in whichever form the list is written. */
+export function addNeedsFix(model: PipelineModel, step: StepDecl, producer: string): Fix | undefined {
+  const text = model.doc.text;
+  const title = `Add \`${producer}\` to \`needs\` of \`${step.name}\``;
+  const body = step.body;
+  if (!body) return undefined;
+  const needs = body.get('needs', true) as Node | undefined;
+  if (isSeq(needs) && needs.range) {
+    const last = needs.items[needs.items.length - 1] as Scalar | undefined;
+    if (needs.flow) {
+      const at = last?.range ? last.range[1] : needs.range[0] + 1;
+      return { title, edits: [{ start: at, end: at, newText: last ? `, ${producer}` : producer }] };
+    }
+    if (!last?.range) return undefined;
+    const line = text.positionAt(last.range[0]);
+    const dash = text.getText().lastIndexOf('-', last.range[0]);
+    const indent = ' '.repeat(text.positionAt(dash).character);
+    const at = text.offsetAt({ line: line.line + 1, character: 0 });
+    return { title, edits: [{ start: at, end: at, newText: `${indent}- ${producer}\n` }] };
+  }
+  if (isScalar(needs) && needs.range && typeof needs.value === 'string') {
+    return { title, edits: [{ start: needs.range[0], end: needs.range[1], newText: `[${needs.value}, ${producer}]` }] };
+  }
+  if (body.flow || !body.range) {
+    if (!body.range) return undefined;
+    const at = body.range[0] + 1;
+    return { title, edits: [{ start: at, end: at, newText: ` needs: [${producer}],` }] };
+  }
+  const firstKey = body.items[0]?.key as Node | null | undefined;
+  if (!firstKey?.range) return undefined;
+  const indent = ' '.repeat(text.positionAt(firstKey.range[0]).character);
+  const at = text.offsetAt({ line: text.positionAt(firstKey.range[0]).line, character: 0 });
+  return { title, edits: [{ start: at, end: at, newText: `${indent}needs: [${producer}]\n` }] };
+}

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { launchWorkbench, type Workbench } from './harness';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+function packagedVsix(): string {
+  const vsix = readdirSync(ROOT).find((f) => f.endsWith('.vsix'));
+  if (!vsix) throw new Error('no .vsix at the repo root: run `npm run package` first (npm run test:e2e does)');
+  return path.join(ROOT, vsix);
+}
+
+describe('pipeline language features in a real VS Code', () => {
+  let wb: Workbench;
+  let workspace: string;
+
+  before(async () => {
+    workspace = mkdtempSync(path.join(tmpdir(), 'mlops-e2e-lang-'));
+    cpSync(path.join(ROOT, 'test/fixtures/e2e-language'), workspace, { recursive: true });
+    wb = await launchWorkbench({ vsix: packagedVsix(), workspace, name: 'language' });
+    await wb.openFile('language.pipeline.yaml');
+  });
+
+  after(async () => {
+    await wb?.close();
+    rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('shows the unknown-step diagnostic on the misspelt step, with its suggestion', async () => {
+    let rows: string[] = [];
+    await wb.waitFor('the unknown-step diagnostic in the Problems panel', async () => {
+      rows = await wb.problems();
+      return rows.some((r) => r.includes('unknown-step'));
+    }, 60_000);
+    const row = rows.find((r) => r.includes('unknown-step'))!;
+    assert.match(row, /unknown step `trian`; did you mean `train`\?/);
+    assert.match(row, /mlops/);
+    await wb.screenshot('unknown-step');
+  });
+
+  it('shows the Run pipeline code lens on the pipeline line, and says the runner is not there yet when clicked', async () => {
+    const lens = wb.page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Run pipeline' });
+    await wb.waitFor('the Run pipeline code lens', async () => (await lens.count()) > 0, 60_000);
+    const steps = await wb.page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Run step' }).count();
+    assert.equal(steps, 3, 'one Run step lens per step');
+    await wb.screenshot('code-lens');
+    await lens.first().click();
+    await wb.waitFor('the runner-not-available message', async () => (await wb.notifications()).some((n) => n.includes('needs the pipeline runner')));
+  });
+
+  it('offers the other step ids when completing inside needs, without the step itself', async () => {
+    // Line 8 is `    needs: []`; column 12 is between the brackets.
+    await wb.page.keyboard.press('Escape');
+    await wb.page.locator('.monaco-editor .view-lines').first().click();
+    await wb.page.keyboard.press('Control+G');
+    await wb.page.keyboard.type('8:12');
+    await wb.page.keyboard.press('Enter');
+    await wb.page.keyboard.press('Control+Space');
+    const rows = wb.page.locator('.editor-widget.suggest-widget .monaco-list-row');
+    let labels: string[] = [];
+    await wb.waitFor('the suggest widget to list the step ids', async () => {
+      labels = (await rows.allInnerTexts()).map((t) => t.split('\n')[0]!.trim());
+      return labels.includes('prepare') && labels.includes('evaluate');
+    });
+    assert.ok(!labels.includes('train'), `the step itself is not offered: ${labels.join(', ')}`);
+    await wb.screenshot('needs-completion');
+    await wb.page.keyboard.press('Escape');
+  });
+});
