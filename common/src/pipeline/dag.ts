@@ -75,23 +75,36 @@ export function shortestPath(next: ReadonlyMap<string, ReadonlySet<string>>, fro
   return path;
 }
 
-/** Steps that run before `step` (its transitive dependencies). */
-export function upstreamOf(model: PipelineModel, step: string): Set<string> {
-  const before = new Map<string, string[]>();
-  for (const edge of model.edges) {
-    const list = before.get(edge.to);
-    if (list) list.push(edge.from);
-    else before.set(edge.to, [edge.from]);
+const predecessorCache = new WeakMap<PipelineModel, Map<string, string[]>>();
+
+/** `before.get(a)`: the steps `a` directly depends on; built once per model. */
+function predecessors(model: PipelineModel): Map<string, string[]> {
+  let before = predecessorCache.get(model);
+  if (!before) {
+    before = new Map();
+    for (const edge of model.edges) {
+      const list = before.get(edge.to);
+      if (list) list.push(edge.from);
+      else before.set(edge.to, [edge.from]);
+    }
+    predecessorCache.set(model, before);
   }
+  return before;
+}
+
+/** Whether `ancestor` runs before `step` (a path of dependencies leads from it); stops as soon as it is found. */
+export function runsBefore(model: PipelineModel, ancestor: string, step: string): boolean {
+  const before = predecessors(model);
   const seen = new Set<string>();
   const queue = [...(before.get(step) ?? [])];
   while (queue.length > 0) {
     const node = queue.pop()!;
+    if (node === ancestor) return true;
     if (seen.has(node)) continue;
     seen.add(node);
-    queue.push(...(before.get(node) ?? []));
+    for (const p of before.get(node) ?? []) if (!seen.has(p)) queue.push(p);
   }
-  return seen;
+  return false;
 }
 
 /** Steps that would close a cycle if `step` needed them: `step` itself and everything downstream of it. */

@@ -7,6 +7,7 @@ import { nodeValidationContext } from '../../../common/src/node/fileContext';
  */
 export class ValidationService {
   private readonly results = new Map<string, { version: number; diagnostics: MlopsDiagnostic[] }>();
+  private readonly context = nodeValidationContext();
 
   constructor(private readonly onRuleError: (rule: string, uri: string, error: unknown) => void) {}
 
@@ -14,7 +15,7 @@ export class ValidationService {
     const cached = this.results.get(doc.uri);
     if (cached && cached.version === doc.version) return cached.diagnostics;
     const diagnostics = validateDocument(doc, {
-      context: nodeValidationContext,
+      context: this.context,
       onRuleError: (rule, error) => this.onRuleError(rule, doc.uri, error),
     });
     this.results.set(doc.uri, { version: doc.version, diagnostics });

@@ -28,7 +28,7 @@ export async function validateFile(file: string): Promise<FileReport> {
   const onRuleError = (rule: string, error: unknown) => {
     throw new Error(`internal error: rule ${rule} failed on ${file}: ${error instanceof Error ? error.message : String(error)}`);
   };
-  const diagnostics = validateDocument(doc, { context: nodeValidationContext, onRuleError }).map((d) => {
+  const diagnostics = validateDocument(doc, { context: nodeValidationContext(), onRuleError }).map((d) => {
     const start = text.positionAt(d.start);
     const end = text.positionAt(d.end);
     return { ...d, line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };

@@ -2,7 +2,7 @@ import { isScalar, isSeq, type Node, type Scalar } from 'yaml';
 import type { Fix, MlopsDiagnostic } from '../../diagnostics';
 import type { ParsedDocument } from '../../document/parsedDocument';
 import type { ValidationContext } from '../../validation/context';
-import { upstreamOf } from '../dag';
+import { runsBefore } from '../dag';
 import { pipelineModel, type PipelineModel, type StepDecl } from '../model';
 import { fromPipelineFolder, isLiteralPath } from '../paths';
 import { Report, valueSpan } from './report';
@@ -24,7 +24,6 @@ export function pipelineFilesRule(doc: ParsedDocument, context: ValidationContex
   for (const step of model.steps.values()) {
     const inputs = step.body?.get('inputs', true);
     const items = isSeq(inputs) ? inputs.items : isScalar(inputs) ? [inputs] : [];
-    let upstream: Set<string> | undefined;
     for (const item of items) {
       if (!isScalar(item) || typeof item.value !== 'string' || !isLiteralPath(item.value)) continue;
       const path = fromPipelineFolder(step.workdir, item.value);
@@ -32,8 +31,7 @@ export function pipelineFilesRule(doc: ParsedDocument, context: ValidationContex
       const producer = producers.get(path);
       if (producer !== undefined) {
         if (producer === step.name) continue;
-        upstream ??= upstreamOf(model, step.name);
-        if (upstream.has(producer)) continue;
+        if (runsBefore(model, producer, step.name)) continue;
         const fix = addNeedsFix(model, step, producer);
         report.add('missing-file', span, `\`${item.value}\` is written by step \`${producer}\`, which may not have run before \`${step.name}\`; add \`${producer}\` to \`needs\``, {
           severity: 'warning',
