@@ -93,7 +93,7 @@ connection.onInitialize((params) => {
   };
 });
 
-connection.onCompletion((p) => feature('completion', p.textDocument.uri, PIPELINE, (doc) => completion(doc, p.position, { registeredModels })));
+connection.onCompletion((p) => feature('completion', p.textDocument.uri, PIPELINE, (doc) => completion(doc, p.position, { registeredModels, ...(p.context?.triggerCharacter ? { triggerCharacter: p.context.triggerCharacter } : {}) })));
 connection.onHover((p) => feature('hover', p.textDocument.uri, PIPELINE, (doc) => hover(doc, p.position)));
 connection.onDefinition((p) => feature('definition', p.textDocument.uri, PIPELINE, (doc) => definition(doc, p.position)));
 connection.onReferences((p) => feature('references', p.textDocument.uri, PIPELINE, (doc) => references(doc, p.position, p.context.includeDeclaration)));
