@@ -10,12 +10,13 @@ export function yamlSyntaxRule(doc: ParsedDocument): MlopsDiagnostic[] {
   // After an unclosed `[` or `{` the parser reads the next line as more of
   // it and reports what follows there too; those echoes are left out.
   const echoLines = new Set<number>();
+  const openers = doc.yaml.errors.length > 0 ? unclosedFlowCollections(doc) : [];
   for (const error of doc.yaml.errors) {
     if (error.code === 'DUPLICATE_KEY') continue; // the duplicate-key rule owns these
     const line = doc.text.positionAt(error.pos[0]).line;
     if (echoLines.has(line)) continue;
     const [start, end] = visibleRange(source, error.pos[0], error.pos[1]);
-    const described = describe(error, doc);
+    const described = describe(error, doc, openers);
     if (described.related) echoLines.add(line);
     out.push({ code: 'yaml-syntax', severity: 'error', start, end, ...described });
   }
@@ -52,7 +53,7 @@ function visibleRange(source: string, from: number, to: number): [number, number
   return tokenEnd > at ? [at, tokenEnd] : [at, at + 1];
 }
 
-function describe(error: YAMLError, doc: ParsedDocument): { message: string; related?: RelatedLocation[] } {
+function describe(error: YAMLError, doc: ParsedDocument, openers: readonly Opener[]): { message: string; related?: RelatedLocation[] } {
   switch (error.code) {
     case 'MULTIPLE_DOCS':
       return {
@@ -63,7 +64,7 @@ function describe(error: YAMLError, doc: ParsedDocument): { message: string; rel
     case 'TAB_AS_INDENT':
       return { message: 'YAML syntax: tabs are not allowed as indentation; indent with spaces' };
     default: {
-      const opener = unclosedFlowCollection(doc, error.pos[0]);
+      const opener = innermostEndingAt(openers, error.pos[0]);
       if (!opener) return { message: `YAML syntax: ${sentence(error.message)}` };
       const line = doc.text.positionAt(opener.offset).line + 1;
       return {
@@ -76,23 +77,41 @@ function describe(error: YAMLError, doc: ParsedDocument): { message: string; rel
 
 interface Opener {
   readonly offset: number;
+  /** Where the parser ended the collection. */
+  readonly end: number;
   readonly bracket: '[' | '{';
   readonly closer: ']' | '}';
 }
 
-/** The innermost flow collection (`[...]`, `{...}`) that ends at `offset` without its closing bracket. */
-function unclosedFlowCollection(doc: ParsedDocument, offset: number): Opener | undefined {
+/** Every flow collection (`[...]`, `{...}`) that lacks its closing bracket; one walk of the tree, however many errors there are. */
+function unclosedFlowCollections(doc: ParsedDocument): Opener[] {
   const source = doc.text.getText();
-  let found: Opener | undefined;
+  const out: Opener[] = [];
   visit(doc.yaml, (_key, node) => {
     if (!isCollection(node) || !node.flow || !node.range) return;
     const [start, , end] = node.range;
     const bracket = source[start];
-    if ((bracket !== '[' && bracket !== '{') || end > offset + 1 || end < offset - 1) return;
+    if (bracket !== '[' && bracket !== '{') return;
     const closer = bracket === '[' ? ']' : '}';
     if (source.slice(start, end).trimEnd().endsWith(closer)) return;
-    if (!found || start > found.offset) found = { offset: start, bracket, closer };
+    out.push({ offset: start, bracket, closer, end });
   });
+  return out.sort((a, b) => a.end - b.end);
+}
+
+/** The innermost unclosed collection ending within a character of `offset` (binary search over `openers`, sorted by end). */
+function innermostEndingAt(openers: readonly Opener[], offset: number): Opener | undefined {
+  let lo = 0;
+  let hi = openers.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (openers[mid]!.end < offset - 1) lo = mid + 1;
+    else hi = mid;
+  }
+  let found: Opener | undefined;
+  for (let i = lo; i < openers.length && openers[i]!.end <= offset + 1; i++) {
+    if (!found || openers[i]!.offset > found.offset) found = openers[i];
+  }
   return found;
 }
 
