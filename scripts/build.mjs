@@ -1,7 +1,7 @@
 // Bundles every entry point with esbuild (types are checked by `npm run typecheck`).
 // Usage: node scripts/build.mjs [--production] [--watch]
 import * as esbuild from 'esbuild';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,17 +33,28 @@ const builds = [
   { ...node, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js' },
   { ...node, entryPoints: ['client/src/cli.ts'], outfile: 'client/out/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...node, entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js' },
+  // The tracking store's engine runs in a worker thread; the store finds it beside extension.js and cli.js.
+  { ...node, entryPoints: ['client/src/core/tracking/engine/worker.ts'], outfile: 'client/out/trackingWorker.js' },
 ];
+
 if (webviewEntries.length > 0) {
   builds.push({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: webviewEntries, outdir: 'webviews/out' });
 }
 
+// sql.js loads its wasm from a file beside the bundle that runs it (never from the network).
+const WASM = 'node_modules/sql.js/dist/sql-wasm.wasm';
+function copyAssets() {
+  mkdirSync(path.join(root, 'client/out'), { recursive: true });
+  copyFileSync(path.join(root, WASM), path.join(root, 'client/out/sql-wasm.wasm'));
+}
+
+copyAssets();
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
   await Promise.all(contexts.map((c) => c.watch()));
 } else {
   const started = Date.now();
   await Promise.all(builds.map((b) => esbuild.build(b)));
-  const outputs = builds.flatMap((b) => (b.outfile ? [b.outfile] : webviewEntries.map((e) => `webviews/out/${e.out}.js`)));
+  const outputs = builds.flatMap((b) => (b.outfile ? [b.outfile] : webviewEntries.map((e) => `webviews/out/${e.out}.js`))).concat('client/out/sql-wasm.wasm');
   console.log(`build: ${outputs.join(', ')} in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
 }

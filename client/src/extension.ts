@@ -5,9 +5,11 @@ import { DisposableTree } from './ui/disposables';
 import { PipelineGraphPanel } from './ui/graphPanel';
 import { createLanguageClient } from './ui/languageClient';
 import { PipelinesTreeProvider } from './ui/pipelinesView';
+import { TrackingConnection } from './ui/tracking';
 
 let root: DisposableTree | undefined;
 let stopClient: (() => Promise<void>) | undefined;
+let closeTracking: (() => Promise<void>) | undefined;
 
 /** Composes the parts; everything hangs off one disposable tree. */
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -22,7 +24,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   stopClient = () => client.stop().catch(() => undefined);
   root.track({ dispose: () => stopClient?.() });
   const graph = root.track(new PipelineGraphPanel(context.extensionUri));
-  registerCommands(root, { client, output, pipelines, graph });
+  const tracking = root.track(new TrackingConnection(context, client, output));
+  closeTracking = () => tracking.close();
+  registerCommands(root, { client, output, pipelines, graph, tracking });
 
   try {
     await client.start();
@@ -33,14 +37,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (choice) output.show(true);
     });
   }
+  const startOnOpen = () => vscode.workspace.getConfiguration('mlops').get<boolean>('tracking.startOnOpen', true);
+  if (startOnOpen()) void tracking.start();
+  root.track(vscode.workspace.onDidGrantWorkspaceTrust(() => startOnOpen() && void tracking.start()));
 }
 
 /** Waits for the language server to shut down cleanly, then disposes the rest. */
 export async function deactivate(): Promise<void> {
   const current = root;
   const stop = stopClient;
+  const close = closeTracking;
   root = undefined;
   stopClient = undefined;
-  await stop?.();
+  closeTracking = undefined;
+  // Save the store and release its lock before the host goes away.
+  await Promise.all([stop?.(), close?.()]);
   current?.dispose();
 }

@@ -26,6 +26,39 @@ export interface CliCommand {
   run(values: Record<string, unknown>, positionals: string[], io: CliIO): Promise<number>;
 }
 
+/** A command made of subcommands (`mlops runs list`); each subcommand is a CliCommand of its own. */
+export interface CliGroup {
+  readonly name: string;
+  readonly summary: string;
+  readonly subcommands: readonly CliCommand[];
+}
+
+export type CliEntry = CliCommand | CliGroup;
+
+export const isGroup = (entry: CliEntry): entry is CliGroup => 'subcommands' in entry;
+
+export function groupHelp(group: CliGroup): string {
+  const width = Math.max(...group.subcommands.map((c) => c.name.length));
+  return [
+    `Usage: mlops ${group.name} <command> [options]`,
+    '',
+    group.summary,
+    '',
+    'Commands:',
+    ...group.subcommands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    `See 'mlops ${group.name} <command> --help'.`,
+    '',
+  ].join('\n');
+}
+
+/** Rows as aligned columns under a header, for people; `--json` is for machines. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)].join('\n') + '\n';
+}
+
 /** Exit codes shared by every command. */
 export const Exit = { ok: 0, problems: 1, usage: 2 } as const;
 

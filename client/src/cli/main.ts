@@ -1,10 +1,15 @@
-import { commandHelp, Exit, parseCommandArgs, type CliCommand, type CliIO } from './command';
+import { commandHelp, Exit, groupHelp, isGroup, parseCommandArgs, type CliCommand, type CliEntry, type CliIO } from './command';
+import { experimentsCommand } from './commands/experiments';
+import { modelsCommand } from './commands/models';
+import { runsCommand } from './commands/runs';
+import { serveCommand } from './commands/serve';
 import { validateCommand } from './commands/validate';
 import { UsageError } from '../core/errors';
+import { MlflowError } from '../core/tracking/repository/errors';
 
 declare const MLOPS_VERSION: string | undefined;
 
-export const COMMANDS: readonly CliCommand[] = [validateCommand];
+export const COMMANDS: readonly CliEntry[] = [validateCommand, serveCommand, experimentsCommand, runsCommand, modelsCommand];
 
 function version(): string {
   return typeof MLOPS_VERSION === 'string' ? MLOPS_VERSION : 'dev';
@@ -32,23 +37,38 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
     const topic = name === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
-    io.out(topic ? commandHelp(topic) : mainHelp());
+    io.out(topic ? (isGroup(topic) ? groupHelp(topic) : commandHelp(topic)) : mainHelp());
     return name === undefined ? Exit.usage : Exit.ok;
   }
   if (name === '-v' || name === '--version') {
     io.out(`${version()}\n`);
     return Exit.ok;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     io.err(`mlops: unknown command '${name}'. Commands: ${COMMANDS.map((c) => c.name).join(', ')}. See 'mlops --help'.\n`);
     return Exit.usage;
   }
+  if (!isGroup(entry)) return runCommand(entry, rest, io);
+  const [sub, ...subArgs] = rest;
+  if (sub === undefined || sub === '-h' || sub === '--help') {
+    io.out(groupHelp(entry));
+    return sub === undefined ? Exit.usage : Exit.ok;
+  }
+  const command = entry.subcommands.find((c) => c.name === sub);
+  if (!command) {
+    io.err(`mlops ${entry.name}: unknown command '${sub}'. Commands: ${entry.subcommands.map((c) => c.name).join(', ')}.\n`);
+    return Exit.usage;
+  }
+  return runCommand(command, subArgs, io, `${entry.name} ${command.name}`);
+}
+
+async function runCommand(command: CliCommand, rest: string[], io: CliIO, label = command.name): Promise<number> {
   let parsed: ReturnType<typeof parseCommandArgs>;
   try {
     parsed = parseCommandArgs(command, rest);
   } catch (error) {
-    io.err(`mlops ${command.name}: ${error instanceof Error ? error.message : String(error)}\nSee 'mlops ${command.name} --help'.\n`);
+    io.err(`mlops ${label}: ${error instanceof Error ? error.message : String(error)}\nSee 'mlops ${label} --help'.\n`);
     return Exit.usage;
   }
   if (parsed.values.help === true) {
@@ -59,10 +79,15 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return await command.run(parsed.values, parsed.positionals, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.err(`mlops ${command.name}: ${error.message}\n`);
+      io.err(`mlops ${label}: ${error.message}\n`);
       return Exit.usage;
     }
-    io.err(`mlops ${command.name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    // An MLflow error (a missing run, a refused stage) is a problem with the request, not a crash.
+    if (error instanceof MlflowError) {
+      io.err(`mlops ${label}: ${error.message}\n`);
+      return Exit.problems;
+    }
+    io.err(`mlops ${label}: ${error instanceof Error ? error.message : String(error)}\n`);
     return Exit.usage;
   }
 }

@@ -8,6 +8,7 @@ export const Commands = {
   showPipelineGraph: 'mlops.showPipelineGraph',
   runPipeline: 'mlops.runPipeline',
   runStep: 'mlops.runStep',
+  showTrackingEndpoint: 'mlops.showTrackingEndpoint',
 } as const;
 
 /** View ids of the MLOps activity-bar container. */

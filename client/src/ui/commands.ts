@@ -6,12 +6,14 @@ import { findPipelineFiles } from './workspaceFiles';
 import type { DisposableTree } from './disposables';
 import type { PipelineGraphPanel } from './graphPanel';
 import type { PipelinesTreeProvider } from './pipelinesView';
+import type { TrackingConnection } from './tracking';
 
 export interface CommandDeps {
   readonly client: LanguageClient;
   readonly output: vscode.LogOutputChannel;
   readonly pipelines: PipelinesTreeProvider;
   readonly graph: PipelineGraphPanel;
+  readonly tracking: TrackingConnection;
 }
 
 export function registerCommands(tree: DisposableTree, deps: CommandDeps): void {
@@ -40,6 +42,7 @@ export function registerCommands(tree: DisposableTree, deps: CommandDeps): void 
   };
   register(Commands.runPipeline, (target?: vscode.Uri | string) => runnerMissing('the pipeline', target));
   register(Commands.runStep, (target?: vscode.Uri | string, step?: string) => runnerMissing(step ? `step \`${step}\`` : 'a step', target));
+  register(Commands.showTrackingEndpoint, () => deps.tracking.showEndpoint());
   register(Commands.openPipeline, async (uri: vscode.Uri) => {
     await vscode.window.showTextDocument(uri, { preview: true });
   });

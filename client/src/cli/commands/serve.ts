@@ -1,0 +1,63 @@
+import * as path from 'node:path';
+import { UsageError } from '../../core/errors';
+import { StoreLockedError } from '../../core/tracking/store';
+import { serveWorkspace } from '../../core/tracking/workspaceServer';
+import { Exit, type CliCommand } from '../command';
+
+function parsePort(value: unknown): number {
+  if (value === undefined) return 0;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, got '${String(value)}'`);
+  return port;
+}
+
+export const serveCommand: CliCommand = {
+  name: 'serve',
+  summary: 'Serve the workspace tracking store over an MLflow-compatible REST endpoint.',
+  usage: 'mlops serve [--port N] [--workspace DIR]',
+  details: [
+    'Listens on 127.0.0.1 only and requires the printed bearer token; writes .mlops/server.json',
+    '(mode 0600) so other mlops commands find it. Point mlflow code at it with the two printed',
+    'variables. Stops on Ctrl+C (SIGINT) or SIGTERM, saving the store and removing server.json.',
+  ].join('\n'),
+  options: {
+    port: { type: 'string', value: 'N', description: 'Port to listen on (default: a free one)' },
+    workspace: { type: 'string', value: 'DIR', description: 'Workspace folder (default: the current folder)' },
+  },
+  examples: ['mlops serve', 'mlops serve --port 5000 --workspace samples/churn'],
+  async run(values, _positionals, io) {
+    const workspaceDir = path.resolve(io.cwd, typeof values.workspace === 'string' ? values.workspace : '.');
+    const port = parsePort(values.port);
+    let tracking;
+    try {
+      tracking = await serveWorkspace({ workspaceDir, port, log: (level, message) => io.err(`[${level}] ${message}\n`) });
+    } catch (error) {
+      if (error instanceof StoreLockedError) {
+        io.err(`mlops serve: ${error.message}\n`);
+        return Exit.problems;
+      }
+      throw error;
+    }
+    io.out(
+      [
+        `Tracking endpoint for ${workspaceDir}`,
+        `export MLFLOW_TRACKING_URI=${tracking.url}`,
+        `export MLFLOW_TRACKING_TOKEN=${tracking.token}`,
+        'Press Ctrl+C to stop.',
+        '',
+      ].join('\n'),
+    );
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        resolve();
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+    await tracking.close();
+    io.out('Stopped.\n');
+    return Exit.ok;
+  },
+};

@@ -1,0 +1,178 @@
+import { mkdirSync } from 'node:fs';
+import { ChangeBatcher } from './changeBatcher';
+import type { Log, RepositoryBinding, SerializedError, StoreChange } from './contract';
+import { TrackingEngine, type StoreRecovery } from './engine';
+import { acquireLock, type LockHolder } from './lock';
+import { defaultSavePolicy } from './saveScheduler';
+import { storePaths, type StorePaths } from './storePaths';
+import { WorkerClient } from './workerClient';
+import type { WorkerLaunch } from './workerLocation';
+
+export interface OpenStoreOptions {
+  workspaceDir: string;
+  log?: Log;
+  /** Quiet time after the last write before the image is saved (default 1000 ms). */
+  saveDelayMs?: number;
+  /** Run the engine on the calling thread (CLI, tests) instead of a worker. */
+  inProcess?: boolean;
+}
+
+/** Every method of the repository, answering through a promise. */
+export type Promisified<R> = {
+  readonly [K in keyof R as R[K] extends (...args: never[]) => unknown ? K : never]: R[K] extends (...args: infer A) => infer T
+    ? (...args: A) => Promise<Awaited<T>>
+    : never;
+};
+
+/** What opening found and did (also logged): the engine's recovery, and a stale lock taken over. */
+export interface OpenReport extends StoreRecovery {
+  staleLockTakenOverFrom?: LockHolder;
+}
+
+export interface TrackingStore<R extends object> {
+  /** Typed calls: `store.api.createRun({...})`. Arguments and results travel by structured clone. */
+  readonly api: Promisified<R>;
+  call(method: string, args: unknown[]): Promise<unknown>;
+  /** Changes, batched: every write made in one turn of the engine's event loop, delivered shortly after their replies. */
+  onChange(listener: (changes: StoreChange[]) => void): { dispose(): void };
+  /** Saves the image now. */
+  flush(): Promise<void>;
+  /** Saves, stops the engine, releases the lock. */
+  close(): Promise<void>;
+  readonly paths: StorePaths;
+  readonly recovery: OpenReport;
+}
+
+/** What a store needs to host a repository: the repository itself, where its worker is, how its errors revive. */
+export interface StoreHost<R extends object> {
+  binding: RepositoryBinding<R>;
+  worker(): WorkerLaunch;
+  reviveError(error: SerializedError): Error;
+}
+
+interface Backend {
+  call(method: string, args: unknown[]): Promise<unknown>;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+  recovery: StoreRecovery;
+}
+
+/** Opens the store of `options.workspaceDir` for the repository of `host`; see docs/tracking-store.md. */
+export async function openStore<R extends object>(options: OpenStoreOptions, host: StoreHost<R>): Promise<TrackingStore<R>> {
+  const paths = storePaths(options.workspaceDir);
+  const log: Log = options.log ?? (() => undefined);
+  mkdirSync(paths.dir, { recursive: true });
+  const lock = await acquireLock(paths.lock, log);
+  // Best effort for a process that exits without closing; a killed one leaves a stale lock, taken over next time.
+  const releaseOnExit = () => lock.release();
+  process.on('exit', releaseOnExit);
+
+  const listeners = new Set<(changes: StoreChange[]) => void>();
+  const dispatch = (changes: StoreChange[]) => {
+    for (const listener of listeners) {
+      try {
+        listener(changes);
+      } catch (error) {
+        log('error', `A tracking store change listener failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  };
+
+  let backend: Backend;
+  try {
+    backend = options.inProcess ? await inProcess(options, host, log, dispatch) : await inWorker(options, host, log, dispatch);
+  } catch (error) {
+    process.off('exit', releaseOnExit);
+    lock.release();
+    throw error;
+  }
+
+  let closing: Promise<void> | undefined;
+  const call = (method: string, args: unknown[]) => backend.call(method, args);
+  return {
+    api: promisify<R>(call),
+    call,
+    onChange(listener) {
+      listeners.add(listener);
+      return { dispose: () => listeners.delete(listener) };
+    },
+    flush: () => backend.flush(),
+    close() {
+      closing ??= backend.close().finally(() => {
+        listeners.clear();
+        process.off('exit', releaseOnExit);
+        lock.release();
+      });
+      return closing;
+    },
+    paths,
+    recovery: lock.takenOverFrom ? { ...backend.recovery, staleLockTakenOverFrom: lock.takenOverFrom } : backend.recovery,
+  };
+}
+
+async function inProcess<R extends object>(options: OpenStoreOptions, host: StoreHost<R>, log: Log, dispatch: (changes: StoreChange[]) => void): Promise<Backend> {
+  const batcher = new ChangeBatcher(dispatch);
+  const engine = await TrackingEngine.open({
+    workspaceDir: options.workspaceDir,
+    binding: host.binding,
+    log,
+    savePolicy: defaultSavePolicy(options.saveDelayMs),
+    onChanges: (changes) => batcher.add(changes),
+  });
+  return {
+    call(method, args) {
+      try {
+        return Promise.resolve(engine.call(method, args));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+    flush: () => engine.flush(),
+    async close() {
+      await engine.close();
+      batcher.flush();
+    },
+    recovery: engine.recovery,
+  };
+}
+
+async function inWorker<R extends object>(options: OpenStoreOptions, host: StoreHost<R>, log: Log, dispatch: (changes: StoreChange[]) => void): Promise<Backend> {
+  const { client, recovery } = await WorkerClient.start({
+    launch: host.worker(),
+    config: { workspaceDir: options.workspaceDir, saveDelayMs: options.saveDelayMs },
+    log,
+    onChanges: dispatch,
+    reviveError: host.reviveError,
+  });
+  return {
+    call: (method, args) => client.request({ type: 'call', method, args }),
+    flush: async () => {
+      await client.request({ type: 'flush' });
+    },
+    async close() {
+      try {
+        await client.request({ type: 'close' });
+      } finally {
+        await client.terminate();
+      }
+    },
+    recovery,
+  };
+}
+
+function promisify<R extends object>(call: (method: string, args: unknown[]) => Promise<unknown>): Promisified<R> {
+  const methods = new Map<string, (...args: unknown[]) => Promise<unknown>>();
+  const target = {};
+  return new Proxy(target, {
+    get(_target, name) {
+      // `then` must stay undefined, or awaiting the proxy would call the store.
+      if (typeof name !== 'string' || name === 'then') return undefined;
+      let method = methods.get(name);
+      if (!method) {
+        method = (...args: unknown[]) => call(name, args);
+        methods.set(name, method);
+      }
+      return method;
+    },
+  }) as Promisified<R>;
+}

@@ -1,0 +1,142 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TrackingApi } from '../repository';
+import { bearerMatches, isLoopbackHost, LOOPBACK_ADDRESSES, newToken } from './auth';
+import { errorResponse, RestError } from './errors';
+import { MAX_BODY_BYTES, parseJsonBody, readBody, sendJson } from './http';
+import { ARTIFACTS_PREFIX, handleArtifacts, RUN_ARTIFACT_ROUTES } from './routes/artifacts';
+import { EXPERIMENT_ROUTES } from './routes/experiments';
+import { REGISTRY_ROUTES } from './routes/registry';
+import type { Route, RouteDeps } from './routes/route';
+import { RUN_ROUTES } from './routes/runs';
+import { STEP_ROUTES } from './routes/steps';
+import { fromBody, fromQuery } from './validate';
+
+export const ROUTES: readonly Route[] = [...EXPERIMENT_ROUTES, ...RUN_ROUTES, ...RUN_ARTIFACT_ROUTES, ...REGISTRY_ROUTES, ...STEP_ROUTES];
+
+export interface RestServerOptions {
+  api: TrackingApi;
+  /** Absolute path of <workspace>/.mlops/artifacts. */
+  artifactRoot: string;
+  /** A loopback address only. */
+  host?: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Generated (32 random bytes, hex) when not given. */
+  token?: string;
+  maxBodyBytes?: number;
+  log?: (line: string) => void;
+}
+
+export interface RestServer {
+  url: string;
+  token: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** `/api/2.0/...` and the UI's `/ajax-api/2.0/...` reach the same routes; `mlops/` ones are ours. */
+const API_PREFIX = /^\/(?:ajax-)?api\/2\.0(\/(?:mlflow|mlops)\/.*)$/;
+
+function routeFor(pathname: string, method: string): Route {
+  const match = API_PREFIX.exec(pathname);
+  const candidates = match ? ROUTES.filter((r) => r.path === match[1]) : [];
+  if (candidates.length === 0) throw new RestError(404, 'ENDPOINT_NOT_FOUND', `No API endpoint at ${pathname}.`);
+  const route = candidates.find((r) => r.method === method);
+  if (!route) {
+    const allowed = candidates.map((r) => r.method).join(', ');
+    throw new RestError(405, 'BAD_REQUEST', `Method ${method} is not allowed for ${pathname}; use ${allowed}.`, { Allow: allowed });
+  }
+  return route;
+}
+
+async function requestMessage(req: IncomingMessage, route: Route, url: URL, maxBody: number): Promise<Record<string, unknown>> {
+  if (route.method === 'GET') return fromQuery(route.schema, url.searchParams);
+  const body = await readBody(req, maxBody);
+  // DELETE requests may carry their fields in the query string instead of a body.
+  if (body.length === 0 && route.method === 'DELETE' && [...url.searchParams.keys()].length > 0) return fromQuery(route.schema, url.searchParams);
+  return fromBody(route.schema, parseJsonBody(body, req.headers['content-type']));
+}
+
+function withRunId(route: Route, message: Record<string, unknown>): Record<string, unknown> {
+  if (!route.runId) return message;
+  const { run_uuid: runUuid, ...rest } = message;
+  const runId = rest.run_id || runUuid;
+  if (typeof runId !== 'string' || runId === '') {
+    throw new RestError(400, 'INVALID_PARAMETER_VALUE', "Missing value for required parameter 'run_id'. See the API docs for more information about request parameters.");
+  }
+  return { ...rest, run_id: runId };
+}
+
+/** The MLflow-compatible endpoint: loopback only, bearer token, no CORS. */
+export async function startRestServer(options: RestServerOptions): Promise<RestServer> {
+  const requested = options.host ?? '127.0.0.1';
+  if (!LOOPBACK_ADDRESSES.has(requested)) throw new Error(`the tracking endpoint listens on loopback only, not on ${requested}`);
+  const host = requested === '::1' ? '::1' : '127.0.0.1';
+  const token = options.token ?? newToken();
+  const maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const deps: RouteDeps = { api: options.api, artifactRoot: options.artifactRoot };
+  let port = 0;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<number> {
+    if (!isLoopbackHost(req.headers.host, port)) throw new RestError(403, 'PERMISSION_DENIED', 'This endpoint answers only to localhost, 127.0.0.1 and [::1].');
+    // No CORS: a preflight gets no Access-Control-* headers, so browsers never send the request.
+    if (req.method === 'OPTIONS') throw new RestError(405, 'BAD_REQUEST', 'OPTIONS is not supported.');
+    if (!bearerMatches(req.headers.authorization, token)) {
+      throw new RestError(401, 'UNAUTHENTICATED', 'Missing or wrong bearer token: set MLFLOW_TRACKING_TOKEN to the token in .mlops/server.json.', { 'WWW-Authenticate': 'Bearer' });
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === ARTIFACTS_PREFIX || url.pathname.startsWith(`${ARTIFACTS_PREFIX}/`)) {
+      await handleArtifacts(req, res, url, options.artifactRoot);
+      return res.statusCode;
+    }
+    const route = routeFor(url.pathname, req.method ?? 'GET');
+    const message = withRunId(route, await requestMessage(req, route, url, maxBody));
+    sendJson(res, 200, await route.call(deps, message));
+    return 200;
+  }
+
+  const server = createServer((req, res) => {
+    const started = Date.now();
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    handle(req, res).then(
+      (status) => options.log?.(`${req.method} ${req.url?.split('?')[0]} ${status} ${Date.now() - started}ms`),
+      (error: unknown) => {
+        const { status, body, headers } = errorResponse(error);
+        if (status === 500) options.log?.(`${req.method} ${req.url?.split('?')[0]} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        else options.log?.(`${req.method} ${req.url?.split('?')[0]} ${status} ${body.error_code}`);
+        if (res.headersSent) {
+          res.destroy();
+          return;
+        }
+        sendJson(res, status, body, headers);
+        // After refusing an oversized body, drop the connection rather than read the rest.
+        if (headers.Connection === 'close') res.on('finish', () => req.socket.destroy());
+      },
+    );
+  });
+  // Slow or stalled clients must not pin connections forever.
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 5 * 60_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  const urlHost = host === '::1' ? '[::1]' : '127.0.0.1';
+  return {
+    url: `http://${urlHost}:${port}`,
+    token,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
