@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -34,5 +34,11 @@ describe('Restricted Mode (an untrusted folder)', () => {
     }, 60_000);
     assert.ok(rows.some((r) => r.includes('is not closed')));
     await wb.screenshot('restricted');
+  });
+
+  it('runs nothing: no tracking store and no endpoint', async () => {
+    assert.equal(existsSync(path.join(workspace, '.mlops')), false, 'the tracking store never opened');
+    const statusBar = await wb.statusBarTexts();
+    assert.ok(!statusBar.some((t) => t.includes('Tracking')), statusBar.join(' | '));
   });
 });
