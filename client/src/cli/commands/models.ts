@@ -1,8 +1,7 @@
 import { UsageError } from '../../core/errors';
 import { resolveModelUri } from '../../core/tracking/modelUri';
-import { openTrackingAccess } from '../../core/tracking/rest/access';
 import { Exit, table, type CliGroup } from '../command';
-import { JSON_OPTION, time, WORKSPACE_OPTION, workspaceOf } from './experiments';
+import { JSON_OPTION, time, WORKSPACE_OPTION, withTracking } from './trackingAccess';
 
 export const modelsCommand: CliGroup = {
   name: 'models',
@@ -14,9 +13,8 @@ export const modelsCommand: CliGroup = {
       usage: 'mlops models list [--json] [--workspace DIR]',
       options: { json: JSON_OPTION, workspace: WORKSPACE_OPTION },
       async run(values, _positionals, io) {
-        const access = await openTrackingAccess(workspaceOf(values, io.cwd));
-        try {
-          const { registered_models: models } = await access.api.searchRegisteredModels({ max_results: 1000 });
+        return withTracking(values, io, async (api) => {
+          const { registered_models: models } = await api.searchRegisteredModels({ max_results: 1000 });
           if (values.json === true) io.out(JSON.stringify(models, null, 2) + '\n');
           else
             io.out(
@@ -31,9 +29,7 @@ export const modelsCommand: CliGroup = {
               ),
             );
           return Exit.ok;
-        } finally {
-          await access.close();
-        }
+        });
       },
     },
     {
@@ -53,19 +49,16 @@ export const modelsCommand: CliGroup = {
         const alias = typeof values.alias === 'string' ? values.alias : undefined;
         if (!name || !version || extra !== undefined || (stage === undefined && alias === undefined)) throw new UsageError('expected NAME VERSION and a STAGE, an --alias or both');
         if (stage === undefined && values['archive-existing'] === true) throw new UsageError('--archive-existing needs a STAGE');
-        const access = await openTrackingAccess(workspaceOf(values, io.cwd));
-        try {
+        return withTracking(values, io, async (api) => {
           if (stage !== undefined) {
-            await access.api.transitionModelVersionStage({ name, version, stage, archive_existing_versions: values['archive-existing'] === true });
+            await api.transitionModelVersionStage({ name, version, stage, archive_existing_versions: values['archive-existing'] === true });
           }
-          if (alias !== undefined) await access.api.setRegisteredModelAlias({ name, alias, version });
-          const { model_version: v } = await access.api.getModelVersion({ name, version });
+          if (alias !== undefined) await api.setRegisteredModelAlias({ name, alias, version });
+          const { model_version: v } = await api.getModelVersion({ name, version });
           if (values.json === true) io.out(JSON.stringify(v, null, 2) + '\n');
           else io.out(`${v.name} version ${v.version}: stage ${v.current_stage}${v.aliases.length ? `, aliases ${v.aliases.map((a) => `@${a}`).join(' ')}` : ''}\n`);
           return Exit.ok;
-        } finally {
-          await access.close();
-        }
+        });
       },
     },
     {
@@ -77,9 +70,8 @@ export const modelsCommand: CliGroup = {
       async run(values, positionals, io) {
         const [uri, extra] = positionals;
         if (!uri || extra !== undefined) throw new UsageError('expected exactly one MODEL_URI');
-        const access = await openTrackingAccess(workspaceOf(values, io.cwd));
-        try {
-          const resolved = await resolveModelUri(access.api, uri);
+        return withTracking(values, io, async (api) => {
+          const resolved = await resolveModelUri(api, uri);
           if (values.json === true) {
             io.out(JSON.stringify({ name: resolved.version.name, version: resolved.version.version, stage: resolved.version.current_stage, artifact_uri: resolved.artifactUri, path: resolved.localPath ?? null }, null, 2) + '\n');
             return Exit.ok;
@@ -90,9 +82,7 @@ export const modelsCommand: CliGroup = {
           }
           io.out(`${resolved.localPath}\n`);
           return Exit.ok;
-        } finally {
-          await access.close();
-        }
+        });
       },
     },
   ],

@@ -1,8 +1,7 @@
 import { UsageError } from '../../core/errors';
 import type { Run } from '../../core/tracking/repository';
-import { openTrackingAccess } from '../../core/tracking/rest/access';
 import { Exit, table, type CliGroup } from '../command';
-import { JSON_OPTION, time, WORKSPACE_OPTION, workspaceOf } from './experiments';
+import { JSON_OPTION, time, WORKSPACE_OPTION, withTracking } from './trackingAccess';
 
 const metricText = (v: number | string) => (typeof v === 'number' ? String(Number(v.toPrecision(6))) : v);
 
@@ -27,9 +26,7 @@ export const runsCommand: CliGroup = {
       async run(values, _positionals, io) {
         const max = values.max === undefined ? 100 : Number(values.max);
         if (!Number.isInteger(max) || max <= 0) throw new UsageError(`--max must be a positive number, got '${String(values.max)}'`);
-        const access = await openTrackingAccess(workspaceOf(values, io.cwd));
-        try {
-          const api = access.api;
+        return withTracking(values, io, async (api) => {
           const experimentIds =
             typeof values.experiment === 'string'
               ? [(await api.getExperimentByName({ experiment_name: values.experiment })).experiment.experiment_id]
@@ -49,9 +46,7 @@ export const runsCommand: CliGroup = {
               ),
             );
           return Exit.ok;
-        } finally {
-          await access.close();
-        }
+        });
       },
     },
     {
@@ -62,10 +57,9 @@ export const runsCommand: CliGroup = {
       async run(values, positionals, io) {
         const [runId, extra] = positionals;
         if (!runId || extra !== undefined) throw new UsageError('expected exactly one RUN_ID');
-        const access = await openTrackingAccess(workspaceOf(values, io.cwd));
-        try {
-          const { run } = await access.api.getRun({ run_id: runId });
-          const { steps } = await access.api.listSteps({ run_id: runId });
+        return withTracking(values, io, async (api) => {
+          const { run } = await api.getRun({ run_id: runId });
+          const { steps } = await api.listSteps({ run_id: runId });
           if (values.json === true) {
             io.out(JSON.stringify({ ...run, steps }, null, 2) + '\n');
             return Exit.ok;
@@ -73,9 +67,7 @@ export const runsCommand: CliGroup = {
           io.out(describeRun(run));
           if (steps.length) io.out('\nSteps\n' + table(['STEP', 'STATUS', 'EXIT', 'CACHED', 'LOG'], steps.map((s) => [s.step_id, s.status, s.exit_code === undefined ? '' : String(s.exit_code), s.cached ? 'yes' : '', s.log_path ?? ''])));
           return Exit.ok;
-        } finally {
-          await access.close();
-        }
+        });
       },
     },
   ],
