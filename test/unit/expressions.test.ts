@@ -73,3 +73,15 @@ describe('expressions: the ${{ }} parser', () => {
     assert.equal(findTemplates(text, 0, 11).length, 1);
   });
 });
+
+describe('did-you-mean suggestions', () => {
+  it('finds typos, swapped letters, other cases and abbreviations, best first', async () => {
+    const { suggestions, didYouMean } = await import('../../common/src/text/suggest');
+    assert.deepEqual(suggestions('trian', ['train', 'evaluate', 'preprocess']), ['train']);
+    assert.deepEqual(suggestions('production', ['None', 'Staging', 'Production', 'Archived']), ['Production']);
+    assert.deepEqual(suggestions('Prod', ['None', 'Staging', 'Production', 'Archived']), ['Production']);
+    assert.deepEqual(suggestions('ab', ['abcdef']), [], 'two letters abbreviate nothing');
+    assert.deepEqual(suggestions('xyz', ['train']), []);
+    assert.equal(didYouMean('neds', ['needs', 'run']), '; did you mean `needs`?');
+  });
+});

@@ -19,8 +19,9 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The candidates close enough to `word` to be what the user meant, best
- * first: at most a third of the word's length in edits (at least one), or
- * the same word in another case.
+ * first: the same word in another case, at most a third of the word's length
+ * in edits (at least one), or a longer name it abbreviates (`Prod` for
+ * `Production`, three letters at least).
  */
 export function suggestions(word: string, candidates: Iterable<string>, limit = 3): string[] {
   const lower = word.toLowerCase();
@@ -28,8 +29,13 @@ export function suggestions(word: string, candidates: Iterable<string>, limit = 
   const scored: { name: string; score: number }[] = [];
   for (const name of candidates) {
     if (name === word) continue;
+    const candidate = name.toLowerCase();
+    if (lower.length >= 3 && candidate.length > lower.length && candidate.startsWith(lower)) {
+      scored.push({ name, score: budget + 0.5 });
+      continue;
+    }
     if (Math.abs(name.length - word.length) > budget) continue;
-    const score = name.toLowerCase() === lower ? 0 : editDistance(lower, name.toLowerCase());
+    const score = candidate === lower ? 0 : editDistance(lower, candidate);
     if (score <= budget) scored.push({ name, score });
   }
   return scored.sort((a, b) => a.score - b.score || a.name.localeCompare(b.name)).slice(0, limit).map((s) => s.name);
