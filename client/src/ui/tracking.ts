@@ -60,6 +60,13 @@ export class TrackingConnection implements vscode.Disposable {
       this.status.text = `$(database) ${tracking.role === 'owner' ? 'Tracking' : 'Tracking (shared)'}`;
       this.status.tooltip = `MLflow-compatible endpoint ${tracking.url}${tracking.role === 'peer' ? ` (served by process ${tracking.ownerPid})` : ''}\nClick for the URI and token.`;
       this.status.show();
+      const movedTo = tracking.recovery?.corruptDatabaseMovedTo;
+      if (movedTo) {
+        void vscode.window.showWarningMessage(
+          `MLOps: the tracking database was damaged and has been moved aside to ${movedTo}; a new one was started from the journal. Nothing was deleted.`,
+          'Show Output',
+        ).then((choice) => choice && this.output.show(true));
+      }
       this.changes = tracking.onChange((batch) => this.onStoreChange(batch, tracking.api));
       this.scheduleModelPush(tracking.api, 0);
       return tracking;

@@ -4,7 +4,7 @@ import type { StoreChange, TrackingApi } from './repository';
 import { restApi } from './rest/client';
 import { startRestServer } from './rest/server';
 import { asServerInfo, removeServerInfo, writeServerInfo } from './rest/serverInfo';
-import { openTrackingStore, StoreLockedError, type OpenStoreOptions } from './store';
+import { openTrackingStore, StoreLockedError, type OpenReport, type OpenStoreOptions } from './store';
 
 /**
  * The workspace's tracking endpoint as one process sees it: either this
@@ -18,6 +18,8 @@ export interface WorkspaceTracking {
   /** `owner`: this process holds the lock and serves the endpoint; `peer`: another process (pid) does. */
   readonly role: 'owner' | 'peer';
   readonly ownerPid: number;
+  /** What opening the store found (the owner only): a corrupt image moved aside, journal entries replayed. */
+  readonly recovery?: OpenReport;
   /** Store changes; only the owner sees them. */
   onChange(listener: (changes: StoreChange[]) => void): { dispose(): void };
   close(): Promise<void>;
@@ -64,6 +66,7 @@ export async function serveWorkspace(options: ServeOptions): Promise<WorkspaceTr
     token: server.token,
     role: 'owner',
     ownerPid: process.pid,
+    recovery: opened.recovery,
     onChange: (listener) => opened.onChange(listener),
     close: () =>
       (closed ??= (async () => {
