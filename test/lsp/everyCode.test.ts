@@ -52,7 +52,7 @@ describe('every pipeline code of FORMATS.md from the real server', () => {
 
   it('covers exactly the offending segment, key or value', () => {
     const at = (code: string, message: RegExp) => {
-      const d = diagnostics.find((x) => x.code === code && message.test(x.message));
+      const d = diagnostics.find((x) => x.code === code && message.test(String(x.message)));
       assert.ok(d, `${code} ${message}`);
       return covered(d);
     };
@@ -71,11 +71,11 @@ describe('every pipeline code of FORMATS.md from the real server', () => {
 
   it('reports the cycle on every edge that takes part, each message naming the whole cycle', () => {
     const cycles = diagnostics.filter((d) => d.code === 'cycle');
-    assert.ok(cycles.length >= 4, JSON.stringify(cycles.map((c) => c.message)));
+    assert.ok(cycles.length >= 4, JSON.stringify(cycles.map((c) => String(c.message))));
     for (const d of cycles) {
-      const names = /cycle: (.*);/.exec(d.message)?.[1]?.split(' -> ') ?? [];
-      assert.ok(names.length >= 3 && names[0] === names.at(-1), d.message);
-      assert.ok(names.includes(covered(d)), `${covered(d)} is an edge of ${d.message}`);
+      const names = /cycle: (.*);/.exec(String(d.message))?.[1]?.split(' -> ') ?? [];
+      assert.ok(names.length >= 3 && names[0] === names.at(-1), String(d.message));
+      assert.ok(names.includes(covered(d)), `${covered(d)} is an edge of ${String(d.message)}`);
     }
   });
 });
