@@ -52,16 +52,19 @@ describe('pipeline language features in a real VS Code', () => {
   });
 
   it('offers the other step ids when completing inside needs, without the step itself', async () => {
-    // Line 8 is `    needs: []`; column 12 is between the brackets.
+    // Line 8 is `    needs: []`; column 13 is between the brackets.
     await wb.page.keyboard.press('Escape');
     await wb.page.locator('.monaco-editor .view-lines').first().click();
-    await wb.page.keyboard.press('Control+G');
-    await wb.page.keyboard.type('8:12');
-    await wb.page.keyboard.press('Enter');
-    await wb.page.keyboard.press('Control+Space');
     const rows = wb.page.locator('.editor-widget.suggest-widget .monaco-list-row');
     let labels: string[] = [];
     await wb.waitFor('the suggest widget to list the step ids', async () => {
+      // Ask again on every poll: a request sent before the server had the document answers nothing.
+      await wb.page.keyboard.press('Escape');
+      await wb.page.keyboard.press('Control+G');
+      await wb.page.keyboard.type('8:13');
+      await wb.page.keyboard.press('Enter');
+      await wb.page.keyboard.press('Control+Space');
+      await new Promise((r) => setTimeout(r, 500));
       labels = (await rows.allInnerTexts()).map((t) => t.split('\n')[0]!.trim());
       return labels.includes('prepare') && labels.includes('evaluate');
     });
