@@ -1,14 +1,12 @@
-import { isMap, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { isMap, isScalar, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { ParsedDocument } from '../document/parsedDocument';
 import type { Span, Template } from '../expressions/ast';
-import { findTemplates } from '../expressions/parser';
-import { classifyTemplate } from './references';
-import { keySpec, OUTPUT_TYPES, type OutputType, type ParamType } from './schema';
+import { keyOf, scalarText, stringValue, type Declared } from './nodes';
+import { keySpec, type OutputType, type ParamType } from './schema';
+import { finishPart, isStepPart, newPart, readExpressions, stepPart, type ExpressionProblem, type ModelPart, type SitePlace } from './stepModel';
 
-/** A name as declared: its text and the span of its key. */
-export interface Declared extends Span {
-  readonly name: string;
-}
+export { forEachStringScalar, keyOf, scalarText, type Declared } from './nodes';
+export type { ExpressionProblem, ModelPart } from './stepModel';
 
 export interface ParamDecl extends Declared {
   readonly pair: Pair;
@@ -43,6 +41,7 @@ export interface StepDecl extends Declared {
 
 /** Where a `${{ }}` sits and what may appear there. */
 export interface ExpressionSite {
+  /** In document offsets. A site of a step may parse it again on each read (./located.ts): keep what you read. */
   readonly template: Template;
   /** The step whose key holds it; undefined at the top level and in `register`. */
   readonly step?: string;
@@ -83,17 +82,37 @@ export interface PipelineModel {
   readonly params: ReadonlyMap<string, ParamDecl>;
   readonly steps: ReadonlyMap<string, StepDecl>;
   readonly register?: YAMLMap;
+  /**
+   * The model in document order: a part per top-level key with expressions and
+   * per step. Rules walk these; the flat lists below are joined from them on
+   * first use.
+   */
+  readonly parts: readonly ModelPart[];
+  /**
+   * Stands for the declared names (params, step ids in order, each step's
+   * outputs): the same object from one version to the next while they stay
+   * the same, so that results that depend only on them can be kept
+   * (./partResults.ts).
+   */
+  readonly declarations: object;
   readonly sites: readonly ExpressionSite[];
   readonly uses: readonly NameUse[];
   /** `bad-expression` problems found while reading references. */
-  readonly expressionProblems: readonly (Span & { message: string })[];
+  readonly expressionProblems: readonly ExpressionProblem[];
   readonly edges: readonly DependencyEdge[];
   usesOf(kind: NameUse['kind'], name: string, step?: string): readonly NameUse[];
 }
 
 const cache = new WeakMap<ParsedDocument, PipelineModel>();
+/** The model last built on each root map; a splice keeps the root map (document/splice.ts). */
+const lastOnRoot = new WeakMap<YAMLMap, PipelineModel>();
 
-/** The typed view of a pipeline document, built once per parsed version. */
+/**
+ * The typed view of a pipeline document, built once per parsed version. Each
+ * step is read once per YAML Pair (./stepModel.ts), so after an edit that the
+ * parse cache splices, only the edited step is read again and the rest is
+ * joined in document order.
+ */
 export function pipelineModel(doc: ParsedDocument): PipelineModel {
   let model = cache.get(doc);
   if (!model) {
@@ -101,22 +120,6 @@ export function pipelineModel(doc: ParsedDocument): PipelineModel {
     cache.set(doc, model);
   }
   return model;
-}
-
-export function scalarText(node: unknown): string | undefined {
-  if (!isScalar(node) || node.value === null || node.value === undefined) return undefined;
-  return typeof node.value === 'object' ? undefined : String(node.value);
-}
-
-export function keyOf(pair: Pair): Declared | undefined {
-  const name = scalarText(pair.key);
-  const range = (pair.key as Scalar | null)?.range;
-  return name === undefined || !range ? undefined : { name, start: range[0], end: range[1] };
-}
-
-function stringValue(map: YAMLMap | undefined, key: string): string | undefined {
-  const value = map?.get(key, true);
-  return isScalar(value) && typeof value.value === 'string' ? value.value : undefined;
 }
 
 function inferType(value: unknown): ParamType {
@@ -146,149 +149,124 @@ function readParams(node: unknown): Map<string, ParamDecl> {
   return params;
 }
 
-function readOutputs(step: string, node: unknown): Map<string, OutputDecl> {
-  const outputs = new Map<string, OutputDecl>();
-  if (!isMap(node)) return outputs;
-  for (const pair of node.items) {
-    const key = keyOf(pair);
-    if (!key || outputs.has(key.name)) continue;
-    const spec = isMap(pair.value) ? pair.value : undefined;
-    const pathNode = spec ? spec.get('path', true) : pair.value;
-    const path = isScalar(pathNode) && typeof pathNode.value === 'string' ? pathNode.value : undefined;
-    const declaredType = stringValue(spec, 'type');
-    const type = (OUTPUT_TYPES as readonly string[]).includes(declaredType ?? '') ? (declaredType as OutputType) : 'file';
-    const description = stringValue(spec, 'description');
-    outputs.set(key.name, {
-      ...key,
-      step,
-      pair,
-      type,
-      ...(path !== undefined && isScalar(pathNode) ? { path, pathNode } : {}),
-      ...(description ? { description } : {}),
-    });
-  }
-  return outputs;
-}
-
-function readNeeds(node: unknown): Declared[] {
-  const items = isSeq(node) ? node.items : isScalar(node) ? [node] : [];
-  return items.flatMap((item) => {
-    const name = scalarText(item);
-    const range = (item as Scalar).range;
-    return name !== undefined && range ? [{ name, start: range[0], end: range[1] }] : [];
-  });
-}
-
 function buildModel(doc: ParsedDocument): PipelineModel {
   const root = isMap(doc.yaml.contents) ? doc.yaml.contents : undefined;
   const source = doc.text.getText();
-  const sites: ExpressionSite[] = [];
   const steps = new Map<string, StepDecl>();
+  const parts: ModelPart[] = [];
 
-  /** Collects every template in the string scalars below `node`. */
-  const collect = (node: unknown, key: string, allowed: boolean, condition: boolean, step?: string) => {
-    forEachStringScalar(node, (scalar) => {
-      const range = scalar.range;
-      if (!range || !(scalar.value as string).includes('${{')) return;
-      for (const template of findTemplates(source, range[0], range[1])) {
-        sites.push({ template, key, allowed, condition, ...(step !== undefined ? { step } : {}) });
-      }
-    });
+  /** The top level and `register` are small: read on every version. */
+  const readTopLevel = (node: unknown, place: SitePlace) => {
+    const part = newPart();
+    readExpressions(source, node, place, part);
+    if (part.sites.length > 0) parts.push(finishPart(part));
   };
 
-  const params = readParams(root?.get('params', true));
-  const stepsNode = root?.get('steps', true);
-  if (isMap(stepsNode)) {
-    for (const pair of stepsNode.items) {
-      const key = keyOf(pair);
-      if (!key || steps.has(key.name)) continue;
-      const body = isMap(pair.value) ? pair.value : undefined;
-      const run = stringValue(body, 'run');
-      const description = stringValue(body, 'description');
-      const workdir = stringValue(body, 'workdir');
-      steps.set(key.name, {
-        ...key,
-        pair,
-        ...(body ? { body } : {}),
-        ...(run !== undefined ? { run } : {}),
-        ...(description !== undefined ? { description } : {}),
-        ...(workdir !== undefined ? { workdir } : {}),
-        needs: readNeeds(body?.get('needs', true)),
-        outputs: readOutputs(key.name, body?.get('outputs', true)),
-      });
-      for (const item of body?.items ?? []) {
-        const itemKey = scalarText(item.key);
-        // Unknown keys get their own diagnostic; their expressions are not judged.
-        if (itemKey === undefined || itemKey === 'description' || !keySpec('step', itemKey)) continue;
-        const allowed = itemKey === 'run' || itemKey === 'env' || itemKey === 'inputs';
-        collect(item.value, itemKey, allowed, false, key.name);
-      }
-    }
-  }
+  // Root pairs are in document order, and so are the parts read from each: every joined list is sorted by offset.
+  let stepsSeen = false;
   for (const item of root?.items ?? []) {
     const key = scalarText(item.key);
-    if (key === undefined || key === 'steps' || key === 'description' || !keySpec('top', key)) continue;
+    if (key === undefined || key === 'description' || !keySpec('top', key)) continue;
+    if (key === 'steps') {
+      // Like `root.get('steps')`, the first `steps:` counts; a repeat is a duplicate-key error.
+      if (stepsSeen) continue;
+      stepsSeen = true;
+      if (!isMap(item.value)) continue;
+      for (const pair of item.value.items) {
+        const name = scalarText(pair.key);
+        if (name === undefined || steps.has(name)) continue;
+        const part = stepPart(pair, source);
+        if (!part) continue;
+        steps.set(name, part.decl);
+        parts.push(part);
+      }
+      continue;
+    }
     if (key === 'register' && isMap(item.value)) {
       for (const entry of item.value.items) {
         const entryKey = scalarText(entry.key);
         if (entryKey === undefined || !keySpec('register', entryKey)) continue;
-        collect(entry.value, `register.${entryKey}`, entryKey === 'from' || entryKey === 'when', entryKey === 'when');
+        readTopLevel(entry.value, { key: `register.${entryKey}`, allowed: entryKey === 'from' || entryKey === 'when', condition: entryKey === 'when' });
       }
       continue;
     }
-    collect(item.value, key, key === 'env', false);
-  }
-  sites.sort((a, b) => a.template.start - b.template.start);
-
-  const uses: NameUse[] = [];
-  const expressionProblems: (Span & { message: string })[] = [];
-  for (const site of sites) classifyTemplate(site, uses, expressionProblems);
-  for (const step of steps.values()) {
-    for (const need of step.needs) uses.push({ kind: 'step', name: need.name, start: need.start, end: need.end, inStep: step.name, origin: 'needs' });
-  }
-  uses.sort((a, b) => a.start - b.start);
-
-  const edges: DependencyEdge[] = [];
-  for (const use of uses) {
-    if (use.kind !== 'step' || use.inStep === undefined) continue;
-    edges.push({ from: use.name, to: use.inStep, kind: use.origin === 'needs' ? 'needs' : 'data', start: use.start, end: use.end });
+    readTopLevel(item.value, { key, allowed: key === 'env', condition: false });
   }
 
-  const index = new Map<string, NameUse[]>();
-  for (const use of uses) {
-    const key = indexKey(use.kind, use.name, use.step);
-    const list = index.get(key);
-    if (list) list.push(use);
-    else index.set(key, [use]);
-  }
+  const joined = new Map<keyof ModelPart, unknown[]>();
+  const join = <K extends keyof ModelPart>(list: K): ModelPart[K] => {
+    let all = joined.get(list);
+    if (!all) {
+      all = [];
+      for (const part of parts) for (const item of part[list]) all.push(item);
+      joined.set(list, all);
+    }
+    return all as unknown as ModelPart[K];
+  };
+  let index: Map<string, NameUse[]> | undefined;
+  const usesOf = (kind: NameUse['kind'], name: string, step?: string): readonly NameUse[] => {
+    if (!index) {
+      index = new Map();
+      for (const use of join('uses')) {
+        const key = indexKey(use.kind, use.name, use.step);
+        const list = index.get(key);
+        if (list) list.push(use);
+        else index.set(key, [use]);
+      }
+    }
+    return index.get(indexKey(kind, name, step)) ?? [];
+  };
   const nameNode = root?.get('pipeline', true);
   const register = root?.get('register', true);
-  return {
+  const params = readParams(root?.get('params', true));
+  const previous = root && lastOnRoot.get(root);
+  const model: PipelineModel = {
     doc,
     ...(root ? { root } : {}),
     ...(isScalar(nameNode) ? { name: nameNode } : {}),
     params,
     steps,
     ...(isMap(register) ? { register } : {}),
-    sites,
-    uses,
-    expressionProblems,
-    edges,
-    usesOf: (kind, name, step) => index.get(indexKey(kind, name, step)) ?? [],
+    parts,
+    declarations: previous && sameDeclarations(previous, params, parts) ? previous.declarations : {},
+    get sites() {
+      return join('sites');
+    },
+    get uses() {
+      return join('uses');
+    },
+    get expressionProblems() {
+      return join('problems');
+    },
+    get edges() {
+      return join('edges');
+    },
+    usesOf,
   };
+  if (root) lastOnRoot.set(root, model);
+  return model;
+}
+
+/** Whether `params` and the steps among `parts` declare the names `previous` does, in the same order. */
+function sameDeclarations(previous: PipelineModel, params: ReadonlyMap<string, ParamDecl>, parts: readonly ModelPart[]): boolean {
+  if (previous.parts.length !== parts.length || !sameKeys(previous.params, params)) return false;
+  for (let i = 0; i < parts.length; i++) {
+    const before = previous.parts[i]!;
+    const now = parts[i]!;
+    if (before === now) continue;
+    if (isStepPart(before) !== isStepPart(now)) return false;
+    if (isStepPart(before) && isStepPart(now) && (before.decl.name !== now.decl.name || !sameKeys(before.decl.outputs, now.decl.outputs))) return false;
+  }
+  return true;
+}
+
+function sameKeys(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknown>): boolean {
+  if (a.size !== b.size) return false;
+  const keys = b.keys();
+  for (const key of a.keys()) if (keys.next().value !== key) return false;
+  return true;
 }
 
 function indexKey(kind: NameUse['kind'], name: string, step: string | undefined): string {
   return kind === 'output' ? `output\u0000${step ?? ''}\u0000${name}` : `${kind}\u0000${name}`;
-}
-
-/** Every string scalar value below `node`, map keys excluded. */
-export function forEachStringScalar(node: unknown, visit: (scalar: Scalar) => void): void {
-  if (isScalar(node)) {
-    if (typeof node.value === 'string') visit(node);
-  } else if (isMap(node)) {
-    for (const pair of node.items) forEachStringScalar(pair.value, visit);
-  } else if (isSeq(node)) {
-    for (const item of node.items) forEachStringScalar(item, visit);
-  }
 }

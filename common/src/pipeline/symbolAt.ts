@@ -84,10 +84,10 @@ export function symbolAt(model: PipelineModel, offset: number): SymbolAt | undef
 }
 
 function rootAt(model: PipelineModel, offset: number): RootSymbol | undefined {
-  const site = lastStartingAtOrBefore(model.sites, offset, (s) => s.template.start);
-  if (site && offset <= site.template.end) {
+  const template = lastStartingAtOrBefore(model.sites, offset, (s) => s.template.start)?.template;
+  if (template && offset <= template.end) {
     let found: RootSymbol | undefined;
-    visitReferences(site.template.expr, (segments) => {
+    visitReferences(template.expr, (segments) => {
       const [root, field] = segments;
       if (root && within(root, offset)) found = { kind: 'root', path: root.name, start: root.start, end: root.end };
       else if (root && field && within(field, offset) && ['run', 'pipeline', 'env', 'metrics'].includes(root.name)) {

@@ -17,6 +17,13 @@ export function documentSymbols(doc: ParsedDocument): DocumentSymbol[] {
     const r = (pair.key as Node | null)?.range ?? [0, 0];
     return { start: text.positionAt(r[0]), end: text.positionAt(r[1]) };
   };
+  /** VS Code rejects an empty symbol name (`"": x` declares one): the key as written, else `(unnamed)`. */
+  const nameOf = (name: string, pair: Pair) => {
+    if (name.trim() !== '') return name;
+    const r = (pair.key as Node | null)?.range;
+    const written = r ? text.getText().slice(r[0], r[1]).trim() : '';
+    return written !== '' ? written : '(unnamed)';
+  };
   const section = (name: string) => root.items.find((p) => (p.key as { value?: unknown } | null)?.value === name);
   const out: DocumentSymbol[] = [];
 
@@ -25,19 +32,19 @@ export function documentSymbols(doc: ParsedDocument): DocumentSymbol[] {
 
   const paramsPair = section('params');
   if (paramsPair) {
-    const children = [...model.params.values()].map((p) => ({ name: p.name, detail: p.type, kind: SymbolKind.Variable, range: pairRange(p.pair), selectionRange: keyRange(p.pair) }));
+    const children = [...model.params.values()].map((p) => ({ name: nameOf(p.name, p.pair), detail: p.type, kind: SymbolKind.Variable, range: pairRange(p.pair), selectionRange: keyRange(p.pair) }));
     out.push({ name: 'params', kind: SymbolKind.Namespace, range: pairRange(paramsPair), selectionRange: keyRange(paramsPair), children });
   }
 
   const stepsPair = section('steps');
   if (stepsPair) {
     const children = [...model.steps.values()].map((s) => ({
-      name: s.name,
+      name: nameOf(s.name, s.pair),
       ...(s.description ? { detail: s.description } : {}),
       kind: SymbolKind.Function,
       range: pairRange(s.pair),
       selectionRange: keyRange(s.pair),
-      children: [...s.outputs.values()].map((o) => ({ name: o.name, detail: o.path ?? '', kind: SymbolKind.Field, range: pairRange(o.pair), selectionRange: keyRange(o.pair) })),
+      children: [...s.outputs.values()].map((o) => ({ name: nameOf(o.name, o.pair), detail: o.path ?? '', kind: SymbolKind.Field, range: pairRange(o.pair), selectionRange: keyRange(o.pair) })),
     }));
     out.push({ name: 'steps', kind: SymbolKind.Namespace, range: pairRange(stepsPair), selectionRange: keyRange(stepsPair), children });
   }

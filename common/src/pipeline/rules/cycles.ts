@@ -1,7 +1,9 @@
 import type { MlopsDiagnostic } from '../../diagnostics';
 import type { ParsedDocument } from '../../document/parsedDocument';
 import { shortestPath, stronglyConnected, successors } from '../dag';
-import { pipelineModel } from '../model';
+import { pipelineModel, type PipelineModel } from '../model';
+import { PartResults } from '../partResults';
+import { isStepPart } from '../stepModel';
 import { Report } from './report';
 
 /**
@@ -11,6 +13,7 @@ import { Report } from './report';
 export function pipelineCycleRule(doc: ParsedDocument): MlopsDiagnostic[] {
   const model = pipelineModel(doc);
   const report = new Report();
+  if (forwardOnly(model)) return report.diagnostics;
   const next = successors(model);
   const cyclic = new Map<string, Set<string>>();
   for (const component of stronglyConnected(next)) {
@@ -35,4 +38,27 @@ export function pipelineCycleRule(doc: ParsedDocument): MlopsDiagnostic[] {
     report.add('cycle', edge, `dependency cycle: ${cycle.join(' -> ')}; remove one of these dependencies`);
   }
   return report.diagnostics;
+}
+
+/** Whether every edge of a step part comes from a step before it (or from no step). */
+const FORWARD = new PartResults<boolean>();
+
+/**
+ * Whether every edge between declared steps runs from a step to a later one
+ * in the file: then there is no cycle, which is the usual case and settles
+ * the rule without building the graph.
+ */
+function forwardOnly(model: PipelineModel): boolean {
+  let order: Map<string, number> | undefined;
+  let index = 0;
+  for (const part of model.parts) {
+    if (!isStepPart(part)) continue;
+    const at = index++;
+    const forward = FORWARD.of(model, part, () => {
+      order ??= new Map([...model.steps.keys()].map((name, i) => [name, i]));
+      return part.edges.every((edge) => (order!.get(edge.from) ?? -1) < at);
+    });
+    if (!forward) return false;
+  }
+  return true;
 }

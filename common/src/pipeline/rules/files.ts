@@ -4,31 +4,27 @@ import type { ParsedDocument } from '../../document/parsedDocument';
 import type { ValidationContext } from '../../validation/context';
 import { runsBefore } from '../dag';
 import { pipelineModel, type PipelineModel, type StepDecl } from '../model';
-import { fromPipelineFolder, isLiteralPath } from '../paths';
+import { outputWriters } from '../outputPaths';
+import { isStepPart } from '../stepModel';
 import { Report, valueSpan } from './report';
 
 /**
  * `missing-file` for literal `inputs`: a path no step writes and the disk
  * lacks, or a path another step writes without running first (then the
- * fix adds that step to `needs`).
+ * fix adds that step to `needs`). The disk is asked once per distinct path.
  */
 export function pipelineFilesRule(doc: ParsedDocument, context: ValidationContext): MlopsDiagnostic[] {
   const model = pipelineModel(doc);
   const report = new Report();
-  const producers = new Map<string, string>();
-  for (const step of model.steps.values()) {
-    for (const output of step.outputs.values()) {
-      if (output.path !== undefined && isLiteralPath(output.path)) producers.set(fromPipelineFolder(step.workdir, output.path), step.name);
-    }
-  }
-  for (const step of model.steps.values()) {
-    const inputs = step.body?.get('inputs', true);
-    const items = isSeq(inputs) ? inputs.items : isScalar(inputs) ? [inputs] : [];
-    for (const item of items) {
-      if (!isScalar(item) || typeof item.value !== 'string' || !isLiteralPath(item.value)) continue;
-      const path = fromPipelineFolder(step.workdir, item.value);
-      const span = valueSpan(item as Node);
-      const producer = producers.get(path);
+  const writers = outputWriters(model);
+  const exists = new Map<string, boolean | undefined>();
+  for (const part of model.parts) {
+    if (!isStepPart(part)) continue;
+    const step = part.decl;
+    for (const { at: item, path } of part.reads) {
+      const span = valueSpan(item);
+      // The last step that writes the path counts as its producer.
+      const producer = writers.lastOf(path)?.step;
       if (producer !== undefined) {
         if (producer === step.name) continue;
         if (runsBefore(model, producer, step.name)) continue;
@@ -39,7 +35,8 @@ export function pipelineFilesRule(doc: ParsedDocument, context: ValidationContex
         });
         continue;
       }
-      if (context.fileExists?.(doc.uri, path) === false) {
+      if (!exists.has(path)) exists.set(path, context.fileExists?.(doc.uri, path));
+      if (exists.get(path) === false) {
         report.add('missing-file', span, `\`${item.value}\` does not exist${step.workdir ? ` (in workdir \`${step.workdir}\`)` : ''} and no step writes it`, { severity: 'warning' });
       }
     }

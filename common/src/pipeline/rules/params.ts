@@ -2,7 +2,7 @@ import { isScalar, isSeq, type Node } from 'yaml';
 import type { MlopsDiagnostic } from '../../diagnostics';
 import type { ParsedDocument } from '../../document/parsedDocument';
 import { listOf } from '../../text/suggest';
-import { pipelineModel, type ParamDecl } from '../model';
+import { pipelineModel, type ModelPart, type ParamDecl } from '../model';
 import { PARAM_TYPES } from '../schema';
 import { Report, valueSpan } from './report';
 
@@ -10,15 +10,29 @@ import { Report, valueSpan } from './report';
 export function pipelineParamsRule(doc: ParsedDocument): MlopsDiagnostic[] {
   const model = pipelineModel(doc);
   const report = new Report();
+  const used = new Set<string>();
+  for (const part of model.parts) for (const name of paramsUsedIn(part)) used.add(name);
   for (const param of model.params.values()) {
     checkDefault(param, report);
-    if (model.usesOf('param', param.name).length === 0) {
+    if (!used.has(param.name)) {
       report.add('unused-param', param, `param \`${param.name}\` is never used; reference it as \`\${{ params.${param.name} }}\` or remove it`, {
         severity: 'warning',
       });
     }
   }
   return report.diagnostics;
+}
+
+const paramsUsed = new WeakMap<ModelPart, readonly string[]>();
+
+/** The params a part uses; once per part (a step's part lives as long as its text, see stepModel.ts). */
+function paramsUsedIn(part: ModelPart): readonly string[] {
+  let names = paramsUsed.get(part);
+  if (!names) {
+    names = [...new Set(part.uses.flatMap((use) => (use.kind === 'param' ? [use.name] : [])))];
+    paramsUsed.set(part, names);
+  }
+  return names;
 }
 
 function fitsType(value: unknown, type: ParamDecl['type']): boolean {

@@ -3,21 +3,34 @@ import type { Fix, MlopsDiagnostic } from '../../diagnostics';
 import type { ParsedDocument } from '../../document/parsedDocument';
 import type { Expr } from '../../expressions/ast';
 import { didYouMean, suggestions } from '../../text/suggest';
-import { pipelineModel, type NameUse, type PipelineModel } from '../model';
+import { pipelineModel, type NameUse, type PipelineModel, type StepDecl } from '../model';
 import type { ParamType } from '../schema';
+import { PartResults } from '../partResults';
 import { replaceFix, Report } from './report';
 
 /** `bad-expression`, `unknown-param`, `unknown-step` and `unknown-output`. */
 export function pipelineReferencesRule(doc: ParsedDocument): MlopsDiagnostic[] {
   const model = pipelineModel(doc);
   const report = new Report();
-  for (const problem of model.expressionProblems) report.add('bad-expression', problem, problem.message);
-  for (const use of model.uses) {
-    if (use.kind === 'param' && !model.params.has(use.name)) unknownParam(model, use, report);
-    else if (use.kind === 'step' && !model.steps.has(use.name)) unknownStep(model, use, report);
-    else if (use.kind === 'output') unknownOutput(model, use, report);
+  for (const part of model.parts) for (const problem of part.problems) report.add('bad-expression', problem, problem.message);
+  for (const part of model.parts) {
+    for (const use of UNRESOLVED.of(model, part, () => part.uses.filter((u) => !resolves(model, u)))) {
+      if (use.kind === 'param') unknownParam(model, use, report);
+      else if (use.kind === 'step') unknownStep(model, use, report);
+      else unknownOutput(model.steps.get(use.step!)!, use, report);
+    }
   }
   return report.diagnostics;
+}
+
+/** The uses of each part that name nothing declared (an output of an unknown step is left to `unknown-step`). */
+const UNRESOLVED = new PartResults<readonly NameUse[]>();
+
+function resolves(model: PipelineModel, use: NameUse): boolean {
+  if (use.kind === 'param') return model.params.has(use.name);
+  if (use.kind === 'step') return model.steps.has(use.name);
+  const producer = use.step === undefined ? undefined : model.steps.get(use.step);
+  return !producer || producer.outputs.has(use.name);
 }
 
 function renameFixes(word: string, candidates: Iterable<string>, use: NameUse): Fix[] {
@@ -38,9 +51,7 @@ function unknownStep(model: PipelineModel, use: NameUse, report: Report): void {
   report.add('unknown-step', use, `${what}${didYouMean(use.name, ids) || (ids.length > 0 ? `; the steps are ${ids.slice(0, 8).map((i) => `\`${i}\``).join(', ')}${ids.length > 8 ? ', …' : ''}` : '')}`, { fixes: renameFixes(use.name, ids, use) });
 }
 
-function unknownOutput(model: PipelineModel, use: NameUse, report: Report): void {
-  const producer = use.step === undefined ? undefined : model.steps.get(use.step);
-  if (!producer || producer.outputs.has(use.name)) return;
+function unknownOutput(producer: StepDecl, use: NameUse, report: Report): void {
   const names = [...producer.outputs.keys()];
   const owner = use.own ? 'this step' : `step \`${producer.name}\``;
   const hint = didYouMean(use.name, names) || (names.length > 0 ? `; it has ${names.map((n) => `\`${n}\``).join(', ')}` : `; declare it under \`outputs:\` of ${owner}`);

@@ -1,6 +1,7 @@
 import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Fix, MlopsDiagnostic } from '../../diagnostics';
 import type { ParsedDocument } from '../../document/parsedDocument';
+import { memoizedWithOffsets, MemoSlot } from '../../document/pairMemo';
 import { didYouMean, listOf, suggestions } from '../../text/suggest';
 import { keyOf, scalarText } from '../model';
 import { pipelineNameProblem } from '../names';
@@ -24,6 +25,17 @@ export function pipelineSchemaRule(doc: ParsedDocument): MlopsDiagnostic[] {
   return report.diagnostics;
 }
 
+const STEP_SCHEMA = new MemoSlot<{ keyStart: number; value: MlopsDiagnostic[] }>();
+
+/** A step's schema problems depend on its own text only: checked once per Pair (see document/pairMemo.ts). */
+function stepSchemaProblems(pair: Pair, doc: ParsedDocument): MlopsDiagnostic[] {
+  return memoizedWithOffsets(pair, STEP_SCHEMA, () => {
+    const report = new Report();
+    new SchemaChecker(report, doc).step(pair);
+    return report.diagnostics;
+  });
+}
+
 class SchemaChecker {
   constructor(
     private readonly report: Report,
@@ -45,7 +57,7 @@ class SchemaChecker {
     const stepsPair = root.items.find((p) => scalarText(p.key) === 'steps');
     if (isMap(steps)) {
       if (steps.items.length === 0) this.report.add('missing-key', keySpan(stepsPair), '`steps` has no steps; add at least one, e.g. `train: { run: python train.py }`');
-      for (const pair of steps.items) this.step(pair);
+      for (const pair of steps.items) this.report.diagnostics.push(...stepSchemaProblems(pair, this.doc));
     } else if (stepsPair && (steps === null || steps === undefined || (isScalar(steps) && steps.value === null))) {
       this.report.add('missing-key', keySpan(stepsPair), '`steps` has no steps; add at least one, e.g. `train: { run: python train.py }`');
     }
@@ -68,7 +80,7 @@ class SchemaChecker {
     else if (isSeq(pair.value)) this.report.add('type-mismatch', valueSpan(pair.value as Node, pair), `param \`${key.name}\` is a list; write \`{ type, default }\` or a bare default value`);
   }
 
-  private step(pair: Pair): void {
+  step(pair: Pair): void {
     const key = keyOf(pair);
     if (!key) return;
     this.identifier(key, 'step id');

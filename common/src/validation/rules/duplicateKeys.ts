@@ -1,38 +1,114 @@
-import { isMap, isScalar, visit, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { MlopsDiagnostic } from '../../diagnostics';
 import type { ParsedDocument } from '../../document/parsedDocument';
+import { memoized, MemoSlot } from '../../document/pairMemo';
+
+/** A key that repeats an earlier key of the same map. */
+interface Repeat {
+  readonly first: Node;
+  readonly repeat: Node;
+}
+
+const REPEATS_BELOW = new MemoSlot<Repeat[]>();
 
 /**
  * `duplicate-key`: a map that repeats a key. Every repeat is reported on its
  * own key, naming the line of the first definition (the one YAML readers keep
  * varies by tool, so neither is silently preferred).
+ *
+ * The entries of the maps under the root (each step, each param) are searched
+ * once per Pair (see document/pairMemo.ts); the line numbers in the messages
+ * are worked out per version, since an edit above moves them.
  */
 export function duplicateKeysRule(doc: ParsedDocument): MlopsDiagnostic[] {
-  const out: MlopsDiagnostic[] = [];
-  visit(doc.yaml, {
-    Map(_key, map) {
-      const seen = new Map<string, Node>();
-      for (const pair of map.items) {
-        const key = pair.key as Node | null;
-        if (!key || !key.range) continue;
-        const identity = keyIdentity(key);
-        const first = seen.get(identity);
-        if (!first) {
-          seen.set(identity, key);
-          continue;
-        }
-        const firstLine = doc.text.positionAt(first.range?.[0] ?? 0).line + 1;
-        out.push({
-          code: 'duplicate-key',
-          severity: 'error',
-          message: `duplicate key \`${displayKey(key)}\`: it is already defined on line ${firstLine}; remove or rename one of them`,
-          start: key.range[0],
-          end: key.range[1],
-        });
+  const repeats: Repeat[] = [];
+  const root = doc.yaml.contents;
+  if (isMap(root)) {
+    repeatsIn(root.items, repeats);
+    for (const top of root.items) {
+      findRepeats(top.key, repeats);
+      if (!isMap(top.value)) {
+        findRepeats(top.value, repeats);
+        continue;
       }
-    },
+      repeatsAmongEntries(top.value, repeats);
+      for (const entry of top.value.items) repeats.push(...memoized(entry, REPEATS_BELOW, () => {
+        const below: Repeat[] = [];
+        findRepeats(entry, below);
+        return below;
+      }));
+    }
+  } else findRepeats(root, repeats);
+
+  return repeats.map(({ first, repeat }) => {
+    const firstLine = doc.text.positionAt(first.range?.[0] ?? 0).line + 1;
+    return {
+      code: 'duplicate-key',
+      severity: 'error',
+      message: `duplicate key \`${displayKey(repeat)}\`: it is already defined on line ${firstLine}; remove or rename one of them`,
+      start: repeat.range![0],
+      end: repeat.range![1],
+    };
   });
-  return out;
+}
+
+/** What a map under the root held when it last had no repeated key. */
+const withoutRepeats = new WeakMap<YAMLMap, Pair[]>();
+
+/**
+ * The repeats among the keys of a map under the root. A splice keeps the map
+ * and replaces one entry, mostly under the same key: then a map that had no
+ * repeat still has none, found by comparing entries instead of hashing
+ * thousands of keys again.
+ */
+function repeatsAmongEntries(map: YAMLMap, out: Repeat[]): void {
+  const before = withoutRepeats.get(map);
+  const items = map.items;
+  if (before && before.length === items.length && items.every((pair, i) => pair === before[i] || sameKey(pair, before[i]!))) {
+    withoutRepeats.set(map, [...items]);
+    return;
+  }
+  const found: Repeat[] = [];
+  repeatsIn(items, found);
+  if (found.length === 0) withoutRepeats.set(map, [...items]);
+  else withoutRepeats.delete(map);
+  out.push(...found);
+}
+
+function sameKey(a: Pair, b: Pair): boolean {
+  const ka = a.key as Node | null;
+  const kb = b.key as Node | null;
+  if (!ka?.range || !kb?.range) return !ka?.range && !kb?.range;
+  return keyIdentity(ka) === keyIdentity(kb);
+}
+
+/** Every repeat in the maps at or below `node` (a node or a pair), keys included. */
+function findRepeats(node: unknown, out: Repeat[]): void {
+  if (isPair(node)) {
+    findRepeats(node.key, out);
+    findRepeats(node.value, out);
+  } else if (isMap(node)) {
+    repeatsIn(node.items, out);
+    for (const pair of node.items) findRepeats(pair, out);
+  } else if (isSeq(node)) {
+    for (const item of node.items) findRepeats(item, out);
+  }
+}
+
+function repeatsIn(items: readonly Pair[], out: Repeat[]): void {
+  // String keys by their text, without building an identity string: a `steps:` map has thousands.
+  const strings = new Map<string, Node>();
+  const others = new Map<string, Node>();
+  for (const pair of items) {
+    const key = pair.key as Node | null;
+    if (!key || !key.range) continue;
+    const text = isScalar(key) && typeof key.value === 'string' ? key.value : undefined;
+    const seen = text === undefined ? others : strings;
+    const identity = text ?? keyIdentity(key);
+    const first = seen.get(identity);
+    if (first) out.push({ first, repeat: key });
+    else seen.set(identity, key);
+  }
 }
 
 /** Keys are equal when YAML would resolve them to the same value: `1` and `"1"` differ. */
