@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '../..');
@@ -8,4 +8,30 @@ export const CLI_JS = path.join(ROOT, 'client/out/cli.js');
 export function mlops(args: string[], cwd = ROOT): { code: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [CLI_JS, ...args], { cwd, encoding: 'utf8', timeout: 30_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** `mlops serve` running on a workspace: its process and the endpoint it printed. */
+export interface Serving {
+  readonly process: ChildProcess;
+  readonly url: string;
+  readonly token: string;
+}
+
+/** Starts the built `mlops serve --workspace ws` and waits for the URI and token it prints. */
+export async function startServe(ws: string): Promise<Serving> {
+  const child = spawn(process.execPath, [CLI_JS, 'serve', '--workspace', ws], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  return new Promise<Serving>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 20_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk;
+      const url = /MLFLOW_TRACKING_URI=(\S+)/.exec(out)?.[1];
+      const token = /MLFLOW_TRACKING_TOKEN=(\S+)/.exec(out)?.[1];
+      if (url && token) {
+        clearTimeout(timer);
+        resolve({ process: child, url, token });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
+  });
 }

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { CLI_JS, mlops } from '../helpers/cli';
+import { CLI_JS, mlops, startServe } from '../helpers/cli';
 
 // The built bin against a real workspace: `mlops serve` holds the store, the other commands go
 // through its endpoint (server.json); once it stops they open the database themselves.
@@ -26,22 +26,7 @@ describe('mlops serve, experiments, runs and models (the built bin)', () => {
 
   before(async () => {
     ws = mkdtempSync(path.join(tmpdir(), 'mlops-cli-'));
-    serve = spawn(process.execPath, [CLI_JS, 'serve', '--workspace', ws], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 20_000);
-      serve.stdout!.on('data', (chunk: Buffer) => {
-        out += chunk;
-        const u = /MLFLOW_TRACKING_URI=(\S+)/.exec(out);
-        const t = /MLFLOW_TRACKING_TOKEN=(\S+)/.exec(out);
-        if (u && t) {
-          [url, token] = [u[1]!, t[1]!];
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      serve.on('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
-    });
+    ({ process: serve, url, token } = await startServe(ws));
     const { experiment_id } = (await call('POST', 'experiments/create', { name: 'customer_churn_prediction' })) as { experiment_id: string };
     const created = (await call('POST', 'runs/create', { experiment_id, run_name: 'xgboost_v1', start_time: Date.now() })) as { run: { info: { run_id: string; artifact_uri: string } } };
     runId = created.run.info.run_id;

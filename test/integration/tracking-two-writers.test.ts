@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { openTrackingStore } from '../../client/src/core/tracking/store';
-import { CLI_JS } from '../helpers/cli';
+import { CLI_JS, startServe } from '../helpers/cli';
 
 const run = promisify(execFile);
 const BATCHES = 30;
@@ -31,21 +31,7 @@ describe('tracking store faults: two writers at once (REST and the CLI), then ki
 
   before(async () => {
     ws = mkdtempSync(path.join(tmpdir(), 'mlops-two-writers-'));
-    serve = spawn(process.execPath, [CLI_JS, 'serve', '--workspace', ws], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 20_000);
-      serve.stdout!.on('data', (chunk: Buffer) => {
-        out += chunk;
-        const u = /MLFLOW_TRACKING_URI=(\S+)/.exec(out);
-        const t = /MLFLOW_TRACKING_TOKEN=(\S+)/.exec(out);
-        if (u && t) {
-          [url, token] = [u[1]!, t[1]!];
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
+    ({ process: serve, url, token } = await startServe(ws));
   });
 
   after(() => {

@@ -107,9 +107,11 @@ export function runsBefore(model: PipelineModel, ancestor: string, step: string)
   return false;
 }
 
-/** Steps that would close a cycle if `step` needed them: `step` itself and everything downstream of it. */
-export function downstreamOf(model: PipelineModel, step: string): Set<string> {
-  const next = successors(model);
+/**
+ * Steps that would close a cycle if `step` needed them: `step` itself and
+ * everything downstream of it. Pass `next` when an adjacency is at hand.
+ */
+export function downstreamOf(model: PipelineModel, step: string, next: ReadonlyMap<string, ReadonlySet<string>> = successors(model)): Set<string> {
   const seen = new Set<string>([step]);
   const queue = [step];
   while (queue.length > 0) {

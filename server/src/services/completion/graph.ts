@@ -1,5 +1,5 @@
 import type { PipelineModel } from '../../../../common/src';
-import { successors } from '../../../../common/src/pipeline/dag';
+import { downstreamOf, successors } from '../../../../common/src/pipeline/dag';
 
 /** Built once per parsed version: the step graph's adjacency and the steps in file order. */
 interface StepIndex {
@@ -25,18 +25,7 @@ function stepIndex(model: PipelineModel): StepIndex {
  * adjacency built once per version, so a request costs only the walk.
  */
 export function downstream(model: PipelineModel, step: string): Set<string> {
-  const { next } = stepIndex(model);
-  const seen = new Set<string>([step]);
-  const queue = [step];
-  while (queue.length > 0) {
-    for (const n of next.get(queue.pop()!) ?? []) {
-      if (!seen.has(n)) {
-        seen.add(n);
-        queue.push(n);
-      }
-    }
-  }
-  return seen;
+  return downstreamOf(model, step, stepIndex(model).next);
 }
 
 /** The step ids in file order, and each one's position. */
