@@ -1,32 +1,17 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
+import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Frame } from 'playwright-core';
-import { launchWorkbench, type Workbench } from './harness';
+import { fixtureWorkspace, launchWorkbench, packagedVsix, type Workbench } from './harness';
 
-const ROOT = path.resolve(__dirname, '../..');
 
-function packagedVsix(): string {
-  const vsix = readdirSync(ROOT).find((f) => f.endsWith('.vsix'));
-  if (!vsix) throw new Error('no .vsix at the repo root: run `npm run package` first (npm run test:e2e does)');
-  return path.join(ROOT, vsix);
-}
-
-/** A scratch copy of the fixture workspace, so that no scenario edits the repository. */
-function workspaceCopy(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'mlops-e2e-ws-'));
-  cpSync(path.join(ROOT, 'test/fixtures/workspace'), dir, { recursive: true });
-  return dir;
-}
 
 describe('the extension in a real VS Code', () => {
   let wb: Workbench;
   let workspace: string;
 
   before(async () => {
-    workspace = workspaceCopy();
+    workspace = fixtureWorkspace('test/fixtures/workspace', 'mlops-e2e-ws-');
     wb = await launchWorkbench({ vsix: packagedVsix(), workspace, name: 'diagnostics' });
   });
 

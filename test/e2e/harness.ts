@@ -663,3 +663,19 @@ export async function launchWorkbench(opts: WorkbenchOptions): Promise<Workbench
     close,
   };
 }
+
+const REPO_ROOT = path.resolve(E2E_DIR, '../..');
+
+/** The `.vsix` that `npm run package` left at the repo root (npm run test:e2e makes it first). */
+export function packagedVsix(): string {
+  const vsix = fs.readdirSync(REPO_ROOT).find((f) => f.endsWith('.vsix'));
+  if (!vsix) throw new Error('no .vsix at the repo root: run `npm run package` first (npm run test:e2e does)');
+  return path.join(REPO_ROOT, vsix);
+}
+
+/** A scratch copy of a fixture folder (relative to the repo root), so that no scenario edits the repository. */
+export function fixtureWorkspace(fixture: string, prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  fs.cpSync(path.join(REPO_ROOT, fixture), dir, { recursive: true });
+  return dir;
+}

@@ -1,25 +1,15 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
+import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { launchWorkbench, type Workbench } from './harness';
+import { fixtureWorkspace, launchWorkbench, packagedVsix, type Workbench } from './harness';
 
-const ROOT = path.resolve(__dirname, '../..');
-
-function packagedVsix(): string {
-  const vsix = readdirSync(ROOT).find((f) => f.endsWith('.vsix'));
-  if (!vsix) throw new Error('no .vsix at the repo root: run `npm run package` first (npm run test:e2e does)');
-  return path.join(ROOT, vsix);
-}
 
 describe('pipeline language features in a real VS Code', () => {
   let wb: Workbench;
   let workspace: string;
 
   before(async () => {
-    workspace = mkdtempSync(path.join(tmpdir(), 'mlops-e2e-lang-'));
-    cpSync(path.join(ROOT, 'test/fixtures/e2e-language'), workspace, { recursive: true });
+    workspace = fixtureWorkspace('test/fixtures/e2e-language', 'mlops-e2e-lang-');
     wb = await launchWorkbench({ vsix: packagedVsix(), workspace, name: 'language' });
     await wb.openFile('language.pipeline.yaml');
   });

@@ -1,22 +1,16 @@
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { launchWorkbench, type Workbench } from './harness';
-
-const ROOT = path.resolve(__dirname, '../..');
+import { fixtureWorkspace, launchWorkbench, packagedVsix, type Workbench } from './harness';
 
 describe('Restricted Mode (an untrusted folder)', () => {
   let wb: Workbench;
   let workspace: string;
 
   before(async () => {
-    const vsix = readdirSync(ROOT).find((f) => f.endsWith('.vsix'));
-    if (!vsix) throw new Error('no .vsix at the repo root: run `npm run package` first');
-    workspace = mkdtempSync(path.join(tmpdir(), 'mlops-e2e-untrusted-'));
-    cpSync(path.join(ROOT, 'test/fixtures/workspace'), workspace, { recursive: true });
-    wb = await launchWorkbench({ vsix: path.join(ROOT, vsix), workspace, name: 'restricted', trusted: false });
+    workspace = fixtureWorkspace('test/fixtures/workspace', 'mlops-e2e-untrusted-');
+    wb = await launchWorkbench({ vsix: packagedVsix(), workspace, name: 'restricted', trusted: false });
   });
 
   after(async () => {

@@ -1,17 +1,9 @@
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { launchWorkbench, type Workbench } from './harness';
+import { fixtureWorkspace, launchWorkbench, packagedVsix, type Workbench } from './harness';
 
-const ROOT = path.resolve(__dirname, '../..');
-
-function packagedVsix(): string {
-  const vsix = readdirSync(ROOT).find((f) => f.endsWith('.vsix'));
-  if (!vsix) throw new Error('no .vsix at the repo root: run `npm run package` first (npm run test:e2e does)');
-  return path.join(ROOT, vsix);
-}
 
 describe('the tracking store in a real VS Code', () => {
   let wb: Workbench;
@@ -26,8 +18,7 @@ describe('the tracking store in a real VS Code', () => {
     });
 
   before(async () => {
-    workspace = mkdtempSync(path.join(tmpdir(), 'mlops-e2e-tracking-'));
-    cpSync(path.join(ROOT, 'test/fixtures/e2e-tracking'), workspace, { recursive: true });
+    workspace = fixtureWorkspace('test/fixtures/e2e-tracking', 'mlops-e2e-tracking-');
     wb = await launchWorkbench({ vsix: packagedVsix(), workspace, name: 'tracking' });
     await wb.openFile('register.pipeline.yaml');
   });
