@@ -19,7 +19,17 @@ const common = {
   define: { MLOPS_VERSION: JSON.stringify(version) },
 };
 
-const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'] };
+// ESM-only dependencies (fdir under tinyglobby) read `import.meta.url`, which a CJS bundle lacks: give them this file's URL.
+const importMetaUrl = "var __importMetaUrl = require('node:url').pathToFileURL(__filename).href;";
+const node = {
+  ...common,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  external: ['vscode'],
+  define: { ...common.define, 'import.meta.url': '__importMetaUrl' },
+  banner: { js: importMetaUrl },
+};
 
 /** One browser bundle per webview: webviews/src/<name>/main.ts -> webviews/out/<name>.js */
 const webviewDir = path.join(root, 'webviews/src');
@@ -31,7 +41,7 @@ const webviewEntries = existsSync(webviewDir)
 
 const builds = [
   { ...node, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js' },
-  { ...node, entryPoints: ['client/src/cli.ts'], outfile: 'client/out/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: ['client/src/cli.ts'], outfile: 'client/out/cli.js', banner: { js: `#!/usr/bin/env node\n${importMetaUrl}` } },
   { ...node, entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js' },
   // The tracking store's engine runs in a worker thread; the store finds it beside extension.js and cli.js.
   { ...node, entryPoints: ['client/src/core/tracking/engine/worker.ts'], outfile: 'client/out/trackingWorker.js' },

@@ -1,5 +1,7 @@
-// `npm run demo`: validates the churn sample with the mlops CLI, then a broken copy of it,
-// so the output shows what CI and the editor report. Exits non-zero if either result is wrong.
+// `npm run demo`: validates the churn sample with the mlops CLI, runs its pipeline twice on the
+// sample's own workspace store (samples/churn/.mlops: a fresh execution, then the cached one), then
+// validates a broken copy, so the output shows what CI and the editor report. Exits non-zero if any
+// result is wrong.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +20,12 @@ function mlops(args, cwd) {
 console.log(bold('MLOps Workbench demo: the churn sample (samples/churn)'));
 const clean = mlops(['validate', 'samples/churn'], process.cwd());
 
+console.log(bold('\nRun the pipeline (preprocess -> train -> evaluate), tracked in samples/churn/.mlops/tracking.db; --no-cache so every step executes.'));
+const first = mlops(['run', 'churn.pipeline.yaml', '--no-cache', '--quiet'], 'samples/churn');
+console.log(bold('\nRun it again: nothing changed, so every step reuses the first run and no duplicate model version is registered.'));
+const second = mlops(['run', 'churn.pipeline.yaml', '--quiet'], 'samples/churn');
+mlops(['models', 'list'], 'samples/churn');
+
 const scratch = mkdtempSync(path.join(tmpdir(), 'mlops-demo-'));
 const copy = path.join(scratch, 'churn-broken');
 cpSync('samples/churn', copy, { recursive: true });
@@ -34,6 +42,12 @@ console.log(bold('\nA broken copy: an unclosed `[` in the pipeline, a repeated `
 const broken = mlops(['validate', '.'], copy);
 rmSync(scratch, { recursive: true, force: true });
 
-const ok = clean === 0 && broken === 1;
-console.log(bold(ok ? '\nDemo finished: the sample is clean (exit 0) and the broken copy fails with its diagnostics (exit 1).' : '\nDemo FAILED: unexpected exit codes.'));
+const ok = clean === 0 && first === 0 && second === 0 && broken === 1;
+console.log(
+  bold(
+    ok
+      ? '\nDemo finished: the sample is clean (exit 0), its pipeline ran and registered a model, the rerun was cached, and the broken copy fails with its diagnostics (exit 1).\nSee the runs with: node client/out/cli.js runs list --workspace samples/churn'
+      : '\nDemo FAILED: unexpected exit codes.',
+  ),
+);
 process.exitCode = ok ? 0 : 1;

@@ -1,6 +1,7 @@
 import { commandHelp, Exit, groupHelp, isGroup, parseCommandArgs, type CliCommand, type CliEntry, type CliIO } from './command';
 import { experimentsCommand } from './commands/experiments';
 import { modelsCommand } from './commands/models';
+import { runCommand as runPipelineCommand } from './commands/run';
 import { runsCommand } from './commands/runs';
 import { serveCommand } from './commands/serve';
 import { validateCommand } from './commands/validate';
@@ -9,7 +10,7 @@ import { MlflowError } from '../core/tracking/repository/errors';
 
 declare const MLOPS_VERSION: string | undefined;
 
-export const COMMANDS: readonly CliEntry[] = [validateCommand, serveCommand, experimentsCommand, runsCommand, modelsCommand];
+export const COMMANDS: readonly CliEntry[] = [validateCommand, runPipelineCommand, serveCommand, experimentsCommand, runsCommand, modelsCommand];
 
 function version(): string {
   return typeof MLOPS_VERSION === 'string' ? MLOPS_VERSION : 'dev';

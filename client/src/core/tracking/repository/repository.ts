@@ -167,6 +167,9 @@ export class TrackingRepository {
   listSteps(req: T.RunIdRequest): { steps: T.StepRecord[] } {
     return steps.listSteps(this.ctx, req);
   }
+  findCachedStep(req: T.FindCachedStepRequest): { step?: T.StepRecord } {
+    return steps.findCachedStep(this.ctx, req);
+  }
   recordMonitorResult(req: T.RecordMonitorResultRequest): { id: number } {
     return monitors.recordMonitorResult(this.ctx, req);
   }

@@ -1,7 +1,7 @@
 import type { Database } from 'sql.js';
 
 /** Bumped with every change below; `applySchema` migrates older files forward step by step. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 // Artifact locations are stored only when a client chose them: NULL means "the default place under
 // the workspace's artifact root", computed when read, so a moved workspace keeps working.
@@ -153,6 +153,16 @@ CREATE TABLE monitor_results (
 CREATE INDEX monitor_results_by_monitor ON monitor_results (monitor, time);
 `;
 
+// The runner's step cache: the key of each execution, the run a cached step reused, attempts and why it failed.
+const V2 = `
+ALTER TABLE steps ADD COLUMN cache_key TEXT;
+ALTER TABLE steps ADD COLUMN cached_from TEXT;
+ALTER TABLE steps ADD COLUMN attempts INTEGER;
+ALTER TABLE steps ADD COLUMN message TEXT;
+ALTER TABLE steps ADD COLUMN outputs_digest TEXT;
+CREATE INDEX steps_by_cache_key ON steps (cache_key) WHERE cache_key IS NOT NULL;
+`;
+
 // The Default experiment exists in every store, as in MLflow. applySchema has no RepositoryEnv, so
 // its creation time comes from SQLite's clock; it is never journaled, only created with the file.
 const DEFAULT_EXPERIMENT = `
@@ -161,7 +171,7 @@ VALUES (0, 'Default', 'active', CAST((julianday('now') - 2440587.5) * 86400000 A
         CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
 `;
 
-const MIGRATIONS: readonly string[] = [V1];
+const MIGRATIONS: readonly string[] = [V1, V2];
 
 /** Creates or migrates the schema; safe to call on every open. */
 export function applySchema(db: Database): void {

@@ -107,6 +107,15 @@ export interface StepRecord {
   exit_code?: number;
   cached: boolean;
   log_path?: string;
+  /** The step-cache key of this execution (runner only). */
+  cache_key?: string;
+  /** For a cached step: the run whose execution it reused. */
+  cached_from?: string;
+  attempts?: number;
+  /** Why it failed or was skipped. */
+  message?: string;
+  /** sha256 of the declared outputs as this execution left them: a cache hit needs them unchanged. */
+  outputs_digest?: string;
 }
 
 /** One drift-monitor check (filled by the monitoring issue; stored here so it shares the journal). */
@@ -308,6 +317,14 @@ export interface UpsertStepRequest {
   exit_code?: number;
   cached?: boolean;
   log_path?: string;
+  cache_key?: string;
+  cached_from?: string;
+  attempts?: number;
+  message?: string;
+  outputs_digest?: string;
+}
+export interface FindCachedStepRequest {
+  cache_key: string;
 }
 export interface RecordMonitorResultRequest {
   monitor: string;

@@ -16,7 +16,13 @@ export const STEP_ROUTES: readonly Route[] = [
       exit_code: 'int64',
       cached: 'bool',
       log_path: 'string',
+      cache_key: 'string',
+      cached_from: 'string',
+      attempts: 'int64',
+      message: 'string',
+      outputs_digest: 'string',
     }),
   ),
+  op('GET', '/mlops/steps/cached', 'findCachedStep', msg({ cache_key: required('string') })),
   op('GET', '/mlops/steps/list', 'listSteps', msg({ run_id: required('string') })),
 ];

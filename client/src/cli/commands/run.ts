@@ -1,0 +1,132 @@
+import * as path from 'node:path';
+import { UsageError } from '../../core/errors';
+import { formatMs, formatSummary, ParamError, parseParamArgs, PipelineInvalidError, recoverAbandonedRuns, runPipeline, type RunEvent } from '../../core/runner';
+import { serveWorkspace } from '../../core/tracking/workspaceServer';
+import { Exit, type CliCommand, type CliIO } from '../command';
+import { JSON_OPTION, WORKSPACE_OPTION, workspaceOf } from './trackingAccess';
+
+export const runCommand: CliCommand = {
+  name: 'run',
+  summary: 'Run a pipeline file, tracked in the workspace store (what CI runs).',
+  usage: 'mlops run <file> [--param k=v]... [--step s]... [--no-cache] [--max-parallel N] [--json] [--quiet] [--workspace DIR]',
+  details: [
+    'Runs the steps as a DAG, in parallel where they do not depend on each other, with caching,',
+    'retries and timeouts as the file says. Logs go to .mlops/runs/<run>/<step>.log. The run is',
+    "recorded in the workspace's tracking store: through the editor's endpoint when one is live,",
+    'in the database directly otherwise. Exit code 0 when the run finishes, 1 when it fails or is',
+    'cancelled (Ctrl+C kills every step process), 2 for bad usage or a bad param.',
+  ].join('\n'),
+  options: {
+    param: { type: 'string', multiple: true, value: 'NAME=VALUE', description: 'Override a param default' },
+    step: { type: 'string', multiple: true, value: 'STEP', description: 'Run only this step, plus the steps it needs whose outputs are missing' },
+    'no-cache': { type: 'boolean', description: 'Run every step even when a cached execution matches' },
+    'max-parallel': { type: 'string', value: 'N', description: 'Steps running at once (default: the number of CPUs)' },
+    json: { ...JSON_OPTION, description: 'Print every run event as a JSON line' },
+    quiet: { type: 'boolean', short: 'q', description: "Don't print the steps' output, only progress" },
+    workspace: WORKSPACE_OPTION,
+  },
+  examples: ['mlops run samples/churn/churn.pipeline.yaml', 'mlops run churn.pipeline.yaml --param n_estimators=200 --param model_kind=logreg', 'mlops run churn.pipeline.yaml --step evaluate --json'],
+  async run(values, positionals, io) {
+    if (positionals.length !== 1) throw new UsageError(`mlops run takes one pipeline file, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`);
+    const file = path.resolve(io.cwd, positionals[0]!);
+    let params: Record<string, string>;
+    try {
+      params = parseParamArgs((values.param as string[] | undefined) ?? []);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    const maxParallel = values['max-parallel'] === undefined ? undefined : Number(values['max-parallel']);
+    if (maxParallel !== undefined && (!Number.isInteger(maxParallel) || maxParallel < 1)) throw new UsageError(`--max-parallel must be a whole number of at least 1, got '${String(values['max-parallel'])}'`);
+
+    const workspaceDir = workspaceOf(values, io.cwd);
+    const tracking = await serveWorkspace({ workspaceDir, joinPeer: true });
+    const abort = new AbortController();
+    const onSignal = () => abort.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      if (tracking.role === 'owner') {
+        const ended = await recoverAbandonedRuns(tracking.api);
+        if (ended > 0 && !values.json) io.err(`mlops run: marked ${ended} run${ended === 1 ? '' : 's'} left RUNNING by a stopped runner as FAILED\n`);
+      }
+      const render = values.json ? (e: RunEvent) => io.out(`${JSON.stringify(e)}\n`) : progressPrinter(io, Boolean(values.quiet));
+      const result = await runPipeline(
+        {
+          pipelineFile: file,
+          workspaceDir,
+          params,
+          ...(values.step ? { steps: values.step as string[] } : {}),
+          noCache: Boolean(values['no-cache']),
+          ...(maxParallel ? { maxParallel } : {}),
+          tracking,
+          signal: abort.signal,
+        },
+        render,
+      );
+      if (!values.json) io.out(`\n${formatSummary(result).join('\n')}\n`);
+      return result.status === 'FINISHED' ? Exit.ok : Exit.problems;
+    } catch (error) {
+      if (error instanceof ParamError) {
+        io.err(`mlops run: ${error.message}\n`);
+        return Exit.usage;
+      }
+      if (error instanceof PipelineInvalidError) {
+        io.err(`mlops run: ${error.message}\n`);
+        return Exit.problems;
+      }
+      throw error;
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      await tracking.close();
+    }
+  },
+};
+
+/** One line per step event, and the steps' output prefixed with the step name. */
+function progressPrinter(io: CliIO, quiet: boolean): (event: RunEvent) => void {
+  const partial = new Map<string, string>();
+  const flush = (step: string) => {
+    const rest = partial.get(step);
+    if (rest) io.out(`  ${step} | ${rest}\n`);
+    partial.delete(step);
+  };
+  return (event) => {
+    switch (event.type) {
+      case 'run-started':
+        io.out(`${event.pipeline}: run ${event.runName} (${event.runId}) in experiment ${event.experimentName}, ${event.steps.length} step${event.steps.length === 1 ? '' : 's'}: ${event.steps.join(', ')}\n`);
+        return;
+      case 'step-started':
+        io.out(`> ${event.step} started${event.maxAttempts > 1 ? ` (attempt ${event.attempt}/${event.maxAttempts})` : ''}\n`);
+        return;
+      case 'step-output': {
+        if (quiet) return;
+        const lines = ((partial.get(event.step) ?? '') + event.text).split(/\r?\n/);
+        partial.set(event.step, lines.pop() ?? '');
+        for (const line of lines) io.out(`  ${event.step} | ${line}\n`);
+        return;
+      }
+      case 'step-retry':
+        io.out(`~ ${event.step} retrying (attempt ${event.attempt}/${event.maxAttempts}): ${event.reason}\n`);
+        return;
+      case 'step-finished':
+        flush(event.step);
+        if (event.cachedFrom) io.out(`= ${event.step} cached (reused run ${event.cachedFrom})\n`);
+        else if (event.status === 'SUCCEEDED') io.out(`✓ ${event.step} succeeded in ${formatMs(event.durationMs)}\n`);
+        else io.out(`✗ ${event.step} ${event.status.toLowerCase()}${event.message ? `: ${event.message}` : ''}${event.logPath && event.status === 'FAILED' ? ` (log: ${event.logPath})` : ''}\n`);
+        return;
+      case 'metric':
+        // Live metrics can come by the thousand; the summary prints the latest of each.
+        return;
+      case 'warning':
+        io.err(`warning${event.step ? ` (${event.step})` : ''}: ${event.message}\n`);
+        return;
+      case 'registered':
+        return;
+      case 'register-skipped':
+        return;
+      case 'run-finished':
+        return;
+    }
+  };
+}

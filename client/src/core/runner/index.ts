@@ -1,0 +1,8 @@
+// The pipeline runner (no vscode): the editor's terminal, the task provider and `mlops run` all drive it.
+export { recoverAbandonedRuns } from './abandoned';
+export { checkParamValue, parseParamArgs, parseParamValue, ParamError, resolveParams } from './params';
+export { loadPipeline, PipelineInvalidError, type PipelinePlan, type StepPlan } from './plan';
+export { runPipeline } from './run';
+export { formatMetric, formatSummary } from './summary';
+export { formatMs } from './stepExecution';
+export type * from './types';

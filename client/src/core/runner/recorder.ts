@@ -1,0 +1,141 @@
+import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { TrackingApi, UpsertStepRequest } from '../tracking/repository';
+import { MlflowError } from '../tracking/repository/errors';
+import type { PipelinePlan } from './plan';
+import type { ParamValue, RunStatus } from './types';
+
+/** Tags the runner sets on every run it starts (besides MLflow's own `mlflow.*` ones). */
+export const RunnerTags = {
+  pipeline: 'mlops.pipeline',
+  pipelineFile: 'mlops.pipelineFile',
+  cachedSteps: 'mlops.cachedSteps',
+  runnerPid: 'mlops.runner.pid',
+  runnerHost: 'mlops.runner.host',
+  gitCommit: 'mlflow.source.git.commit',
+  sourceName: 'mlflow.source.name',
+  sourceType: 'mlflow.source.type',
+} as const;
+
+/** MLflow accepts at most 1,000 metrics per log-batch call. */
+const BATCH = 1000;
+const FLUSH_MS = 200;
+
+type PendingMetric = { key: string; value: number; timestamp: number; step: number };
+
+/**
+ * The tracking side of one pipeline execution: the run, its params and tags,
+ * its step rows and its metrics, batched so a step printing thousands of
+ * metric lines costs a few log-batch calls.
+ */
+export class RunRecorder {
+  private pending: PendingMetric[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly latest = new Map<string, number>();
+
+  private constructor(
+    readonly api: TrackingApi,
+    readonly runId: string,
+    readonly runName: string,
+    readonly experimentId: string,
+    /** Local folder of the run's artifacts (`.mlops/artifacts/<exp>/<run>/artifacts`). */
+    readonly artifactDir: string,
+    private readonly onError: (message: string) => void,
+  ) {}
+
+  static async start(api: TrackingApi, plan: PipelinePlan, params: Readonly<Record<string, ParamValue>>, options: { relativeFile: string; gitCommit?: string; onError: (message: string) => void }): Promise<RunRecorder> {
+    const experimentId = await experimentIdFor(api, plan.experiment);
+    const tags = [
+      { key: RunnerTags.pipeline, value: plan.name },
+      { key: RunnerTags.pipelineFile, value: options.relativeFile },
+      { key: RunnerTags.runnerPid, value: String(process.pid) },
+      { key: RunnerTags.runnerHost, value: hostname() },
+      { key: RunnerTags.sourceName, value: options.relativeFile },
+      { key: RunnerTags.sourceType, value: 'PROJECT' },
+      ...(options.gitCommit ? [{ key: RunnerTags.gitCommit, value: options.gitCommit }] : []),
+    ];
+    const { run } = await api.createRun({ experiment_id: experimentId, start_time: Date.now(), tags });
+    const paramList = Object.entries(params).map(([key, value]) => ({ key, value: String(value) }));
+    for (let i = 0; i < paramList.length; i += 100) await api.logBatch({ run_id: run.info.run_id, params: paramList.slice(i, i + 100) });
+    const artifactDir = run.info.artifact_uri.startsWith('file:') ? fileURLToPath(run.info.artifact_uri) : run.info.artifact_uri;
+    return new RunRecorder(api, run.info.run_id, run.info.run_name, experimentId, artifactDir, options.onError);
+  }
+
+  async step(record: Omit<UpsertStepRequest, 'run_id'>): Promise<void> {
+    await this.guard(`record step ${record.step_id}`, () => this.api.upsertStep({ run_id: this.runId, ...record }));
+  }
+
+  async tag(key: string, value: string): Promise<void> {
+    await this.guard(`set tag ${key}`, () => this.api.setTag({ run_id: this.runId, key, value }));
+  }
+
+  metric(key: string, value: number, step = 0): void {
+    this.pending.push({ key, value, timestamp: Date.now(), step });
+    this.latest.set(key, value);
+    if (this.pending.length >= BATCH) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
+  }
+
+  /** Sends the queued metrics; resolves when everything queued before the call is stored. */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.pending;
+    this.pending = [];
+    this.flushing = this.flushing.then(async () => {
+      for (let i = 0; i < batch.length; i += BATCH) {
+        const metrics = batch.slice(i, i + BATCH);
+        await this.guard('log metrics', () => this.api.logBatch({ run_id: this.runId, metrics }));
+      }
+    });
+    return this.flushing;
+  }
+
+  /** Latest value of each metric: what this process logged, plus what steps logged themselves through MLflow. */
+  async metrics(): Promise<Record<string, number>> {
+    await this.flush();
+    const out: Record<string, number> = {};
+    try {
+      const { run } = await this.api.getRun({ run_id: this.runId });
+      for (const m of run.data.metrics) if (typeof m.value === 'number') out[m.key] = m.value;
+    } catch (error) {
+      this.onError(`cannot read the run's metrics: ${message(error)}`);
+      for (const [key, value] of this.latest) out[key] = value;
+    }
+    return out;
+  }
+
+  async finish(status: RunStatus): Promise<void> {
+    await this.flush();
+    await this.guard('end the run', () => this.api.updateRun({ run_id: this.runId, status, end_time: Date.now() }));
+  }
+
+  /** A tracking write that fails must not take the running steps down with it: report it and go on. */
+  private async guard(what: string, write: () => Promise<unknown>): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      this.onError(`could not ${what} in the tracking store: ${message(error)}`);
+    }
+  }
+}
+
+async function experimentIdFor(api: TrackingApi, name: string): Promise<string> {
+  try {
+    return (await api.getExperimentByName({ experiment_name: name })).experiment.experiment_id;
+  } catch (error) {
+    if (!(error instanceof MlflowError) || error.errorCode !== 'RESOURCE_DOES_NOT_EXIST') throw error;
+  }
+  try {
+    return (await api.createExperiment({ name })).experiment_id;
+  } catch (error) {
+    // Another writer created it between the two calls.
+    if (error instanceof MlflowError && error.errorCode === 'RESOURCE_ALREADY_EXISTS') return (await api.getExperimentByName({ experiment_name: name })).experiment.experiment_id;
+    throw error;
+  }
+}
+
+export function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

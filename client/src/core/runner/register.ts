@@ -1,0 +1,97 @@
+import { cp, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { evaluateCondition } from '../../../../common/src/expressions';
+import type { ModelVersion } from '../tracking/repository';
+import { MlflowError } from '../tracking/repository/errors';
+import { outputsDigest } from './outputsDigest';
+import type { RegisterPlan } from './plan';
+import { message, type RunRecorder } from './recorder';
+import { resolverFor, resolveText, type Scope } from './scope';
+import type { RegisteredVersion } from './types';
+
+export interface RegisterContext {
+  readonly scope: Scope;
+  readonly recorder: RunRecorder;
+}
+
+/**
+ * The `register` block after a successful run: evaluate `when` against the
+ * run's metrics; when it holds, copy the `from` artifact into the run's
+ * artifacts (`model/`), register a version whose source is that copy, and
+ * set its stage and alias. Never throws: a reason comes back instead.
+ */
+export async function registerModel(plan: RegisterPlan, ctx: RegisterContext): Promise<{ version: RegisteredVersion } | { skipped: string }> {
+  const metrics = await ctx.recorder.metrics();
+  const scope: Scope = { ...ctx.scope, metrics };
+  if (plan.when !== undefined) {
+    let passed: boolean;
+    try {
+      passed = evaluateCondition(plan.when, resolverFor(scope));
+    } catch (error) {
+      return { skipped: `the gate ${gateText(plan.when)} could not be evaluated: ${message(error)}` };
+    }
+    if (!passed) return { skipped: `the gate ${gateText(plan.when)} is false (${describe(metrics)})` };
+  }
+
+  let source: string;
+  try {
+    const from = resolveText(scope, plan.from);
+    const file = path.resolve(scope.plan.folder, from);
+    const info = await stat(file).catch(() => undefined);
+    if (!info) return { skipped: `register.from ${from} does not exist` };
+    const same = await latestVersionHolding(ctx.recorder.api, plan.model, file);
+    if (same) return { skipped: `version ${same.version} of ${plan.model} already holds this model (registered from run ${same.run_id ?? 'unknown'})` };
+    const target = info.isDirectory() ? path.join(ctx.recorder.artifactDir, 'model') : path.join(ctx.recorder.artifactDir, 'model', path.basename(file));
+    await cp(file, target, { recursive: true, force: true });
+    source = pathToFileURL(target).toString();
+  } catch (error) {
+    return { skipped: `could not copy the model into the run's artifacts: ${message(error)}` };
+  }
+
+  const api = ctx.recorder.api;
+  try {
+    try {
+      await api.createRegisteredModel({ name: plan.model });
+    } catch (error) {
+      if (!(error instanceof MlflowError && error.errorCode === 'RESOURCE_ALREADY_EXISTS')) throw error;
+    }
+    const { model_version } = await api.createModelVersion({ name: plan.model, source, run_id: ctx.recorder.runId });
+    let stage: string | undefined;
+    if (plan.stage && plan.stage !== 'None') {
+      stage = (await api.transitionModelVersionStage({ name: plan.model, version: model_version.version, stage: plan.stage, archive_existing_versions: false })).model_version.current_stage;
+    }
+    if (plan.alias) await api.setRegisteredModelAlias({ name: plan.model, alias: plan.alias, version: model_version.version });
+    return { version: { model: plan.model, version: model_version.version, source, ...(stage ? { stage } : {}), ...(plan.alias ? { alias: plan.alias } : {}) } };
+  } catch (error) {
+    return { skipped: `registering ${plan.model} failed: ${message(error)}` };
+  }
+}
+
+/**
+ * The newest version of `model` when its source holds exactly the bytes of
+ * `file`: a rerun whose steps were all cached must not pile up identical
+ * versions.
+ */
+async function latestVersionHolding(api: RunRecorder['api'], model: string, file: string): Promise<ModelVersion | undefined> {
+  let versions: ModelVersion[];
+  try {
+    versions = (await api.searchModelVersions({ filter: `name = '${model.replace(/'/g, "''")}'`, max_results: 1000 })).model_versions;
+  } catch {
+    return undefined;
+  }
+  const latest = versions.sort((a, b) => Number(b.version) - Number(a.version))[0];
+  if (!latest?.source.startsWith('file:')) return undefined;
+  const digest = await outputsDigest([fileURLToPath(latest.source)]);
+  return digest !== undefined && digest === (await outputsDigest([file])) ? latest : undefined;
+}
+
+function gateText(when: string): string {
+  return `\`${when.replace(/^\s*\$\{\{\s*|\s*\}\}\s*$/g, '')}\``;
+}
+
+function describe(metrics: Readonly<Record<string, number>>): string {
+  const entries = Object.entries(metrics).sort(([a], [b]) => a.localeCompare(b));
+  if (entries.length === 0) return 'the run logged no metrics';
+  return entries.map(([k, v]) => `${k} = ${Number.isInteger(v) ? v : v.toPrecision(4)}`).join(', ');
+}

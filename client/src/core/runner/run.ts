@@ -1,0 +1,139 @@
+import { execFile } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import * as path from 'node:path';
+import { resolveParams } from './params';
+import { loadPipeline } from './plan';
+import { RunRecorder, RunnerTags } from './recorder';
+import { registerModel } from './register';
+import { schedule, selectSteps } from './schedule';
+import { resolveEnv, type Scope } from './scope';
+import { executeStep } from './stepExecution';
+import type { RunListener, RunRequest, RunResult, RunStatus, StepSummary } from './types';
+
+/**
+ * Runs a pipeline file end to end: checks it and its params, records a run,
+ * executes the steps as a DAG, ingests metrics, evaluates the register gate.
+ * Throws only before the run exists (invalid pipeline or params); after that
+ * every failure ends up in the result and the run's status.
+ */
+export async function runPipeline(request: RunRequest, listener: RunListener = () => undefined): Promise<RunResult> {
+  const emit: RunListener = (event) => {
+    try {
+      listener(event);
+    } catch {
+      // A renderer's bug must not stop the run.
+    }
+  };
+  const plan = await loadPipeline(request.pipelineFile, request.text);
+  const params = resolveParams(plan.params, request.params);
+  const steps = selectSteps(plan, request.steps);
+  const signal = request.signal ?? new AbortController().signal;
+  const baseEnv = request.env ?? process.env;
+  const relativeFile = path.relative(request.workspaceDir, plan.file).split(path.sep).join('/');
+
+  const recorder = await RunRecorder.start(request.tracking.api, plan, params, {
+    relativeFile,
+    ...(await gitCommit(plan.folder).then((c) => (c ? { gitCommit: c } : {}))),
+    onError: (message) => emit({ type: 'warning', message }),
+  });
+  const started = Date.now();
+  const logDir = path.join(request.workspaceDir, '.mlops', 'runs', recorder.runId);
+  await mkdir(logDir, { recursive: true });
+  await mkdir(recorder.artifactDir, { recursive: true }).catch(() => undefined);
+  emit({
+    type: 'run-started',
+    runId: recorder.runId,
+    runName: recorder.runName,
+    experimentId: recorder.experimentId,
+    experimentName: plan.experiment,
+    pipeline: plan.name,
+    pipelineFile: plan.file,
+    steps,
+    params,
+    runDir: recorder.artifactDir,
+  });
+
+  const scope: Scope = { plan, params, runId: recorder.runId, runDir: recorder.artifactDir, env: baseEnv };
+  const runEnv = {
+    MLFLOW_TRACKING_URI: request.tracking.url,
+    MLFLOW_TRACKING_TOKEN: request.tracking.token,
+    MLFLOW_RUN_ID: recorder.runId,
+    MLFLOW_EXPERIMENT_ID: recorder.experimentId,
+    MLOPS_RUN_ID: recorder.runId,
+    MLOPS_RUN_DIR: recorder.artifactDir,
+  };
+  let summaries: StepSummary[];
+  let envProblem: string | undefined;
+  let env: Record<string, string | undefined> = baseEnv;
+  try {
+    env = { ...baseEnv, ...resolveEnv(scope, plan.env) };
+  } catch (error) {
+    envProblem = `pipeline env: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  const skip = async (id: string, status: 'SKIPPED' | 'CANCELLED', why: string): Promise<StepSummary> => {
+    const summary: StepSummary = { step: id, status, durationMs: 0, attempts: 0, message: why };
+    await recorder.step({ step_id: id, status, cached: false, message: why, attempts: 0 });
+    emit({ type: 'step-finished', ...summary });
+    return summary;
+  };
+  if (envProblem) {
+    emit({ type: 'warning', message: envProblem });
+    summaries = [];
+    for (const id of steps) summaries.push(await skip(id, 'SKIPPED', envProblem));
+  } else {
+    for (const id of steps) await recorder.step({ step_id: id, status: 'PENDING', cached: false });
+    const parallel = Math.max(1, request.maxParallel && request.maxParallel > 0 ? request.maxParallel : availableParallelism());
+    summaries = await schedule(
+      plan,
+      steps,
+      parallel,
+      signal,
+      (id) => executeStep({ step: plan.byId.get(id)!, scope, recorder, logDir, env, runEnv, noCache: request.noCache ?? false, signal, emit }),
+      skip,
+    );
+  }
+
+  const cached = summaries.filter((s) => s.cachedFrom);
+  if (cached.length > 0) await recorder.tag(RunnerTags.cachedSteps, cached.map((s) => `${s.step} (from run ${s.cachedFrom})`).join(', '));
+  const status: RunStatus = signal.aborted ? 'KILLED' : envProblem || summaries.some((s) => s.status !== 'SUCCEEDED') ? 'FAILED' : 'FINISHED';
+
+  let registered: RunResult['registered'];
+  let registerSkipped: string | undefined;
+  if (plan.register) {
+    if (status !== 'FINISHED') registerSkipped = 'the run did not finish successfully';
+    else if (request.steps && request.steps.length > 0) registerSkipped = 'only some steps ran (mlops.runStep); run the whole pipeline to register';
+    else {
+      const outcome = await registerModel(plan.register, { scope, recorder });
+      if ('version' in outcome) registered = outcome.version;
+      else registerSkipped = outcome.skipped;
+    }
+    if (registered) emit({ type: 'registered', version: registered });
+    else if (registerSkipped) emit({ type: 'register-skipped', reason: registerSkipped });
+  }
+  const metrics = await recorder.metrics();
+  await recorder.finish(status);
+  const result: RunResult = {
+    runId: recorder.runId,
+    runName: recorder.runName,
+    experimentId: recorder.experimentId,
+    status,
+    durationMs: Date.now() - started,
+    steps: summaries,
+    metrics,
+    ...(registered ? { registered } : {}),
+    ...(registerSkipped ? { registerSkipped } : {}),
+  };
+  emit({ type: 'run-finished', ...result });
+  return result;
+}
+
+/** HEAD of the git repository holding `folder`, or undefined outside one (or without git). */
+function gitCommit(folder: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile('git', ['rev-parse', 'HEAD'], { cwd: folder, timeout: 3000, windowsHide: true }, (error, stdout) => {
+      const commit = stdout?.trim();
+      resolve(!error && /^[0-9a-f]{40}$/.test(commit) ? commit : undefined);
+    });
+  });
+}
