@@ -8,6 +8,7 @@ import { outputsDigest } from './outputsDigest';
 import type { RegisterPlan } from './plan';
 import { message, type RunRecorder } from './recorder';
 import { resolverFor, resolveText, type Scope } from './scope';
+import { formatMetric } from './summary';
 import type { RegisteredVersion } from './types';
 
 export interface RegisterContext {
@@ -93,5 +94,5 @@ function gateText(when: string): string {
 function describe(metrics: Readonly<Record<string, number>>): string {
   const entries = Object.entries(metrics).sort(([a], [b]) => a.localeCompare(b));
   if (entries.length === 0) return 'the run logged no metrics';
-  return entries.map(([k, v]) => `${k} = ${Number.isInteger(v) ? v : v.toPrecision(4)}`).join(', ');
+  return entries.map(([k, v]) => `${k} = ${formatMetric(v)}`).join(', ');
 }
