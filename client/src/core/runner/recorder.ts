@@ -33,6 +33,7 @@ export class RunRecorder {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private readonly latest = new Map<string, number>();
+  private readonly inFlight = new Set<Promise<void>>();
 
   private constructor(
     readonly api: TrackingApi,
@@ -62,8 +63,20 @@ export class RunRecorder {
     return new RunRecorder(api, run.info.run_id, run.info.run_name, experimentId, artifactDir, options.onError);
   }
 
-  async step(record: Omit<UpsertStepRequest, 'run_id'>): Promise<void> {
-    await this.guard(`record step ${record.step_id}`, () => this.api.upsertStep({ run_id: this.runId, ...record }));
+  /**
+   * Records a step's state without waiting for the store: writes reach the
+   * store in call order (one queue to the worker or the endpoint), and
+   * `finish` waits for all of them, so the next step starts at once.
+   */
+  step(record: Omit<UpsertStepRequest, 'run_id'>): void {
+    const write = this.guard(`record step ${record.step_id}`, () => this.api.upsertStep({ run_id: this.runId, ...record }));
+    this.inFlight.add(write);
+    void write.finally(() => this.inFlight.delete(write));
+  }
+
+  /** Resolves when every write started so far has been answered. */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
   async tag(key: string, value: string): Promise<void> {
@@ -108,6 +121,7 @@ export class RunRecorder {
 
   async finish(status: RunStatus): Promise<void> {
     await this.flush();
+    await this.settled();
     await this.guard('end the run', () => this.api.updateRun({ run_id: this.runId, status, end_time: Date.now() }));
   }
 

@@ -73,7 +73,7 @@ export async function runPipeline(request: RunRequest, listener: RunListener = (
   }
   const skip = async (id: string, status: 'SKIPPED' | 'CANCELLED', why: string): Promise<StepSummary> => {
     const summary: StepSummary = { step: id, status, durationMs: 0, attempts: 0, message: why };
-    await recorder.step({ step_id: id, status, cached: false, message: why, attempts: 0 });
+    recorder.step({ step_id: id, status, cached: false, message: why, attempts: 0 });
     emit({ type: 'step-finished', ...summary });
     return summary;
   };
@@ -82,7 +82,7 @@ export async function runPipeline(request: RunRequest, listener: RunListener = (
     summaries = [];
     for (const id of steps) summaries.push(await skip(id, 'SKIPPED', envProblem));
   } else {
-    for (const id of steps) await recorder.step({ step_id: id, status: 'PENDING', cached: false });
+    for (const id of steps) recorder.step({ step_id: id, status: 'PENDING', cached: false });
     const parallel = Math.max(1, request.maxParallel && request.maxParallel > 0 ? request.maxParallel : availableParallelism());
     summaries = await schedule(
       plan,

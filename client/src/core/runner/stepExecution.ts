@@ -35,7 +35,7 @@ export async function executeStep(ctx: StepContext): Promise<StepSummary> {
   const finish = async (summary: Omit<StepSummary, 'step' | 'durationMs' | 'logPath'> & { cacheKey?: string; digest?: string }): Promise<StepSummary> => {
     const { cacheKey, digest, ...rest } = summary;
     const result: StepSummary = { step: step.id, durationMs: Date.now() - started, logPath, ...rest };
-    await recorder.step({
+    recorder.step({
       step_id: step.id,
       status: result.status,
       end_time: Date.now(),
@@ -91,7 +91,7 @@ export async function executeStep(ctx: StepContext): Promise<StepSummary> {
     }
   }
 
-  await recorder.step({ step_id: step.id, status: 'RUNNING', start_time: started, log_path: logPath, cached: false });
+  recorder.step({ step_id: step.id, status: 'RUNNING', start_time: started, log_path: logPath, cached: false });
   for (const o of outputs) await mkdir(path.dirname(o.absolute), { recursive: true });
   const log = createWriteStream(logPath, { flags: 'a' });
   const metricsFile = path.join(ctx.logDir, `${step.id}.metrics.jsonl`);
