@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -324,6 +325,18 @@ steps:
     assert.equal((await ws.api.getRun({ run_id: run.info.run_id })).run.info.status, 'FAILED');
     assert.equal((await ws.api.listSteps({ run_id: run.info.run_id })).steps[0]!.status, 'FAILED');
     assert.equal((await ws.api.getRun({ run_id: foreign.info.run_id })).run.info.status, 'RUNNING');
+  });
+
+  it('tags the run with the git commit when the pipeline sits in a git work tree', async () => {
+    const git = (...args: string[]) => execFileSync('git', ['-C', ws.dir, '-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { encoding: 'utf8' }).trim();
+    git('init', '-q');
+    ws.write('tracked.pipeline.yaml', 'pipeline: tracked\nsteps:\n  one:\n    run: "true"\n');
+    git('add', 'tracked.pipeline.yaml');
+    git('commit', '-qm', 'pipeline');
+    const head = git('rev-parse', 'HEAD');
+    const { result } = await ws.run('pipeline: tracked\nsteps:\n  one:\n    run: "true"\n', {}, 'tracked');
+    const { run } = await ws.api.getRun({ run_id: result.runId });
+    assert.equal(run.data.tags.find((t) => t.key === 'mlflow.source.git.commit')?.value, head);
   });
 
   it('reports each step through events in order', async () => {
