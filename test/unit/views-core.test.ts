@@ -131,3 +131,54 @@ describe('live refresh routing', () => {
     assert.equal(routeChanges([{ kind: 'experiment', ids: ['1'], op: 'create' }]).experiments, true);
   });
 });
+
+describe('Experiments tree model', () => {
+  it('lists experiments, pages runs with Load more, and keeps node objects across refreshes', async () => {
+    const { ExperimentsTreeModel } = await import('../../client/src/core/views/experimentsTreeModel');
+    const model = new ExperimentsTreeModel(async () => api);
+    const roots = await model.children();
+    const views = roots.find((n) => n.kind === 'experiment' && n.name === 'views')!;
+    const started = performance.now();
+    const runs = await model.children(views);
+    assert.ok(performance.now() - started < 5000);
+    assert.equal(runs.length, PAGE_SIZE + 1);
+    assert.equal(runs.at(-1)!.kind, 'more');
+    const first = runs[0]!;
+    assert.equal(first.kind === 'run' && first.row.name, 'run-249');
+
+    assert.equal(await model.loadMore(views.id.slice(4)), views);
+    assert.equal((await model.children(views)).length, 2 * PAGE_SIZE + 1);
+
+    // A metric logged on a loaded run refreshes that row only, as the same object.
+    await api.logMetric({ run_id: runIds[249]!, key: 'auc', value: 0.99, timestamp: 2 });
+    const touched = await model.applyChanges([{ kind: 'metric', ids: [runIds[249]!], op: 'update' }]);
+    assert.deepEqual(touched, [first]);
+    assert.deepEqual(first.kind === 'run' && first.row.keyMetric, { key: 'auc', value: 0.99 });
+
+    // A new run relists its experiment and keeps as many runs loaded as before.
+    const { run } = await api.createRun({ experiment_id: experimentId, run_name: 'fresh', start_time: 9_000_000 });
+    const relisted = await model.applyChanges([{ kind: 'run', ids: [run.info.run_id], op: 'create' }]);
+    assert.deepEqual(relisted, [views]);
+    const after = await model.children(views);
+    assert.equal(after[0]!.kind === 'run' && after[0]!.row.name, 'fresh');
+    assert.ok(after.length >= 2 * PAGE_SIZE + 1);
+    assert.equal(after[1], first, 'the old run keeps its node object');
+  });
+
+  it('shows a run’s groups and children, filters, and finds a run beyond the loaded pages', async () => {
+    const { ExperimentsTreeModel } = await import('../../client/src/core/views/experimentsTreeModel');
+    const model = new ExperimentsTreeModel(async () => api);
+    const runNode = await model.findRun(runIds[3]!);
+    assert.equal(runNode?.kind === 'run' && runNode.row.name, 'run-003', 'found on a later page');
+    const groups = await model.children(runNode);
+    assert.deepEqual(groups.map((g) => g.kind === 'group' && g.group), ['params', 'metrics', 'steps', 'artifacts', 'tags']);
+    const metrics = await model.children(groups[1]);
+    assert.deepEqual(metrics.map((m) => m.kind === 'metric' && m.metric.key), ['auc', 'loss']);
+    assert.equal(model.parent(metrics[0]!), groups[1]);
+    model.setQuery({ filter: "attributes.status = 'FAILED'", sort: { by: 'start_time', descending: true } });
+    const views = (await model.children()).find((n) => n.kind === 'experiment' && n.name === 'views')!;
+    const failed = await model.children(views);
+    assert.equal(failed.length, 25);
+    assert.ok(failed.every((n) => n.kind === 'run' && n.row.status === 'FAILED'));
+  });
+});
