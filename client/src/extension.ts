@@ -5,11 +5,15 @@ import { DisposableTree } from './ui/disposables';
 import { PipelineGraphPanel } from './ui/graphPanel';
 import { createLanguageClient } from './ui/languageClient';
 import { PipelinesTreeProvider } from './ui/pipelinesView';
+import { RunController } from './ui/run/runController';
+import { RunTaskProvider } from './ui/run/runTaskProvider';
+import { TASK_TYPE } from './ui/run/taskDefinition';
 import { TrackingConnection } from './ui/tracking';
 
 let root: DisposableTree | undefined;
 let stopClient: (() => Promise<void>) | undefined;
 let closeTracking: (() => Promise<void>) | undefined;
+let stopRuns: (() => Promise<void>) | undefined;
 
 /** Composes the parts; everything hangs off one disposable tree. */
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -26,7 +30,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const graph = root.track(new PipelineGraphPanel(context.extensionUri));
   const tracking = root.track(new TrackingConnection(context, client, output));
   closeTracking = () => tracking.close();
-  registerCommands(root, { client, output, pipelines, graph, tracking });
+  const runs = root.track(new RunController(tracking, output));
+  stopRuns = () => runs.stopAll();
+  root.track(vscode.tasks.registerTaskProvider(TASK_TYPE, new RunTaskProvider(runs)));
+  registerCommands(root, { client, output, pipelines, graph, tracking, runs });
 
   try {
     await client.start();
@@ -47,9 +54,13 @@ export async function deactivate(): Promise<void> {
   const current = root;
   const stop = stopClient;
   const close = closeTracking;
+  const runs = stopRuns;
   root = undefined;
   stopClient = undefined;
   closeTracking = undefined;
+  stopRuns = undefined;
+  // Cancelled runs record their end (KILLED) while the store is still open.
+  await runs?.().catch(() => undefined);
   // Save the store and release its lock before the host goes away.
   await Promise.all([stop?.(), close?.()]);
   current?.dispose();

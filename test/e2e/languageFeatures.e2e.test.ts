@@ -31,14 +31,14 @@ describe('pipeline language features in a real VS Code', () => {
     await wb.screenshot('unknown-step');
   });
 
-  it('shows the Run pipeline code lens on the pipeline line, and says the runner is not there yet when clicked', async () => {
+  it('shows the Run pipeline code lens on the pipeline line, and refuses to run the file with its error when clicked', async () => {
     const lens = wb.page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Run pipeline' });
     await wb.waitFor('the Run pipeline code lens', async () => (await lens.count()) > 0, 60_000);
     const steps = await wb.page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Run step' }).count();
     assert.equal(steps, 3, 'one Run step lens per step');
     await wb.screenshot('code-lens');
     await lens.first().click();
-    await wb.waitFor('the runner-not-available message', async () => (await wb.notifications()).some((n) => n.includes('needs the pipeline runner')));
+    await wb.waitFor('the cannot-run message naming the error', async () => (await wb.notifications()).some((n) => n.includes('cannot run') && n.includes('unknown-step')));
   });
 
   it('offers the other step ids when completing inside needs, without the step itself', async () => {

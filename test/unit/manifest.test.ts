@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { KINDS, kindOfPath } from '../../common/src';
 import { Commands, Views } from '../../client/src/ui/commandIds';
+import { TASK_TYPE } from '../../client/src/ui/run/taskDefinition';
 
 const ROOT = path.resolve(__dirname, '../..');
 interface Manifest {
@@ -20,7 +21,9 @@ interface Manifest {
     views: Record<string, { id: string }[]>;
     viewsContainers: { activitybar: { id: string; icon: string }[] };
     viewsWelcome: { view: string; contents: string }[];
-    menus: Record<string, { command: string }[]>;
+    menus: Record<string, { command: string; when?: string }[]>;
+    taskDefinitions: { type: string; required: string[]; properties: Record<string, { type: string }> }[];
+    configuration: { properties: Record<string, { type: string; default: unknown }> };
   };
 }
 const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as Manifest;
@@ -73,6 +76,22 @@ describe('package.json manifest', () => {
     for (const items of Object.values(manifest.contributes.menus)) {
       for (const item of items) assert.ok((declared as string[]).includes(item.command), `menu item ${item.command} is declared`);
     }
+  });
+
+  it('offers the runner where pipelines are: editor title, palette, and the mlops task type', () => {
+    const { menus, taskDefinitions, configuration } = manifest.contributes;
+    assert.ok(menus['editor/title']!.some((m) => m.command === Commands.runPipeline && m.when?.includes('resourceLangId == mlops-pipeline')));
+    for (const id of [Commands.runPipeline, Commands.runPipelineWithParams, Commands.cancelRun]) {
+      assert.ok(menus.commandPalette!.some((m) => m.command === id && m.when !== 'false'), `${id} is in the palette`);
+    }
+    for (const id of [Commands.runStep, Commands.showRun, Commands.checkDrift]) {
+      assert.ok(menus.commandPalette!.some((m) => m.command === id && m.when === 'false'), `${id} needs arguments and stays out of the palette`);
+    }
+    const task = taskDefinitions.find((t) => t.type === TASK_TYPE);
+    assert.deepEqual(task?.required, ['pipeline']);
+    assert.equal(task?.properties['pipeline']?.type, 'string');
+    assert.equal(task?.properties['params']?.type, 'object');
+    assert.deepEqual(configuration.properties['mlops.maxParallelSteps'], { ...configuration.properties['mlops.maxParallelSteps'], type: 'number', default: 0 });
   });
 
   it('puts the views in an MLOps activity-bar container, each with welcome content', () => {

@@ -7,7 +7,12 @@ export const Commands = {
   openPipeline: 'mlops.openPipeline',
   showPipelineGraph: 'mlops.showPipelineGraph',
   runPipeline: 'mlops.runPipeline',
+  runPipelineWithParams: 'mlops.runPipelineWithParams',
   runStep: 'mlops.runStep',
+  cancelRun: 'mlops.cancelRun',
+  showRun: 'mlops.showRun',
+  showRunActions: 'mlops.showRunActions',
+  checkDrift: 'mlops.checkDrift',
   showTrackingEndpoint: 'mlops.showTrackingEndpoint',
 } as const;
 
@@ -17,4 +22,10 @@ export const Views = {
   experiments: 'mlops.experiments',
   models: 'mlops.models',
   monitors: 'mlops.monitors',
+} as const;
+
+/** Context keys the extension sets (menus' `when` clauses). */
+export const ContextKeys = {
+  /** A pipeline run is going in this window. */
+  runActive: 'mlops.runActive',
 } as const;

@@ -6,6 +6,7 @@ import { findPipelineFiles } from './workspaceFiles';
 import type { DisposableTree } from './disposables';
 import type { PipelineGraphPanel } from './graphPanel';
 import type { PipelinesTreeProvider } from './pipelinesView';
+import type { RunController } from './run/runController';
 import type { TrackingConnection } from './tracking';
 
 export interface CommandDeps {
@@ -14,6 +15,7 @@ export interface CommandDeps {
   readonly pipelines: PipelinesTreeProvider;
   readonly graph: PipelineGraphPanel;
   readonly tracking: TrackingConnection;
+  readonly runs: RunController;
 }
 
 export function registerCommands(tree: DisposableTree, deps: CommandDeps): void {
@@ -32,16 +34,34 @@ export function registerCommands(tree: DisposableTree, deps: CommandDeps): void 
     const uri = await pipelineTarget(target);
     if (uri) deps.graph.show(uri);
   });
-  // The runner lands in its own issue; until then the lenses and the palette say so instead of failing silently.
-  const runnerMissing = async (what: string, target?: vscode.Uri | { uri: vscode.Uri } | string) => {
+  register(Commands.runPipeline, async (target?: vscode.Uri | { uri: vscode.Uri } | string) => {
+    const uri = await pipelineTarget(target);
+    if (uri) await deps.runs.runFromCommand(uri);
+  });
+  register(Commands.runPipelineWithParams, async (target?: vscode.Uri | { uri: vscode.Uri } | string) => {
+    const uri = await pipelineTarget(target);
+    if (uri) await deps.runs.runFromCommand(uri, { askParams: true });
+  });
+  // From the "Run step" code lens: the document URI and the step id.
+  register(Commands.runStep, async (target?: vscode.Uri | string, step?: string) => {
     const uri = await pipelineTarget(target);
     if (!uri) return;
+    if (!step) {
+      void vscode.window.showInformationMessage('MLOps: use the "Run step" code lens above a step to run that step.');
+      return;
+    }
+    await deps.runs.runFromCommand(uri, { steps: [step] });
+  });
+  register(Commands.cancelRun, () => deps.runs.cancel());
+  register(Commands.showRunActions, () => deps.runs.showActions());
+  register(Commands.showRun, (runId?: string) => deps.runs.showRun(typeof runId === 'string' ? runId : undefined));
+  // The monitor language server's "Check drift" lens; the drift engine lands with the monitoring issue.
+  register(Commands.checkDrift, async (target?: vscode.Uri | string) => {
+    const uri = target instanceof vscode.Uri ? target : typeof target === 'string' ? vscode.Uri.parse(target, true) : vscode.window.activeTextEditor?.document.uri;
     void vscode.window.showInformationMessage(
-      `MLOps: running ${what} of ${vscode.workspace.asRelativePath(uri)} needs the pipeline runner, which is not available in this version yet. Validate the file with "mlops validate" meanwhile.`,
+      `MLOps: drift checks${uri ? ` of ${vscode.workspace.asRelativePath(uri)}` : ''} arrive with the monitoring feature; this version validates monitor files but does not check them yet.`,
     );
-  };
-  register(Commands.runPipeline, (target?: vscode.Uri | string) => runnerMissing('the pipeline', target));
-  register(Commands.runStep, (target?: vscode.Uri | string, step?: string) => runnerMissing(step ? `step \`${step}\`` : 'a step', target));
+  });
   register(Commands.showTrackingEndpoint, () => deps.tracking.showEndpoint());
   register(Commands.openPipeline, async (uri: vscode.Uri) => {
     await vscode.window.showTextDocument(uri, { preview: true });

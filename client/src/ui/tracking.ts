@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { RegisteredModelsNotification } from '../../../common/src/protocol/lspMessages';
 import type { StoreChange, TrackingApi } from '../core/tracking/repository';
+import { recoverAbandonedRuns } from '../core/runner';
 import { serveWorkspace, type WorkspaceTracking } from '../core/tracking/workspaceServer';
 import { Commands } from './commandIds';
 
@@ -20,6 +21,9 @@ export class TrackingConnection implements vscode.Disposable {
   private readonly status: vscode.StatusBarItem;
   private modelTimer: NodeJS.Timeout | undefined;
   private changes: { dispose(): void } | undefined;
+  private configListener: vscode.Disposable | undefined;
+  /** Why the store did not open the last time it was tried. */
+  lastError: string | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -32,7 +36,7 @@ export class TrackingConnection implements vscode.Disposable {
   }
 
   /** The workspace folder whose store this window serves, when it may run anything at all. */
-  private folder(): vscode.WorkspaceFolder | undefined {
+  folder(): vscode.WorkspaceFolder | undefined {
     if (!vscode.workspace.isTrusted) return undefined;
     return vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
   }
@@ -53,10 +57,12 @@ export class TrackingConnection implements vscode.Disposable {
         log: (level, message) => this.output[level](`tracking store: ${message}`),
       });
       this.output.info(tracking.role === 'owner' ? `Tracking endpoint ${tracking.url} serves ${folder.uri.fsPath}/.mlops` : `Tracking store held by process ${tracking.ownerPid}; writing through its endpoint ${tracking.url}`);
-      const env = this.context.environmentVariableCollection;
-      env.description = 'MLOps Workbench: mlflow code in this terminal logs into the workspace tracking store';
-      env.replace('MLFLOW_TRACKING_URI', tracking.url);
-      env.replace('MLFLOW_TRACKING_TOKEN', tracking.token);
+      this.lastError = undefined;
+      if (tracking.role === 'owner') await this.recoverRuns(tracking.api);
+      this.applyTerminalEnvironment(tracking);
+      this.configListener ??= vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('mlops.tracking.terminalEnvironment')) this.applyTerminalEnvironment(tracking);
+      });
       this.status.text = `$(database) ${tracking.role === 'owner' ? 'Tracking' : 'Tracking (shared)'}`;
       this.status.tooltip = `MLflow-compatible endpoint ${tracking.url}${tracking.role === 'peer' ? ` (served by process ${tracking.ownerPid})` : ''}\nClick for the URI and token.`;
       this.status.show();
@@ -73,12 +79,35 @@ export class TrackingConnection implements vscode.Disposable {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.output.error(`The tracking store did not open: ${message}`);
+      this.lastError = message;
       this.status.text = '$(warning) Tracking';
       this.status.tooltip = `The tracking store did not open: ${message}`;
       this.status.show();
       this.tracking = undefined;
       return undefined;
     }
+  }
+
+  /** Runs left RUNNING by an editor or CLI that died are marked FAILED, once, when this window becomes the owner. */
+  private async recoverRuns(api: TrackingApi): Promise<void> {
+    try {
+      const recovered = await recoverAbandonedRuns(api);
+      if (recovered > 0) this.output.info(`Marked ${recovered} run${recovered === 1 ? '' : 's'} left RUNNING by a process that is gone as FAILED`);
+    } catch (error) {
+      this.output.warn(`Could not check for abandoned runs: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** MLFLOW_TRACKING_URI/TOKEN for the integrated terminals, unless `mlops.tracking.terminalEnvironment` is off. */
+  private applyTerminalEnvironment(tracking: WorkspaceTracking): void {
+    const env = this.context.environmentVariableCollection;
+    if (!vscode.workspace.getConfiguration('mlops').get<boolean>('tracking.terminalEnvironment', true)) {
+      env.clear();
+      return;
+    }
+    env.description = 'MLOps Workbench: mlflow code in this terminal logs into the workspace tracking store';
+    env.replace('MLFLOW_TRACKING_URI', tracking.url);
+    env.replace('MLFLOW_TRACKING_TOKEN', tracking.token);
   }
 
   private onStoreChange(batch: readonly StoreChange[], api: TrackingApi): void {
@@ -131,6 +160,8 @@ export class TrackingConnection implements vscode.Disposable {
   async close(): Promise<void> {
     if (this.modelTimer) clearTimeout(this.modelTimer);
     this.changes?.dispose();
+    this.configListener?.dispose();
+    this.configListener = undefined;
     const tracking = await this.tracking?.catch(() => undefined);
     this.tracking = undefined;
     await tracking?.close().catch((error: unknown) => this.output.error(`Closing the tracking store failed: ${String(error)}`));

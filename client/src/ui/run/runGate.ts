@@ -1,0 +1,57 @@
+import * as vscode from 'vscode';
+import type { WorkspaceTracking } from '../../core/tracking/workspaceServer';
+import type { TrackingConnection } from '../tracking';
+
+/** Where a run may go: the tracking endpoint it logs into and the folder holding `.mlops/`. */
+export interface RunPlace {
+  readonly tracking: WorkspaceTracking;
+  readonly workspaceDir: string;
+}
+
+export const UNTRUSTED_MESSAGE =
+  'MLOps: pipelines do not run in Restricted Mode. This workspace is not trusted, and a pipeline runs the shell commands written in its files. Trust the folder (Manage Workspace Trust) to run it.';
+
+/** Why nothing can run, or undefined when something can. Texts for a message and for a terminal. */
+export function whyNotRunnable(tracking: TrackingConnection): string | undefined {
+  if (!vscode.workspace.isTrusted) return UNTRUSTED_MESSAGE;
+  if (!tracking.folder()) return 'MLOps: open a folder to run pipelines: a run is tracked in the folder\'s .mlops/ store, and this window has no folder on disk.';
+  return undefined;
+}
+
+/**
+ * The place to run, or undefined after telling the user why there is none
+ * (Restricted Mode, no folder, the tracking store did not open).
+ */
+export async function placeToRun(tracking: TrackingConnection, output: vscode.LogOutputChannel): Promise<RunPlace | undefined> {
+  const why = whyNotRunnable(tracking);
+  if (why) {
+    const trust = 'Manage Workspace Trust';
+    void vscode.window.showWarningMessage(why, ...(vscode.workspace.isTrusted ? [] : [trust])).then((choice) => {
+      if (choice === trust) void vscode.commands.executeCommand('workbench.trust.manage');
+    });
+    return undefined;
+  }
+  const opened = await tracking.start();
+  const folder = tracking.folder();
+  if (!opened || !folder) {
+    const showOutput = 'Show Output';
+    void vscode.window
+      .showErrorMessage(
+        `MLOps: the pipeline did not run because the tracking store (.mlops/tracking.db), which records every run, did not open${tracking.lastError ? `: ${tracking.lastError}` : ''}.`,
+        showOutput,
+      )
+      .then((choice) => choice && output.show(true));
+    return undefined;
+  }
+  return { tracking: opened, workspaceDir: folder.uri.fsPath };
+}
+
+/** Error text of a failed tracking start, for a task's terminal. */
+export async function placeForTask(tracking: TrackingConnection): Promise<RunPlace | string> {
+  const why = whyNotRunnable(tracking);
+  if (why) return why;
+  const opened = await tracking.start();
+  const folder = tracking.folder();
+  if (!opened || !folder) return `MLOps: the tracking store (.mlops/tracking.db) did not open${tracking.lastError ? `: ${tracking.lastError}` : ''}; see the MLOps Workbench output.`;
+  return { tracking: opened, workspaceDir: folder.uri.fsPath };
+}
