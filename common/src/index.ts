@@ -6,3 +6,6 @@ export * from './validation/context';
 export * from './expressions';
 export * from './pipeline/model';
 export * from './pipeline/schema';
+export * from './workspace/types';
+export { WorkspaceIndex } from './workspace/workspaceIndex';
+export { summarize } from './workspace/summary';

@@ -1,26 +1,38 @@
 import {
   CodeActionKind,
   createConnection,
+  DidChangeWatchedFilesNotification,
   ProposedFeatures,
   ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
+  type Location,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ParseCache, type DocumentKind, type ParsedDocument } from '../../common/src';
+import { nodeWorkspaceContext } from '../../common/src/node/workspaceContext';
 import { RegisteredModelsNotification } from '../../common/src/protocol/lspMessages';
 import { kindOf } from './documents';
 import { codeActions } from './services/codeActions';
 import { codeLenses } from './services/codeLens';
 import { completion } from './services/completion';
-import { toLspDiagnostic } from './services/diagnostics';
 import { definition, prepareRename, references, rename } from './services/navigation';
 import { foldingRanges } from './services/folding';
 import { hover } from './services/hover';
 import { documentSymbols } from './services/symbols';
 import { ValidationScheduler } from './services/validationScheduler';
 import { ValidationService } from './services/validation';
+import { featuresCompletion } from './services/features/completion';
+import { featuresHover } from './services/features/hover';
+import { featuresOutline } from './services/features/outline';
+import { featuresDefinition, featuresPrepareRename, featuresReferences, featuresRename } from './services/features/navigation';
+import { monitorCodeLenses } from './services/monitor/codeLens';
+import { monitorCompletion } from './services/monitor/completion';
+import { monitorDefinition, monitorHover } from './services/monitor/hover';
+import type { WorkspaceEnv } from './services/workspaceEnv';
+import { WorkspaceFiles } from './workspace/workspaceFiles';
+import { fsPath, WorkspaceSync } from './workspace/workspaceSync';
 
 /** Options the client may send in `initializationOptions`. */
 interface InitOptions {
@@ -33,23 +45,31 @@ const DEFAULT_VALIDATION_DELAY_MS = 150;
 const connection: Connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const parses = new ParseCache();
-const validation = new ValidationService((rule, uri, error) =>
-  connection.console.error(`rule ${rule} failed on ${uri}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
-);
-let scheduler = new ValidationScheduler(DEFAULT_VALIDATION_DELAY_MS, publishDiagnostics);
+const logRuleError = (rule: string, uri: string, error: unknown) =>
+  connection.console.error(`rule ${rule} failed on ${uri}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+const files = new WorkspaceFiles(logRuleError);
+const context = nodeWorkspaceContext(files.index);
+const validation = new ValidationService(logRuleError, context);
+const sync = new WorkspaceSync(connection, documents, parsed, files, context, validation, logRuleError);
+const validateOpen = (uri: string) => sync.validateOpen(uri);
+let scheduler = new ValidationScheduler(DEFAULT_VALIDATION_DELAY_MS, validateOpen);
 let registeredModels: readonly string[] = [];
+let dynamicWatchers = false;
+let folderEvents = false;
+
+const env: WorkspaceEnv = {
+  workspace: files.index,
+  context,
+  summary: (uri) => sync.summaryOf(uri),
+  get registeredModels() {
+    return registeredModels;
+  },
+};
 
 function parsed(uri: string): ParsedDocument | undefined {
   const text = documents.get(uri);
   const kind = text && kindOf(text);
   return text && kind ? parses.get(text, kind) : undefined;
-}
-
-function publishDiagnostics(uri: string): void {
-  const doc = parsed(uri);
-  if (!doc) return;
-  const diagnostics = validation.validate(doc);
-  void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: diagnostics.map((d) => toLspDiagnostic(doc, d)) });
 }
 
 /**
@@ -68,16 +88,35 @@ function feature<R>(name: string, uri: string, kinds: readonly DocumentKind[], r
   }
 }
 
-const PIPELINE: readonly DocumentKind[] = ['pipeline'];
+type ByKind<R> = Partial<Record<DocumentKind, (doc: ParsedDocument) => R>>;
+
+/** Runs the feature for the document's kind; features and monitor files wait for the workspace index and bring their own entry up to date. */
+function byKind<R>(name: string, uri: string, handlers: ByKind<R>): R | null | Promise<R | null> {
+  const text = documents.get(uri);
+  const kind = text && kindOf(text);
+  const handler = kind && handlers[kind];
+  if (!kind || !handler) return null;
+  const run = () =>
+    feature(name, uri, [kind], (doc) => {
+      if (kind !== 'pipeline') sync.syncOpen(uri);
+      return handler(doc);
+    });
+  return kind === 'pipeline' || !sync.indexing ? run() : sync.whenIndexed().then(run);
+}
 
 connection.onInitialize((params) => {
   const options = (params.initializationOptions ?? {}) as InitOptions;
   if (typeof options.validationDelayMs === 'number' && options.validationDelayMs >= 0) {
     scheduler.dispose();
-    scheduler = new ValidationScheduler(options.validationDelayMs, publishDiagnostics);
+    scheduler = new ValidationScheduler(options.validationDelayMs, validateOpen);
   }
+  const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []);
+  files.setFolders(folders.map((f) => fsPath(f.uri)).filter((f): f is string => f !== undefined));
+  dynamicWatchers = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  folderEvents = params.capabilities.workspace?.workspaceFolders === true;
   return {
     capabilities: {
+      ...(folderEvents ? { workspace: { workspaceFolders: { supported: true, changeNotifications: true } } } : {}),
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       completionProvider: { triggerCharacters: ['.', ' ', '[', ',', '/', ':', '{'], resolveProvider: false },
       hoverProvider: true,
@@ -93,21 +132,71 @@ connection.onInitialize((params) => {
   };
 });
 
-connection.onCompletion((p) => feature('completion', p.textDocument.uri, PIPELINE, (doc) => completion(doc, p.position, { registeredModels, ...(p.context?.triggerCharacter ? { triggerCharacter: p.context.triggerCharacter } : {}) })));
-connection.onHover((p) => feature('hover', p.textDocument.uri, PIPELINE, (doc) => hover(doc, p.position)));
-connection.onDefinition((p) => feature('definition', p.textDocument.uri, PIPELINE, (doc) => definition(doc, p.position)));
-connection.onReferences((p) => feature('references', p.textDocument.uri, PIPELINE, (doc) => references(doc, p.position, p.context.includeDeclaration)));
-connection.onPrepareRename((p) => feature('prepareRename', p.textDocument.uri, PIPELINE, (doc) => prepareRename(doc, p.position)));
-connection.onRenameRequest((p) => {
-  const result = feature('rename', p.textDocument.uri, PIPELINE, (doc) => rename(doc, p.position, p.newName));
+connection.onInitialized(() => {
+  if (dynamicWatchers) {
+    void connection.client.register(DidChangeWatchedFilesNotification.type, {
+      watchers: [{ globPattern: '**/*.{pipeline,features,monitor}.{yaml,yml}' }, { globPattern: '**/*.{csv,parquet}' }],
+    });
+  }
+  if (folderEvents) connection.workspace.onDidChangeWorkspaceFolders((e) => sync.foldersChanged(e));
+  if (files.roots.length > 0) void sync.indexFolders(files.roots);
+});
+
+connection.onDidChangeWatchedFiles(({ changes }) => sync.watchedFilesChanged(changes));
+
+const completionEnv = (p: { context?: { triggerCharacter?: string } }) => ({ registeredModels, ...(p.context?.triggerCharacter ? { triggerCharacter: p.context.triggerCharacter } : {}) });
+connection.onCompletion((p) =>
+  byKind('completion', p.textDocument.uri, {
+    pipeline: (doc) => completion(doc, p.position, completionEnv(p)),
+    features: (doc) => featuresCompletion(doc, p.position, env, p.context?.triggerCharacter),
+    monitor: (doc) => monitorCompletion(doc, p.position, env, p.context?.triggerCharacter),
+  }),
+);
+connection.onHover((p) =>
+  byKind('hover', p.textDocument.uri, {
+    pipeline: (doc) => hover(doc, p.position),
+    features: (doc) => featuresHover(doc, p.position, env),
+    monitor: (doc) => monitorHover(doc, p.position, env),
+  }),
+);
+connection.onDefinition((p) =>
+  byKind<Location | Location[] | null>('definition', p.textDocument.uri, {
+    pipeline: (doc) => definition(doc, p.position),
+    features: (doc) => featuresDefinition(doc, p.position, env),
+    monitor: (doc) => monitorDefinition(doc, p.position, env),
+  }),
+);
+connection.onReferences((p) =>
+  byKind('references', p.textDocument.uri, {
+    pipeline: (doc) => references(doc, p.position, p.context.includeDeclaration),
+    features: (doc) => featuresReferences(doc, p.position, env, p.context.includeDeclaration),
+  }),
+);
+connection.onPrepareRename((p) =>
+  byKind('prepareRename', p.textDocument.uri, {
+    pipeline: (doc) => prepareRename(doc, p.position),
+    features: (doc) => featuresPrepareRename(doc, p.position, env),
+  }),
+);
+connection.onRenameRequest(async (p) => {
+  const result = await byKind('rename', p.textDocument.uri, {
+    pipeline: (doc) => rename(doc, p.position, p.newName),
+    features: (doc) => featuresRename(doc, p.position, p.newName, env),
+  });
   // A refused rename (bad new name) is answered with a message the editor shows.
   if (result instanceof ResponseError) throw result;
   return result;
 });
-connection.onDocumentSymbol((p) => feature('documentSymbol', p.textDocument.uri, PIPELINE, (doc) => documentSymbols(doc)));
+connection.onDocumentSymbol((p) => feature('documentSymbol', p.textDocument.uri, ['pipeline', 'features'], (doc) => (doc.kind === 'features' ? featuresOutline(doc) : documentSymbols(doc))));
 connection.onFoldingRanges((p) => feature('foldingRange', p.textDocument.uri, ['pipeline', 'features', 'monitor'], (doc) => foldingRanges(doc)));
-connection.onCodeLens((p) => feature('codeLens', p.textDocument.uri, PIPELINE, (doc) => codeLenses(doc)));
-connection.onCodeAction((p) => feature('codeAction', p.textDocument.uri, PIPELINE, (doc) => codeActions(doc, validation.validate(doc), p.range)));
+connection.onCodeLens((p) => byKind('codeLens', p.textDocument.uri, { pipeline: (doc) => codeLenses(doc), monitor: (doc) => monitorCodeLenses(doc) }));
+connection.onCodeAction((p) =>
+  byKind('codeAction', p.textDocument.uri, {
+    pipeline: (doc) => codeActions(doc, validation.validate(doc), p.range),
+    features: (doc) => codeActions(doc, validation.validate(doc, files.index.file(doc.uri)), p.range),
+    monitor: (doc) => codeActions(doc, validation.validate(doc, files.index.file(doc.uri)), p.range),
+  }),
+);
 connection.onNotification(RegisteredModelsNotification, (p) => {
   registeredModels = Array.isArray(p?.names) ? p.names.filter((n): n is string => typeof n === 'string') : [];
 });
@@ -117,10 +206,11 @@ documents.onDidChangeContent((e) => {
   if (kindOf(e.document)) scheduler.schedule(e.document.uri);
 });
 documents.onDidClose((e) => {
-  scheduler.cancel(e.document.uri);
-  parses.delete(e.document.uri);
-  validation.forget(e.document.uri);
-  void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  const uri = e.document.uri;
+  scheduler.cancel(uri);
+  parses.delete(uri);
+  validation.forget(uri);
+  sync.closed(uri);
 });
 connection.onShutdown(() => scheduler.dispose());
 

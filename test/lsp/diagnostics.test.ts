@@ -41,7 +41,7 @@ describe('language server diagnostics (real server over stdio)', () => {
       ['untitled:Untitled-1', 'mlops-pipeline'],
     ] as const;
     for (const [uri, languageId] of cases) {
-      const text = languageId === 'mlops-pipeline' ? `${HEAD}  k: 1\n  k: 2\n` : 'k: 1\nk: 2\n';
+      const text = languageId === 'mlops-pipeline' ? `${HEAD}  k: 1\n  k: 2\n` : uri.includes('monitor') ? 'monitor: a\nmonitor: b\n' : 'project: a\nproject: b\n';
       await server.open(uri, languageId, text);
       const { diagnostics } = await server.diagnostics(uri);
       assert.deepEqual(diagnostics.map((d) => d.code), ['duplicate-key'], uri);

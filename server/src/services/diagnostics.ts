@@ -9,7 +9,7 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 };
 
 /** Offsets become line/character only here, at the edge of the LSP reply. */
-export function toLspDiagnostic(doc: ParsedDocument, d: MlopsDiagnostic): Diagnostic {
+export function toLspDiagnostic(doc: Pick<ParsedDocument, 'uri' | 'text'>, d: MlopsDiagnostic): Diagnostic {
   return {
     range: { start: doc.text.positionAt(d.start), end: doc.text.positionAt(d.end) },
     severity: SEVERITY[d.severity],

@@ -1,7 +1,8 @@
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { validateDocument, type MlopsDiagnostic, type ParsedDocument } from '../../../common/src';
+import { summarize, validateDocument, type FileSummary, type MlopsDiagnostic, type ParsedDocument, type ValidationContext } from '../../../common/src';
 import { nodeValidationContext } from '../../../common/src/node/fileContext';
+import { finishDiagnostics, localDiagnostics, workspaceDiagnostics } from '../../../common/src/validation/validate';
 
 /**
  * Validates and remembers the result per document version, so that code
@@ -9,18 +10,40 @@ import { nodeValidationContext } from '../../../common/src/node/fileContext';
  */
 export class ValidationService {
   private readonly results = new Map<string, { version: number; diagnostics: MlopsDiagnostic[] }>();
-  private readonly context = nodeValidationContext();
   private readonly heap = new HeapTrim();
 
-  constructor(private readonly onRuleError: (rule: string, uri: string, error: unknown) => void) {}
+  constructor(
+    private readonly onRuleError: (rule: string, uri: string, error: unknown) => void,
+    private readonly context: ValidationContext = nodeValidationContext(),
+  ) {}
 
-  validate(doc: ParsedDocument): MlopsDiagnostic[] {
+  /**
+   * Every problem of the document. Features and monitor files join their
+   * own problems (kept per version) with those that depend on the workspace
+   * and the disk, computed again on each call from `summary` (default: the
+   * document's own).
+   */
+  validate(doc: ParsedDocument, summary?: FileSummary): MlopsDiagnostic[] {
+    if (doc.kind !== 'pipeline') {
+      const cross = workspaceDiagnostics(summary ?? summarize(doc), { context: this.context, onRuleError: (rule, error) => this.onRuleError(rule, doc.uri, error) });
+      return finishDiagnostics(doc.text, [...this.local(doc), ...cross]);
+    }
     const cached = this.results.get(doc.uri);
     if (cached && cached.version === doc.version) return cached.diagnostics;
     const diagnostics = validateDocument(doc, {
       context: this.context,
       onRuleError: (rule, error) => this.onRuleError(rule, doc.uri, error),
     });
+    this.results.set(doc.uri, { version: doc.version, diagnostics });
+    this.heap.afterWork();
+    return diagnostics;
+  }
+
+  /** The document's problems by itself, once per version. */
+  local(doc: ParsedDocument): MlopsDiagnostic[] {
+    const cached = this.results.get(doc.uri);
+    if (cached && cached.version === doc.version) return cached.diagnostics;
+    const diagnostics = localDiagnostics(doc, { context: this.context, onRuleError: (rule, error) => this.onRuleError(rule, doc.uri, error) });
     this.results.set(doc.uri, { version: doc.version, diagnostics });
     this.heap.afterWork();
     return diagnostics;

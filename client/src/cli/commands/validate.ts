@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { DIAGNOSTIC_SOURCE } from '../../../../common/src';
 import { collectFiles } from '../../core/validation/collectFiles';
+import { indexFiles } from '../../core/validation/indexFiles';
 import { validateFile, type FileReport } from '../../core/validation/validateFile';
 import { Exit, type CliCommand, type CliIO } from '../command';
 
@@ -11,6 +12,8 @@ export const validateCommand: CliCommand = {
   details: [
     'Folders are searched for *.pipeline.yaml, *.features.yaml and *.monitor.yaml (and .yml),',
     'skipping node_modules, .venv, venv, .git and .mlops. With no path, the current folder.',
+    'References across files (entities, sources, views, pipelines) resolve among the files checked',
+    'together: give the folder that holds them all, as the editor resolves them in the workspace.',
     'Each problem prints as `file:line:col severity code message`.',
     'Exit status: 0 no errors (warnings allowed), 1 at least one error, 2 bad usage or unreadable input.',
   ].join('\n'),
@@ -27,8 +30,9 @@ export const validateCommand: CliCommand = {
     }
     const quiet = values.quiet === true;
     const reports: FileReport[] = [];
+    const { index, docs } = await indexFiles(files);
     for (const file of files) {
-      const report = await validateFile(file);
+      const report = await validateFile(file, { workspace: index, ...(docs.has(file) ? { doc: docs.get(file)! } : {}) });
       reports.push(quiet ? { ...report, diagnostics: report.diagnostics.filter((d) => d.severity === 'error') } : report);
     }
     if (values.json === true) printJson(reports, io);

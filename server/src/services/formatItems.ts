@@ -1,0 +1,55 @@
+import { CompletionItemKind, InsertTextFormat, type CompletionItem, type Range } from 'vscode-languageserver';
+import type { FormatKey } from '../../../common/src/format/keyTable';
+import type { FormatCursor } from '../../../common/src/format/cursor';
+import type { DataColumns } from '../../../common/src';
+
+/** Key items of a key table, less those present; a new key gets `key:` and its snippet. */
+export function keyTableItems(table: readonly FormatKey[], present: readonly string[], cursor: FormatCursor, range: Range): CompletionItem[] {
+  return table
+    .filter((spec) => !present.includes(spec.key))
+    .map((spec, index): CompletionItem => {
+      const snippet = spec.snippet ?? ' $0';
+      const body = cursor.flow && snippet.includes('\n') ? ' $0' : snippet;
+      return {
+        label: spec.key,
+        kind: CompletionItemKind.Property,
+        ...(spec.required ? { detail: 'required' } : {}),
+        documentation: { kind: 'markdown', value: spec.doc },
+        sortText: String(index).padStart(2, '0'),
+        insertTextFormat: cursor.hasColon ? InsertTextFormat.PlainText : InsertTextFormat.Snippet,
+        textEdit: { range, newText: cursor.hasColon ? spec.key : `${spec.key}:${body}` },
+      };
+    });
+}
+
+/** Plain values (names, enum members), in the order given. */
+export function valueItems(values: readonly string[], range: Range, kind: CompletionItemKind, detail?: (value: string) => string | undefined, lead = ''): CompletionItem[] {
+  return values.map((value, index) => {
+    const d = detail?.(value);
+    return { label: value, kind, sortText: String(index).padStart(4, '0'), ...(d ? { detail: d } : {}), textEdit: { range, newText: lead + value } };
+  });
+}
+
+/** Column names of a data file, with their type. */
+export function columnItems(data: DataColumns, file: string, range: Range, exclude: readonly string[] = [], extra: readonly string[] = [], lead = ''): CompletionItem[] {
+  const seen = new Set(exclude);
+  const out: CompletionItem[] = [];
+  for (const column of [...data.columns, ...extra.map((name) => ({ name, type: '' }))]) {
+    if (seen.has(column.name)) continue;
+    seen.add(column.name);
+    out.push({
+      label: column.name,
+      kind: CompletionItemKind.Field,
+      detail: column.type ? `${column.type}${data.inferred ? ' (inferred)' : ''}` : 'mapped name',
+      documentation: `A column of ${file}`,
+      sortText: String(out.length).padStart(4, '0'),
+      textEdit: { range, newText: lead + column.name },
+    });
+  }
+  return out;
+}
+
+/** A value typed right after `key:` needs a space before it. */
+export function leadOf(text: string, start: number): string {
+  return text[start - 1] === ':' ? ' ' : '';
+}
