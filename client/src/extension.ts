@@ -9,6 +9,7 @@ import { RunController } from './ui/run/runController';
 import { RunTaskProvider } from './ui/run/runTaskProvider';
 import { TASK_TYPE } from './ui/run/taskDefinition';
 import { TrackingConnection } from './ui/tracking';
+import { registerTrackingViews } from './ui/trees/trackingViews';
 
 let root: DisposableTree | undefined;
 let stopClient: (() => Promise<void>) | undefined;
@@ -21,19 +22,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(root);
 
   const output = root.track(vscode.window.createOutputChannel('MLOps Workbench', { log: true }));
-  const pipelines = root.track(new PipelinesTreeProvider());
-  root.track(vscode.window.createTreeView(Views.pipelines, { treeDataProvider: pipelines, showCollapseAll: false }));
-
   const client = createLanguageClient(context, output);
   stopClient = () => client.stop().catch(() => undefined);
   root.track({ dispose: () => stopClient?.() });
   const graph = root.track(new PipelineGraphPanel(context.extensionUri));
   const tracking = root.track(new TrackingConnection(context, client, output));
   closeTracking = () => tracking.close();
+  const pipelines = root.track(new PipelinesTreeProvider(tracking));
+  root.track(vscode.window.createTreeView(Views.pipelines, { treeDataProvider: pipelines, showCollapseAll: true }));
+  const views = registerTrackingViews(root, tracking, output);
   const runs = root.track(new RunController(tracking, output));
   stopRuns = () => runs.stopAll();
   root.track(vscode.tasks.registerTaskProvider(TASK_TYPE, new RunTaskProvider(runs)));
-  registerCommands(root, { client, output, pipelines, graph, tracking, runs });
+  registerCommands(root, { client, output, pipelines, graph, tracking, runs, revealRun: views.revealRun });
 
   try {
     await client.start();

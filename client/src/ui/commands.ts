@@ -16,6 +16,8 @@ export interface CommandDeps {
   readonly graph: PipelineGraphPanel;
   readonly tracking: TrackingConnection;
   readonly runs: RunController;
+  /** Shows a run in the Experiments view. */
+  readonly revealRun: (runId: string) => Promise<void>;
 }
 
 export function registerCommands(tree: DisposableTree, deps: CommandDeps): void {
@@ -54,7 +56,8 @@ export function registerCommands(tree: DisposableTree, deps: CommandDeps): void 
   });
   register(Commands.cancelRun, () => deps.runs.cancel());
   register(Commands.showRunActions, () => deps.runs.showActions());
-  register(Commands.showRun, (runId?: string) => deps.runs.showRun(typeof runId === 'string' ? runId : undefined));
+  // A run id (notifications, the Pipelines view): that run in the Experiments view; none: the last run's terminal.
+  register(Commands.showRun, (runId?: string) => (typeof runId === 'string' ? deps.revealRun(runId) : deps.runs.showRun()));
   // The monitor language server's "Check drift" lens; the drift engine lands with the monitoring issue.
   register(Commands.checkDrift, async (target?: vscode.Uri | string) => {
     const uri = target instanceof vscode.Uri ? target : typeof target === 'string' ? vscode.Uri.parse(target, true) : vscode.window.activeTextEditor?.document.uri;

@@ -112,6 +112,16 @@ export class TrackingConnection implements vscode.Disposable {
 
   private onStoreChange(batch: readonly StoreChange[], api: TrackingApi): void {
     if (batch.some((c) => c.kind === 'model')) this.scheduleModelPush(api, MODEL_PUSH_DELAY_MS);
+    this.storeChanged.fire(batch);
+  }
+
+  /** Store change batches from every writer, while this window owns the store (the trees follow them). */
+  readonly onDidChange: vscode.Event<readonly StoreChange[]> = (listener, thisArg, disposables) => this.storeChanged.event(listener, thisArg, disposables);
+  private readonly storeChanged = new vscode.EventEmitter<readonly StoreChange[]>();
+
+  /** The store's API, opening it on first use; undefined when it cannot open here. */
+  async api(): Promise<TrackingApi | undefined> {
+    return (await this.start())?.api;
   }
 
   private scheduleModelPush(api: TrackingApi, delay: number): void {
@@ -169,6 +179,7 @@ export class TrackingConnection implements vscode.Disposable {
 
   dispose(): void {
     this.status.dispose();
+    this.storeChanged.dispose();
     void this.close();
   }
 }

@@ -13,7 +13,11 @@ import { TreeCommands, TreeContextKeys } from './treeCommandIds';
 import type { TrackingSource } from './trackingSource';
 
 /** The Experiments and Model Registry views, and every command that acts on them. */
-export function registerTrackingViews(tree: DisposableTree, source: TrackingSource, output: vscode.LogOutputChannel): { experiments: ExperimentsTreeProvider; registry: RegistryTreeProvider } {
+export function registerTrackingViews(
+  tree: DisposableTree,
+  source: TrackingSource,
+  output: vscode.LogOutputChannel,
+): { experiments: ExperimentsTreeProvider; registry: RegistryTreeProvider; revealRun: (runId: string) => Promise<void> } {
   const experiments = tree.track(new ExperimentsTreeProvider(source, output));
   const registry = tree.track(new RegistryTreeProvider(source, output));
   const experimentsView = tree.track(vscode.window.createTreeView(Views.experiments, { treeDataProvider: experiments, canSelectMany: true, showCollapseAll: true }));
@@ -109,5 +113,5 @@ export function registerTrackingViews(tree: DisposableTree, source: TrackingSour
 
   registerRunCommands(ctx);
   registerRegistryCommands(ctx);
-  return { experiments, registry };
+  return { experiments, registry, revealRun: ctx.revealRun };
 }
