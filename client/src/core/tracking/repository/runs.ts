@@ -119,7 +119,8 @@ export function deleteRun(ctx: Context, req: RunIdRequest): Empty {
 export function restoreRun(ctx: Context, req: RunIdRequest): Empty {
   findRun(ctx, req.run_id);
   ctx.sql.run("UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL WHERE run_uuid = ?", [req.run_id]);
-  ctx.env.emit({ kind: 'run', ids: [req.run_id], op: 'update' });
+  // Back in the active lists, as if created: views relist its experiment.
+  ctx.env.emit({ kind: 'run', ids: [req.run_id], op: 'create' });
   return {};
 }
 
