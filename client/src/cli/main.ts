@@ -1,4 +1,5 @@
 import { commandHelp, Exit, groupHelp, isGroup, parseCommandArgs, type CliCommand, type CliEntry, type CliIO } from './command';
+import { driftCommand } from './commands/drift';
 import { experimentsCommand } from './commands/experiments';
 import { modelsCommand } from './commands/models';
 import { runCommand as runPipelineCommand } from './commands/run';
@@ -10,7 +11,7 @@ import { MlflowError } from '../core/tracking/repository/errors';
 
 declare const MLOPS_VERSION: string | undefined;
 
-export const COMMANDS: readonly CliEntry[] = [validateCommand, runPipelineCommand, serveCommand, experimentsCommand, runsCommand, modelsCommand];
+export const COMMANDS: readonly CliEntry[] = [validateCommand, runPipelineCommand, serveCommand, experimentsCommand, runsCommand, modelsCommand, driftCommand];
 
 function version(): string {
   return typeof MLOPS_VERSION === 'string' ? MLOPS_VERSION : 'dev';
