@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { mlops } from '../helpers/cli';
 import { fixtureWorkspace, launchWorkbench, packagedVsix, type Workbench } from './harness';
+import { isAlive as alive } from '../helpers/processes';
 
 /**
  * The pipeline runner in a real VS Code: the "Run pipeline" code lens runs
@@ -167,15 +168,6 @@ describe('the pipeline runner in a real VS Code', () => {
     assert.ok(runs.some((r) => r.info.run_id === runId && r.info.status === 'FINISHED'));
   });
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('the pipeline runner in Restricted Mode', () => {
   let wb: Workbench;

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { loadPipeline, ParamError, PipelineInvalidError, recoverAbandonedRuns, runPipeline, type RunEvent } from '../../client/src/core/runner';
 import { RunnerWorkspace, stepOf } from '../helpers/runnerWorkspace';
 import { tempWorkspace } from '../helpers/trackingFiles';
+import { isAlive as alive } from '../helpers/processes';
 
 const { dirs, cleanup } = tempWorkspace();
 let ws: RunnerWorkspace;
@@ -17,15 +18,6 @@ after(async () => {
   await ws.close();
   cleanup();
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('runner: order and parallelism', () => {
   it('runs independent steps in parallel up to the limit, and a joining step after all of them', async () => {

@@ -1,10 +1,13 @@
-import { CompletionItemKind, InsertTextFormat, type CompletionItem, type Range } from 'vscode-languageserver';
+import { CompletionItemKind, InsertTextFormat, type CompletionItem, type CompletionList, type Position, type Range } from 'vscode-languageserver';
 import type { FormatKey } from '../../../common/src/format/keyTable';
-import type { FormatCursor } from '../../../common/src/format/cursor';
-import type { DataColumns } from '../../../common/src';
+import { formatCursor, type FormatCursor } from '../../../common/src/format/cursor';
+import type { DataColumns, ParsedDocument } from '../../../common/src';
 
-/** Key items of a key table, less those present; a new key gets `key:` and its snippet. */
-export function keyTableItems(table: readonly FormatKey[], present: readonly string[], cursor: FormatCursor, range: Range): CompletionItem[] {
+/** A key of any key table (pipeline or features/monitor): what its completion item shows. */
+type KeyDoc = Pick<FormatKey, 'key' | 'doc' | 'required' | 'snippet'>;
+
+/** Key items of a key table, less those present; a new key gets `key:` and its snippet (one line in a flow map). */
+export function keyTableItems(table: readonly KeyDoc[], present: readonly string[], cursor: Pick<FormatCursor, 'flow' | 'hasColon'>, range: Range): CompletionItem[] {
   return table
     .filter((spec) => !present.includes(spec.key))
     .map((spec, index): CompletionItem => {
@@ -52,4 +55,19 @@ export function columnItems(data: DataColumns, file: string, range: Range, exclu
 /** A value typed right after `key:` needs a space before it. */
 export function leadOf(text: string, start: number): string {
   return text[start - 1] === ':' ? ' ' : '';
+}
+
+/** Completion in a features or monitor document: `itemsAt` answers for the cursor; null when it offers nothing. */
+export function formatCompletion(
+  doc: ParsedDocument,
+  position: Position,
+  itemsAt: (cursor: FormatCursor, offset: number) => CompletionItem[] | CompletionList | undefined,
+): CompletionList | null {
+  const offset = doc.text.offsetAt(position);
+  const cursor = formatCursor(doc.text.getText(), offset);
+  if (!cursor) return null;
+  const items = itemsAt(cursor, offset);
+  if (!items) return null;
+  const list = Array.isArray(items) ? { items, isIncomplete: false } : items;
+  return list.items.length > 0 ? list : null;
 }

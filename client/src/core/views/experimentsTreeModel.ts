@@ -1,5 +1,6 @@
 import type { StoreChange, TrackingApi } from '../tracking/repository';
 import { routeChanges } from './changeRouting';
+import { NodeCache } from './nodeCache';
 import { GROUPS, type ExperimentsNode } from './experimentNodes';
 import { artifactEntries, runDetails } from './runDetails';
 import { DEFAULT_QUERY, runsPage, type RunListQuery } from './runQuery';
@@ -22,7 +23,7 @@ interface ExperimentState {
  * re-reads the whole database.
  */
 export class ExperimentsTreeModel {
-  private readonly nodes = new Map<string, ExperimentsNode>();
+  private readonly nodes = new NodeCache<ExperimentsNode>();
   private readonly experiments = new Map<string, ExperimentState>();
   /** Run id -> experiment id, for the runs loaded so far. */
   private readonly runExperiment = new Map<string, string>();
@@ -31,14 +32,7 @@ export class ExperimentsTreeModel {
   constructor(private readonly api: () => Promise<TrackingApi | undefined>) {}
 
   private node<N extends ExperimentsNode>(made: N): N {
-    const existing = this.nodes.get(made.id) as N | undefined;
-    if (!existing) {
-      this.nodes.set(made.id, made);
-      return made;
-    }
-    // Same object, fresh data: VS Code keys its state on the object and the id.
-    Object.assign(existing, made);
-    return existing;
+    return this.nodes.keep(made);
   }
 
   get(id: string): ExperimentsNode | undefined {

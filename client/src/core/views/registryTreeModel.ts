@@ -1,5 +1,6 @@
 import type { StoreChange, TrackingApi } from '../tracking/repository';
 import { routeChanges } from './changeRouting';
+import { NodeCache } from './nodeCache';
 import { registeredModels, versionsOf, type VersionRow } from './registryRows';
 
 export type RegistryNode =
@@ -9,18 +10,12 @@ export type RegistryNode =
 
 /** The Model Registry tree without VS Code: models, then versions newest first; nodes kept per id. */
 export class RegistryTreeModel {
-  private readonly nodes = new Map<string, RegistryNode>();
+  private readonly nodes = new NodeCache<RegistryNode>();
 
   constructor(private readonly api: () => Promise<TrackingApi | undefined>) {}
 
   private node<N extends RegistryNode>(made: N): N {
-    const existing = this.nodes.get(made.id) as N | undefined;
-    if (!existing) {
-      this.nodes.set(made.id, made);
-      return made;
-    }
-    Object.assign(existing, made);
-    return existing;
+    return this.nodes.keep(made);
   }
 
   async children(parent?: RegistryNode): Promise<RegistryNode[]> {

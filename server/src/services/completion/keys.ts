@@ -1,6 +1,7 @@
-import { CompletionItemKind, InsertTextFormat, type CompletionItem } from 'vscode-languageserver';
+import type { CompletionItem } from 'vscode-languageserver';
 import { PIPELINE_KEYS, type ParsedDocument } from '../../../../common/src';
 import { isPipelineContext, type KeyContext } from '../../../../common/src/pipeline/cursor';
+import { keyTableItems } from '../formatItems';
 import { toRange } from './edits';
 
 /**
@@ -13,20 +14,5 @@ export function keyItems(doc: ParsedDocument, context: KeyContext): CompletionIt
   if (!isPipelineContext(kind)) return [];
   const present = new Set(context.present);
   const range = toRange(doc, context.range);
-  return PIPELINE_KEYS[kind]
-    .filter((spec) => !present.has(spec.key))
-    .map((spec, index): CompletionItem => {
-      const snippet = spec.snippet ?? ' $0';
-      // A flow map `{ ... }` takes no line breaks.
-      const body = context.flow && snippet.includes('\n') ? ' $0' : snippet;
-      return {
-        label: spec.key,
-        kind: CompletionItemKind.Property,
-        ...(spec.required ? { detail: 'required' } : {}),
-        documentation: { kind: 'markdown', value: spec.doc },
-        sortText: String(index).padStart(2, '0'),
-        insertTextFormat: context.hasColon ? InsertTextFormat.PlainText : InsertTextFormat.Snippet,
-        textEdit: { range, newText: context.hasColon ? spec.key : `${spec.key}:${body}` },
-      };
-    });
+  return keyTableItems(PIPELINE_KEYS[kind], [...present], context, range);
 }

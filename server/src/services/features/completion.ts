@@ -1,7 +1,7 @@
 import { CompletionItemKind, type CompletionItem, type CompletionList, type Position } from 'vscode-languageserver';
 import type { YAMLMap } from 'yaml';
 import { scalarText, type ParsedDocument } from '../../../../common/src';
-import { formatCursor, ITEM, mapAtPath, presentKeys, type FormatCursor } from '../../../../common/src/format/cursor';
+import { ITEM, mapAtPath, presentKeys, type FormatCursor } from '../../../../common/src/format/cursor';
 import { availableColumns } from '../../../../common/src/features/rules/columns';
 import { featuresModel, type SourceDef } from '../../../../common/src/features/model';
 import { DTYPES, FEATURES_KEYS } from '../../../../common/src/features/schema';
@@ -14,7 +14,7 @@ function paths(doc: ParsedDocument, cursor: Cursor): CompletionList {
   const found = pathItems(doc, { kind: 'value', prefix: cursor.prefix, range: cursor.range } as unknown as ValueContext, undefined);
   return { items: found.items, isIncomplete: found.incomplete };
 }
-import { columnItems, keyTableItems, leadOf, valueItems } from '../formatItems';
+import { columnItems, formatCompletion, keyTableItems, leadOf, valueItems } from '../formatItems';
 import { rangeIn, type WorkspaceEnv } from '../workspaceEnv';
 import { featuresContextOf, sourcePath, viewPath } from './places';
 import { sourceOfView } from '../../../../common/src/features/rules/references';
@@ -25,14 +25,7 @@ import { sourceOfView } from '../../../../common/src/features/rules/references';
  * projections, and column names from the data files.
  */
 export function featuresCompletion(doc: ParsedDocument, position: Position, env: WorkspaceEnv, triggerCharacter?: string): CompletionList | null {
-  const text = doc.text.getText();
-  const offset = doc.text.offsetAt(position);
-  const cursor = formatCursor(text, offset);
-  if (!cursor) return null;
-  const items = itemsAt(doc, cursor, env, offset, triggerCharacter);
-  if (!items) return null;
-  const list = Array.isArray(items) ? { items, isIncomplete: false } : items;
-  return list.items.length > 0 ? list : null;
+  return formatCompletion(doc, position, (cursor, offset) => itemsAt(doc, cursor, env, offset, triggerCharacter));
 }
 
 function itemsAt(doc: ParsedDocument, cursor: FormatCursor, env: WorkspaceEnv, offset: number, trigger: string | undefined): CompletionItem[] | CompletionList | undefined {

@@ -1,6 +1,6 @@
 import { CompletionItemKind, type CompletionItem, type CompletionList, type Position } from 'vscode-languageserver';
 import { STAGES, type ParsedDocument } from '../../../../common/src';
-import { formatCursor, mapAtPath, presentKeys, type FormatCursor } from '../../../../common/src/format/cursor';
+import { mapAtPath, presentKeys, type FormatCursor } from '../../../../common/src/format/cursor';
 import { monitorModel } from '../../../../common/src/monitor/model';
 import { DRIFT_METHODS, METHOD_DOCS, MONITOR_KEYS, type MonitorContext } from '../../../../common/src/monitor/schema';
 import type { ValueContext } from '../../../../common/src/pipeline/cursor';
@@ -13,7 +13,7 @@ function paths(doc: ParsedDocument, cursor: Cursor): CompletionList {
   const found = pathItems(doc, { kind: 'value', prefix: cursor.prefix, range: cursor.range } as unknown as ValueContext, undefined);
   return { items: found.items, isIncomplete: found.incomplete };
 }
-import { columnItems, keyTableItems, leadOf, valueItems } from '../formatItems';
+import { columnItems, formatCompletion, keyTableItems, leadOf, valueItems } from '../formatItems';
 import { rangeIn, type WorkspaceEnv } from '../workspaceEnv';
 import { monitorData } from './dataFiles';
 
@@ -25,13 +25,7 @@ const SECTIONS: readonly MonitorContext[] = ['data_drift', 'performance', 'on_dr
  * `on_drift.run_pipeline` and that pipeline's params in `on_drift.params`.
  */
 export function monitorCompletion(doc: ParsedDocument, position: Position, env: WorkspaceEnv, triggerCharacter?: string): CompletionList | null {
-  const offset = doc.text.offsetAt(position);
-  const cursor = formatCursor(doc.text.getText(), offset);
-  if (!cursor) return null;
-  const items = itemsAt(doc, cursor, env, offset, triggerCharacter);
-  if (!items) return null;
-  const list = Array.isArray(items) ? { items, isIncomplete: false } : items;
-  return list.items.length > 0 ? list : null;
+  return formatCompletion(doc, position, (cursor, offset) => itemsAt(doc, cursor, env, offset, triggerCharacter));
 }
 
 function itemsAt(doc: ParsedDocument, cursor: FormatCursor, env: WorkspaceEnv, offset: number, trigger: string | undefined): CompletionItem[] | CompletionList | undefined {
