@@ -1,24 +1,38 @@
 /** The VS Code API a webview page gets; acquireVsCodeApi may be called once per page. */
 interface VsCodeApi {
   postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
+
+/** The page's side of the connection; `State` is what the page keeps across reloads. */
+export interface HostConnection<ToHost, State> {
+  send(message: ToHost): void;
+  /** What the page saved last (restored by VS Code when the panel is revived), if anything. */
+  getState(): State | undefined;
+  setState(state: State): void;
+}
 
 /**
  * Typed messaging with the extension host: `send` takes only the page's
  * message union, `onMessage` receives only the host's. Sends `initialized`
  * once the listener is in place.
  */
-export function connectToHost<ToHost extends { type: string }, FromHost extends { type: string }>(
+export function connectToHost<ToHost extends { type: string }, FromHost extends { type: string }, State = unknown>(
   onMessage: (message: FromHost) => void,
-): { send(message: ToHost): void } {
+): HostConnection<ToHost, State> {
   const api = acquireVsCodeApi();
   window.addEventListener('message', (event: MessageEvent<unknown>) => {
     const data = event.data;
     if (typeof data === 'object' && data !== null && typeof (data as { type?: unknown }).type === 'string') onMessage(data as FromHost);
   });
   api.postMessage({ type: 'initialized' });
-  return { send: (message) => api.postMessage(message) };
+  return {
+    send: (message) => api.postMessage(message),
+    getState: () => (api.getState() ?? undefined) as State | undefined,
+    setState: (state) => api.setState(state),
+  };
 }
 
 /** Makes an element with text content only: strings from files never become HTML. */

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { runStyle } from '../../../../common/src/charts/runColors';
 import { formatMetric } from '../../core/runner';
 import type { ExperimentsNode } from '../../core/views/experimentNodes';
 import { GROUPS } from '../../core/views/experimentNodes';
@@ -67,8 +68,11 @@ export function experimentsItem(node: ExperimentsNode, now = Date.now()): vscode
       const item = new vscode.TreeItem(node.metric.key, None);
       const value = typeof node.metric.value === 'number' ? formatMetric(node.metric.value) : String(node.metric.value);
       item.description = value;
-      item.tooltip = `${node.metric.key} = ${String(node.metric.value)} (step ${node.metric.step})`;
+      item.tooltip = `${node.metric.key} = ${String(node.metric.value)} (step ${node.metric.step}). Click for its chart.`;
       item.contextValue = 'metric';
+      // The run's chart colour (the same hash the charts use), so a line is easy to find.
+      item.iconPath = new vscode.ThemeIcon('graph-line', new vscode.ThemeColor(`charts.${runStyle(node.runId).color}`));
+      item.command = { command: TreeCommands.showMetrics, title: 'Show Metrics Charts', arguments: [node.runId, node.metric.key] };
       return withId(item, node.id);
     }
     case 'step': {

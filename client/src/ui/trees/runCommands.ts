@@ -3,7 +3,6 @@ import * as vscode from 'vscode';
 import type { TrackingApi } from '../../core/tracking/repository';
 import type { ExperimentsNode } from '../../core/views/experimentNodes';
 import { NOTE_TAG } from '../../core/views/runDetails';
-import { compareRunsMarkdown } from '../../core/views/compareRuns';
 import { pickRun, type TreeCommandContext } from './treeCommandContext';
 import { TreeCommands } from './treeCommandIds';
 
@@ -95,29 +94,4 @@ export function registerRunCommands(ctx: TreeCommandContext): void {
       await vscode.commands.executeCommand(inWorkspace ? 'revealInExplorer' : 'revealFileInOS', folder);
     }),
   );
-
-  register(TreeCommands.compareRuns, (arg?: ExperimentsNode, selected?: readonly ExperimentsNode[]) =>
-    withApi(async (api) => {
-      let runIds = (selected ?? (arg ? [arg] : [])).filter((n): n is Extract<ExperimentsNode, { kind: 'run' }> => n.kind === 'run').map((n) => n.row.runId);
-      if (runIds.length < 2) {
-        const { experiments } = await api.searchExperiments({ max_results: 1000 });
-        const { runs } = await api.searchRuns({ experiment_ids: experiments.map((e) => e.experiment_id), max_results: 200 });
-        const picked = await vscode.window.showQuickPick(
-          runs.map((r) => ({ label: r.info.run_name, description: r.info.status.toLowerCase(), detail: r.info.run_id, runId: r.info.run_id, picked: runIds.includes(r.info.run_id) })),
-          { title: 'Compare runs: select two or more', canPickMany: true },
-        );
-        if (!picked) return;
-        runIds = picked.map((p) => p.runId);
-      }
-      if (runIds.length < 2) {
-        void vscode.window.showInformationMessage('MLOps: select two or more runs to compare (Ctrl/Cmd+click in the Experiments view).');
-        return;
-      }
-      const runs = await Promise.all(runIds.map(async (id) => (await api.getRun({ run_id: id })).run));
-      // A plain-text table until the comparison webview lands: shown in a read-only markdown preview source.
-      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: compareRunsMarkdown(runs) });
-      await vscode.window.showTextDocument(doc, { preview: true });
-    }),
-  );
-
 }

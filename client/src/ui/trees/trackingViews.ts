@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import type { TrackingApi } from '../../core/tracking/repository';
 import { MlflowError } from '../../core/tracking/repository/errors';
 import { DEFAULT_QUERY, describeQuery, type RunListQuery } from '../../core/views/runQuery';
+import { ChartPanels } from '../charts/chartPanels';
+import { registerChartCommands } from '../charts/chartCommands';
 import type { DisposableTree } from '../disposables';
 import { Views } from '../commandIds';
 import { ExperimentsTreeProvider } from './experimentsTree';
@@ -12,11 +14,12 @@ import type { TreeCommandContext } from './treeCommandContext';
 import { TreeCommands, TreeContextKeys } from './treeCommandIds';
 import type { TrackingSource } from './trackingSource';
 
-/** The Experiments and Model Registry views, and every command that acts on them. */
+/** The Experiments and Model Registry views, every command that acts on them, and the metrics and compare panels. */
 export function registerTrackingViews(
   tree: DisposableTree,
   source: TrackingSource,
   output: vscode.LogOutputChannel,
+  extensionUri: vscode.Uri,
 ): { experiments: ExperimentsTreeProvider; registry: RegistryTreeProvider; revealRun: (runId: string) => Promise<void> } {
   const experiments = tree.track(new ExperimentsTreeProvider(source, output));
   const registry = tree.track(new RegistryTreeProvider(source, output));
@@ -113,5 +116,6 @@ export function registerTrackingViews(
 
   registerRunCommands(ctx);
   registerRegistryCommands(ctx);
+  registerChartCommands(ctx, tree.track(new ChartPanels(extensionUri, source, output, ctx.revealRun)));
   return { experiments, registry, revealRun: ctx.revealRun };
 }

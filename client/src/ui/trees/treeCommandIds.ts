@@ -11,6 +11,7 @@ export const TreeCommands = {
   setModelAlias: 'mlops.setModelAlias',
   removeModelAlias: 'mlops.removeModelAlias',
   compareRuns: 'mlops.compareRuns',
+  showMetrics: 'mlops.showMetrics',
   renameRun: 'mlops.renameRun',
   addRunNote: 'mlops.addRunNote',
   deleteRun: 'mlops.deleteRun',

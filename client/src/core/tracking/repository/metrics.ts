@@ -1,5 +1,6 @@
 import type { SqlValue } from 'sql.js';
 import { activeRun, findRun, type Context } from './context';
+import { updateMetricBlocks } from './metricBlocks';
 import { invalid } from './errors';
 import { page, pageOffset } from './paging';
 import { checkParamUnchanged, insertParam, setTags } from './runs';
@@ -81,6 +82,7 @@ function insertMetrics(ctx: Context, run: number, rows: MetricRow[]): void {
     if (!best || newer(m, best)) latest.set(m.key, m);
   }
   for (const m of latest.values()) ctx.sql.run(UPSERT_LATEST, [run, m.key, m.value, m.timestamp, m.step, m.isNan]);
+  updateMetricBlocks(ctx, run, rows);
 }
 
 export function logMetric(ctx: Context, req: LogMetricRequest): Empty {

@@ -3,6 +3,7 @@ import type { Context } from './context';
 import * as experiments from './experiments';
 import type { RepositoryEnv } from './index';
 import * as metrics from './metrics';
+import { getMetricSeries } from './metricSeries';
 import * as monitors from './monitors';
 import * as registry from './registry';
 import * as runs from './runs';
@@ -91,6 +92,10 @@ export class TrackingRepository {
   }
   getMetricHistory(req: T.GetMetricHistoryRequest): { metrics: T.Metric[]; next_page_token?: string } {
     return metrics.getMetricHistory(this.ctx, req);
+  }
+  /** Not MLflow: a chart's view of a history, downsampled in the store (metricSeries.ts). A read. */
+  getMetricSeries(req: T.GetMetricSeriesRequest): T.MetricSeries {
+    return getMetricSeries(this.ctx, req);
   }
 
   // ---- registered models ----

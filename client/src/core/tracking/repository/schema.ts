@@ -1,7 +1,7 @@
 import type { Database } from 'sql.js';
 
 /** Bumped with every change below; `applySchema` migrates older files forward step by step. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 // Artifact locations are stored only when a client chose them: NULL means "the default place under
 // the workspace's artifact root", computed when read, so a moved workspace keeps working.
@@ -163,6 +163,40 @@ ALTER TABLE steps ADD COLUMN outputs_digest TEXT;
 CREATE INDEX steps_by_cache_key ON steps (cache_key) WHERE cache_key IS NOT NULL;
 `;
 
+// Charts: per run, key and block of 256 steps, the count, bounds and extreme points of the drawable
+// (finite) values, kept by every metric write, so a million-point history is downsampled from a few
+// thousand block rows instead of a scan (metricSeries.ts). Derived data: rebuilt from `metrics` here.
+const V3 = `
+CREATE TABLE metric_blocks (
+  run INTEGER NOT NULL,
+  key TEXT NOT NULL,
+  block INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  min_step INTEGER NOT NULL,
+  max_step INTEGER NOT NULL,
+  min_ts INTEGER NOT NULL,
+  max_ts INTEGER NOT NULL,
+  lo_value REAL NOT NULL,
+  lo_step INTEGER NOT NULL,
+  lo_ts INTEGER NOT NULL,
+  hi_value REAL NOT NULL,
+  hi_step INTEGER NOT NULL,
+  hi_ts INTEGER NOT NULL,
+  PRIMARY KEY (run, key, block)
+) WITHOUT ROWID;
+INSERT INTO metric_blocks (run, key, block, n, min_step, max_step, min_ts, max_ts, lo_value, lo_step, lo_ts, hi_value, hi_step, hi_ts)
+  SELECT run, key, step >> 8, 0, 0, 0, 0, 0, MIN(value), step, timestamp, 0, 0, 0 FROM metrics
+  WHERE is_nan = 0 AND value BETWEEN -1.7976931348623157e308 AND 1.7976931348623157e308 GROUP BY run, key, step >> 8;
+UPDATE metric_blocks SET hi_value = m.v, hi_step = m.step, hi_ts = m.timestamp FROM (
+  SELECT run, key, step >> 8 AS block, MAX(value) AS v, step, timestamp FROM metrics
+  WHERE is_nan = 0 AND value BETWEEN -1.7976931348623157e308 AND 1.7976931348623157e308 GROUP BY run, key, step >> 8
+) AS m WHERE metric_blocks.run = m.run AND metric_blocks.key = m.key AND metric_blocks.block = m.block;
+UPDATE metric_blocks SET n = m.n, min_step = m.min_step, max_step = m.max_step, min_ts = m.min_ts, max_ts = m.max_ts FROM (
+  SELECT run, key, step >> 8 AS block, COUNT(*) AS n, MIN(step) AS min_step, MAX(step) AS max_step, MIN(timestamp) AS min_ts, MAX(timestamp) AS max_ts FROM metrics
+  WHERE is_nan = 0 AND value BETWEEN -1.7976931348623157e308 AND 1.7976931348623157e308 GROUP BY run, key, step >> 8
+) AS m WHERE metric_blocks.run = m.run AND metric_blocks.key = m.key AND metric_blocks.block = m.block;
+`;
+
 // The Default experiment exists in every store, as in MLflow. applySchema has no RepositoryEnv, so
 // its creation time comes from SQLite's clock; it is never journaled, only created with the file.
 const DEFAULT_EXPERIMENT = `
@@ -171,7 +205,7 @@ VALUES (0, 'Default', 'active', CAST((julianday('now') - 2440587.5) * 86400000 A
         CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
 `;
 
-const MIGRATIONS: readonly string[] = [V1, V2];
+const MIGRATIONS: readonly string[] = [V1, V2, V3];
 
 /** Creates or migrates the schema; safe to call on every open. */
 export function applySchema(db: Database): void {

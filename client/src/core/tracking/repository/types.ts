@@ -339,3 +339,33 @@ export interface ListMonitorResultsRequest {
 
 /** An empty MLflow response message. */
 export type Empty = Record<string, never>;
+
+/**
+ * A chart's view of one metric history (not MLflow): the points of a step or time range, at most
+ * `max_points` of them, downsampled inside the store when the range holds more.
+ */
+export interface GetMetricSeriesRequest {
+  run_id: string;
+  metric_key: string;
+  /** The axis the range and the buckets are over: `step` (default) or `time` (the points' timestamps). */
+  x_axis?: 'step' | 'time';
+  /** Inclusive bounds of the range on that axis; the whole history when left out. */
+  min_x?: number;
+  max_x?: number;
+  /** Only points after this (step, timestamp): what a live chart appends. */
+  after_step?: number;
+  after_timestamp?: number;
+  /** At most this many points come back (default and ceiling 2,000). */
+  max_points?: number;
+}
+
+/** Parallel columns, ordered by step then time; NaN and infinite values are left out (they cannot be drawn). */
+export interface MetricSeries {
+  steps: number[];
+  timestamps: number[];
+  values: number[];
+  /** How many drawable points the range holds. */
+  total: number;
+  /** True when `total` exceeded `max_points` and buckets kept their minimum and maximum (plus the first and last point). */
+  downsampled: boolean;
+}

@@ -24,7 +24,8 @@ export function restApi(baseUrl: string, token: string): TrackingApi {
   for (const route of ROUTES) if (route.op && !byOp.has(route.op)) byOp.set(route.op, route);
   return new Proxy({} as TrackingApi, {
     get(_target, name) {
-      if (typeof name !== 'string') return undefined;
+      // `then` must stay undefined, or awaiting the proxy (an async function returning it) would call the endpoint.
+      if (typeof name !== 'string' || name === 'then') return undefined;
       const route = byOp.get(name);
       if (!route) return () => Promise.reject(new Error(`${name} is not available over the REST endpoint`));
       return async (message: Record<string, unknown>) => {

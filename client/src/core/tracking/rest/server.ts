@@ -4,6 +4,7 @@ import type { TrackingApi } from '../repository';
 import { bearerMatches, isLoopbackHost, LOOPBACK_ADDRESSES, newToken } from './auth';
 import { errorResponse, RestError } from './errors';
 import { MAX_BODY_BYTES, parseJsonBody, readBody, sendJson } from './http';
+import { CHART_ROUTES } from './routes/charts';
 import { ARTIFACTS_PREFIX, handleArtifacts, RUN_ARTIFACT_ROUTES } from './routes/artifacts';
 import { EXPERIMENT_ROUTES } from './routes/experiments';
 import { REGISTRY_ROUTES } from './routes/registry';
@@ -12,7 +13,7 @@ import { RUN_ROUTES } from './routes/runs';
 import { STEP_ROUTES } from './routes/steps';
 import { fromBody, fromQuery } from './validate';
 
-export const ROUTES: readonly Route[] = [...EXPERIMENT_ROUTES, ...RUN_ROUTES, ...RUN_ARTIFACT_ROUTES, ...REGISTRY_ROUTES, ...STEP_ROUTES];
+export const ROUTES: readonly Route[] = [...EXPERIMENT_ROUTES, ...RUN_ROUTES, ...RUN_ARTIFACT_ROUTES, ...REGISTRY_ROUTES, ...STEP_ROUTES, ...CHART_ROUTES];
 
 export interface RestServerOptions {
   api: TrackingApi;

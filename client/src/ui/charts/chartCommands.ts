@@ -1,0 +1,63 @@
+import * as vscode from 'vscode';
+import type { TrackingApi } from '../../core/tracking/repository';
+import type { ExperimentsNode } from '../../core/views/experimentNodes';
+import type { TreeCommandContext } from '../trees/treeCommandContext';
+import { TreeCommands } from '../trees/treeCommandIds';
+import type { ChartPanels } from './chartPanels';
+
+type RunNode = Extract<ExperimentsNode, { kind: 'run' }>;
+
+/** The run ids of the rows a command was invoked on (the clicked row, or the whole selection). */
+function selectedRunIds(arg: unknown, selected: unknown): string[] {
+  const nodes = (Array.isArray(selected) ? selected : arg && typeof arg === 'object' ? [arg] : []) as ExperimentsNode[];
+  return [...new Set(nodes.flatMap((n) => (n.kind === 'run' ? [(n as RunNode).row.runId] : 'runId' in n ? [n.runId] : [])))];
+}
+
+/** Recent runs to pick several of, with `preselected` ticked. */
+async function pickRuns(api: TrackingApi, title: string, preselected: readonly string[]): Promise<string[] | undefined> {
+  const { experiments } = await api.searchExperiments({ max_results: 1000 });
+  const { runs } = await api.searchRuns({ experiment_ids: experiments.map((e) => e.experiment_id), max_results: 200, order_by: ['attributes.start_time DESC'] });
+  if (runs.length === 0) {
+    void vscode.window.showInformationMessage('MLOps: no runs yet. Run a pipeline, or point mlflow code at the workspace endpoint.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    runs.map((r) => ({ label: r.info.run_name, description: r.info.status.toLowerCase(), detail: r.info.run_id, runId: r.info.run_id, picked: preselected.includes(r.info.run_id) })),
+    { title, canPickMany: true, matchOnDetail: true },
+  );
+  return picked?.map((p) => p.runId);
+}
+
+/** Show Metrics Charts and Compare Runs: from run rows (one or a selection), metric rows, or the palette. */
+export function registerChartCommands(ctx: TreeCommandContext, charts: ChartPanels): void {
+  const { register, withApi } = ctx;
+
+  // A metric row's click passes (runId, key); a run row's context menu passes (node, selection).
+  register(TreeCommands.showMetrics, (arg?: unknown, second?: unknown) =>
+    withApi(async (api) => {
+      if (typeof arg === 'string') {
+        await charts.showMetrics([arg], typeof second === 'string' ? second : undefined);
+        return;
+      }
+      let runIds = selectedRunIds(arg, second);
+      if (runIds.length === 0) runIds = (await pickRuns(api, 'Metrics charts: select runs', [])) ?? [];
+      if (runIds.length > 0) await charts.showMetrics(runIds);
+    }),
+  );
+
+  register(TreeCommands.compareRuns, (arg?: unknown, second?: unknown) =>
+    withApi(async (api) => {
+      let runIds = selectedRunIds(arg, second);
+      if (runIds.length < 2) {
+        const picked = await pickRuns(api, 'Compare runs: select two or more', runIds);
+        if (!picked) return;
+        runIds = picked;
+      }
+      if (runIds.length < 2) {
+        void vscode.window.showInformationMessage('MLOps: select two or more runs to compare (Ctrl/Cmd+click in the Experiments view).');
+        return;
+      }
+      await charts.showCompare(runIds);
+    }),
+  );
+}
