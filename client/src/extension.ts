@@ -4,6 +4,7 @@ import { Views } from './ui/commandIds';
 import { DisposableTree } from './ui/disposables';
 import { PipelineGraphPanel } from './ui/graphPanel';
 import { createLanguageClient } from './ui/languageClient';
+import { registerMonitors } from './ui/monitors/monitorViews';
 import { PipelinesTreeProvider } from './ui/pipelinesView';
 import { RunController } from './ui/run/runController';
 import { RunTaskProvider } from './ui/run/runTaskProvider';
@@ -30,11 +31,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   closeTracking = () => tracking.close();
   const pipelines = root.track(new PipelinesTreeProvider(tracking));
   root.track(vscode.window.createTreeView(Views.pipelines, { treeDataProvider: pipelines, showCollapseAll: true }));
-  const views = registerTrackingViews(root, tracking, output);
+  const views = registerTrackingViews(root, tracking, output, context.extensionUri);
   const runs = root.track(new RunController(tracking, output));
   stopRuns = () => runs.stopAll();
   root.track(vscode.tasks.registerTaskProvider(TASK_TYPE, new RunTaskProvider(runs)));
   registerCommands(root, { client, output, pipelines, graph, tracking, runs, revealRun: views.revealRun });
+  registerMonitors(root, { extensionUri: context.extensionUri, tracking, runs, output });
 
   try {
     await client.start();

@@ -6,6 +6,7 @@ import { KINDS, kindOfPath } from '../../common/src';
 import { Commands, Views } from '../../client/src/ui/commandIds';
 import { TreeCommands } from '../../client/src/ui/trees/treeCommandIds';
 import { TASK_TYPE } from '../../client/src/ui/run/taskDefinition';
+import { ChartViewTypes } from '../../client/src/ui/charts/chartViewTypes';
 
 const ROOT = path.resolve(__dirname, '../..');
 interface Manifest {
@@ -60,9 +61,11 @@ describe('package.json manifest', () => {
 
   it('activates only on our languages, our files and our commands', () => {
     for (const event of manifest.activationEvents) {
-      assert.match(event, /^(onLanguage:mlops-(pipeline|features|monitor)|workspaceContains:\*\*\/\*\.(pipeline|features|monitor)\.\{yaml,yml\})$/);
+      assert.match(event, /^(onLanguage:mlops-(pipeline|features|monitor)|workspaceContains:\*\*\/\*\.(pipeline|features|monitor)\.\{yaml,yml\}|onWebviewPanel:mlops\.[A-Za-z]+)$/);
     }
-    assert.equal(manifest.activationEvents.length, 6);
+    assert.equal(manifest.activationEvents.filter((e) => !e.startsWith('onWebviewPanel:')).length, 6);
+    // Each panel with a serializer (restored after a reload) activates the extension.
+    for (const viewType of Object.values(ChartViewTypes)) assert.ok(manifest.activationEvents.includes(`onWebviewPanel:${viewType}`), viewType);
   });
 
   it('declares limited support in untrusted workspaces and says what is off', () => {
@@ -85,7 +88,7 @@ describe('package.json manifest', () => {
     for (const id of [Commands.runPipeline, Commands.runPipelineWithParams, Commands.cancelRun]) {
       assert.ok(menus.commandPalette!.some((m) => m.command === id && m.when !== 'false'), `${id} is in the palette`);
     }
-    for (const id of [Commands.runStep, Commands.showRun, Commands.checkDrift]) {
+    for (const id of [Commands.runStep, Commands.showRun, Commands.openMonitor]) {
       assert.ok(menus.commandPalette!.some((m) => m.command === id && m.when === 'false'), `${id} needs arguments and stays out of the palette`);
     }
     const task = taskDefinitions.find((t) => t.type === TASK_TYPE);
@@ -93,6 +96,16 @@ describe('package.json manifest', () => {
     assert.equal(task?.properties['pipeline']?.type, 'string');
     assert.equal(task?.properties['params']?.type, 'object');
     assert.deepEqual(configuration.properties['mlops.maxParallelSteps'], { ...configuration.properties['mlops.maxParallelSteps'], type: 'number', default: 0 });
+  });
+
+  it('offers drift checks in the palette, the Monitors view and monitor editors, and the autoRetrain setting', () => {
+    const { menus, configuration } = manifest.contributes;
+    for (const id of [Commands.checkDrift, Commands.showDriftReport, Commands.retrainFromMonitor]) {
+      assert.ok(menus.commandPalette!.some((m) => m.command === id && m.when !== 'false'), `${id} is in the palette`);
+    }
+    assert.ok(menus['view/item/context']!.some((m) => m.command === Commands.checkDrift && m.when?.includes('view == mlops.monitors') && (m as { group?: string }).group?.startsWith('inline')));
+    assert.ok(menus['editor/title']!.some((m) => m.command === Commands.checkDrift && m.when?.includes('resourceLangId == mlops-monitor')));
+    assert.deepEqual(configuration.properties['mlops.monitor.autoRetrain'], { ...configuration.properties['mlops.monitor.autoRetrain'], type: 'boolean', default: false });
   });
 
   it('puts the views in an MLOps activity-bar container, each with welcome content', () => {

@@ -2,6 +2,7 @@ import { commandHelp, Exit, groupHelp, isGroup, parseCommandArgs, type CliComman
 import { driftCommand } from './commands/drift';
 import { experimentsCommand } from './commands/experiments';
 import { modelsCommand } from './commands/models';
+import { monitorCommand } from './commands/monitor';
 import { runCommand as runPipelineCommand } from './commands/run';
 import { runsCommand } from './commands/runs';
 import { serveCommand } from './commands/serve';
@@ -11,7 +12,7 @@ import { MlflowError } from '../core/tracking/repository/errors';
 
 declare const MLOPS_VERSION: string | undefined;
 
-export const COMMANDS: readonly CliEntry[] = [validateCommand, runPipelineCommand, serveCommand, experimentsCommand, runsCommand, modelsCommand, driftCommand];
+export const COMMANDS: readonly CliEntry[] = [validateCommand, runPipelineCommand, serveCommand, experimentsCommand, runsCommand, modelsCommand, driftCommand, monitorCommand];
 
 function version(): string {
   return typeof MLOPS_VERSION === 'string' ? MLOPS_VERSION : 'dev';

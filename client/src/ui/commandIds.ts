@@ -13,6 +13,10 @@ export const Commands = {
   showRun: 'mlops.showRun',
   showRunActions: 'mlops.showRunActions',
   checkDrift: 'mlops.checkDrift',
+  showDriftReport: 'mlops.showDriftReport',
+  retrainFromMonitor: 'mlops.retrainFromMonitor',
+  refreshMonitors: 'mlops.refreshMonitors',
+  openMonitor: 'mlops.openMonitor',
   showTrackingEndpoint: 'mlops.showTrackingEndpoint',
 } as const;
 

@@ -58,13 +58,7 @@ export function registerCommands(tree: DisposableTree, deps: CommandDeps): void 
   register(Commands.showRunActions, () => deps.runs.showActions());
   // A run id (notifications, the Pipelines view): that run in the Experiments view; none: the last run's terminal.
   register(Commands.showRun, (runId?: string) => (typeof runId === 'string' ? deps.revealRun(runId) : deps.runs.showRun()));
-  // The monitor language server's "Check drift" lens; the drift engine lands with the monitoring issue.
-  register(Commands.checkDrift, async (target?: vscode.Uri | string) => {
-    const uri = target instanceof vscode.Uri ? target : typeof target === 'string' ? vscode.Uri.parse(target, true) : vscode.window.activeTextEditor?.document.uri;
-    void vscode.window.showInformationMessage(
-      `MLOps: drift checks${uri ? ` of ${vscode.workspace.asRelativePath(uri)}` : ''} arrive with the monitoring feature; this version validates monitor files but does not check them yet.`,
-    );
-  });
+  // mlops.checkDrift and the other monitor commands: ./monitors/monitorViews.ts.
   register(Commands.showTrackingEndpoint, () => deps.tracking.showEndpoint());
   register(Commands.openPipeline, async (uri: vscode.Uri) => {
     await vscode.window.showTextDocument(uri, { preview: true });

@@ -42,7 +42,9 @@ const DATA_DRIFT: readonly FormatKey[] = [
 const PERFORMANCE: readonly FormatKey[] = [
   { key: 'metrics', shape: 'list', snippet: ' [${1:accuracy}]', doc: 'The metrics compared with the watched version\'s logged metrics.' },
   { key: 'alert_threshold', shape: 'number', minimum: 0, snippet: ' ${1:0.05}', doc: 'Alert when a metric moves by more than this (absolute change).' },
-  { key: 'current_metrics', shape: 'string', snippet: ' ${1:reports/live_metrics.json}', doc: 'A JSON file of name → number with the live metrics.' },
+  { key: 'current_metrics', shape: 'string', snippet: ' ${1:reports/live_metrics.json}', doc: 'A JSON file of name → number with the live metrics, relative to this monitor file. Or give `current_run`.' },
+  { key: 'current_run', shape: 'string', snippet: ' ${1:run-id}', doc: 'A tracked run whose latest metrics are the live metrics, instead of `current_metrics`.' },
+  { key: 'baseline_run', shape: 'string', snippet: ' ${1:run-id}', doc: 'A tracked run whose metrics are the baseline, instead of the metrics of the watched model version\'s run.' },
 ];
 
 const ON_DRIFT: readonly FormatKey[] = [

@@ -18,6 +18,8 @@ export interface CommandRunOptions {
   readonly askParams?: boolean;
   /** Run these steps and what they need (mlops.runStep). */
   readonly steps?: readonly string[];
+  /** Param overrides given by the caller (a monitor's `on_drift.params`), checked by the engine. */
+  readonly params?: Readonly<Record<string, ParamValue>>;
 }
 
 /**
@@ -54,7 +56,7 @@ export class RunController implements vscode.Disposable {
       void vscode.window.showErrorMessage(`MLOps: ${plan.name} has no step ${unknown.join(', ')}.`);
       return;
     }
-    let params: Record<string, ParamValue> | undefined;
+    let params: Readonly<Record<string, ParamValue>> | undefined = options.params;
     if (options.askParams && plan.params.length > 0) {
       params = await askParams(plan.params);
       if (!params) return; // Esc

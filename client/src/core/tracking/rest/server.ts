@@ -10,10 +10,11 @@ import { EXPERIMENT_ROUTES } from './routes/experiments';
 import { REGISTRY_ROUTES } from './routes/registry';
 import type { Route, RouteDeps } from './routes/route';
 import { RUN_ROUTES } from './routes/runs';
+import { MONITOR_ROUTES } from './routes/monitors';
 import { STEP_ROUTES } from './routes/steps';
 import { fromBody, fromQuery } from './validate';
 
-export const ROUTES: readonly Route[] = [...EXPERIMENT_ROUTES, ...RUN_ROUTES, ...RUN_ARTIFACT_ROUTES, ...REGISTRY_ROUTES, ...STEP_ROUTES, ...CHART_ROUTES];
+export const ROUTES: readonly Route[] = [...EXPERIMENT_ROUTES, ...RUN_ROUTES, ...RUN_ARTIFACT_ROUTES, ...REGISTRY_ROUTES, ...STEP_ROUTES, ...CHART_ROUTES, ...MONITOR_ROUTES];
 
 export interface RestServerOptions {
   api: TrackingApi;

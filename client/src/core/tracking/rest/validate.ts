@@ -3,7 +3,8 @@
 // ignored, as protobuf's parser does for MLflow.
 import { RestError } from './errors';
 
-export type Scalar = 'string' | 'int64' | 'double' | 'bool' | { enum: readonly string[] };
+/** `json`: any JSON object, passed through as is (a monitor result's payload). */
+export type Scalar = 'string' | 'int64' | 'double' | 'bool' | 'json' | { enum: readonly string[] };
 export type FieldType = Scalar | { list: Scalar | MessageSchema } | MessageSchema;
 export interface FieldSpec {
   type: FieldType;
@@ -59,6 +60,11 @@ function scalar(type: Scalar, value: unknown, path: string): unknown {
     const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
     if (typeof n !== 'number' || Number.isNaN(n)) throw wrongType(path, value);
     return n;
+  }
+  if (type === 'json') {
+    // Query strings carry no objects: a GET route never declares a json field.
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw wrongType(path, value);
+    return value;
   }
   if (type === 'bool') {
     if (typeof value === 'boolean') return value;

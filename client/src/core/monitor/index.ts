@@ -1,0 +1,7 @@
+/** Monitor files checked without vscode: `mlops monitor` and the editor's Monitors view. */
+export { checkMonitor, type CheckMonitorOptions, type MonitorCheck } from './checkMonitor';
+export { loadMonitor, MonitorInvalidError, type MonitorConfig } from './monitorConfig';
+export { metricsOfJson } from './performanceSources';
+export { monitorHistory } from './history';
+export { formatFigure, formatMonitorResult, summarizeResult } from './formatResult';
+export { describeParams, driftNotice, type CheckTrigger, type DriftNotice } from './driftNotice';

@@ -1,0 +1,73 @@
+import * as vscode from 'vscode';
+import { Commands, Views } from '../commandIds';
+import type { DisposableTree } from '../disposables';
+import type { RunController } from '../run/runController';
+import type { TrackingConnection } from '../tracking';
+import { DriftReportPanels } from './driftReportPanel';
+import { MonitorController } from './monitorController';
+import { findMonitorFiles } from './monitorFiles';
+import { MonitorSchedule } from './monitorSchedule';
+import { MonitorsTreeProvider, type MonitorNode } from './monitorsTree';
+
+export interface MonitorDeps {
+  readonly extensionUri: vscode.Uri;
+  readonly tracking: TrackingConnection;
+  readonly runs: RunController;
+  readonly output: vscode.LogOutputChannel;
+}
+
+/** The Monitors view, drift checks (lens, palette, view, schedule), the drift report and retraining. */
+export function registerMonitors(tree: DisposableTree, deps: MonitorDeps): MonitorController {
+  const monitors = tree.track(new MonitorsTreeProvider(deps.tracking));
+  tree.track(vscode.window.createTreeView(Views.monitors, { treeDataProvider: monitors, showCollapseAll: true }));
+  const controller = tree.track(new MonitorController(deps.tracking, deps.runs, monitors, deps.output));
+  const reports = tree.track(new DriftReportPanels(deps.extensionUri, controller));
+  controller.reports = reports;
+  tree.track(new MonitorSchedule((uri, trigger) => controller.check(uri, trigger)));
+
+  const register = (id: string, fn: (...args: never[]) => unknown) => tree.track(vscode.commands.registerCommand(id, fn));
+  // From the language server's "Check drift" lens (the URI as a string), the view (a row), the palette (none).
+  register(Commands.checkDrift, async (target?: Target) => {
+    const uri = await monitorTarget(target, 'Check drift of which monitor?');
+    if (uri) await controller.check(uri, 'command');
+  });
+  register(Commands.showDriftReport, async (target?: Target, time?: number) => {
+    const uri = await monitorTarget(target, 'Show the drift report of which monitor?');
+    if (!uri) return;
+    if (!(await controller.load(uri, typeof time === 'number' ? time : undefined))) {
+      const check = 'Check Drift';
+      const choice = await vscode.window.showInformationMessage(`MLOps: ${vscode.workspace.asRelativePath(uri)} has not been checked yet${vscode.workspace.isTrusted ? '' : ' (checks are off in Restricted Mode)'}.`, ...(vscode.workspace.isTrusted ? [check] : []));
+      if (choice === check) await controller.check(uri, 'command');
+      if (!(await controller.load(uri))) return;
+    }
+    await reports.show(uri, typeof time === 'number' ? time : undefined);
+  });
+  register(Commands.retrainFromMonitor, async (target?: Target) => {
+    const uri = await monitorTarget(target, 'Retrain with which monitor\'s pipeline?');
+    if (uri) await controller.retrain(uri);
+  });
+  register(Commands.refreshMonitors, () => monitors.refresh());
+  register(Commands.openMonitor, async (uri: vscode.Uri) => {
+    await vscode.window.showTextDocument(uri, { preview: true });
+  });
+  return controller;
+}
+
+type Target = vscode.Uri | string | MonitorNode;
+
+/** The monitor file a command is about: its argument, else the active monitor editor, else one picked. */
+async function monitorTarget(target: Target | undefined, placeHolder: string): Promise<vscode.Uri | undefined> {
+  if (target instanceof vscode.Uri) return target;
+  if (typeof target === 'string') return vscode.Uri.parse(target, true);
+  if (target && (target.kind === 'monitor' || target.kind === 'check')) return target.info.uri;
+  const active = vscode.window.activeTextEditor?.document;
+  if (active && active.languageId === 'mlops-monitor') return active.uri;
+  const files = await findMonitorFiles();
+  if (files.length === 0) {
+    void vscode.window.showInformationMessage('MLOps: no *.monitor.yaml file in this workspace.');
+    return undefined;
+  }
+  if (files.length === 1) return files[0];
+  const picked = await vscode.window.showQuickPick(files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })), { placeHolder });
+  return picked?.uri;
+}
