@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cpSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { checkMonitor, formatMonitorResult, monitorHistory, MonitorInvalidError } from '../../client/src/core/monitor';
@@ -17,13 +17,15 @@ describe('checkMonitor on a copy of samples/churn with a real store on disk', ()
   let api: TrackingApi;
   const monitorFile = () => path.join(dir, 'churn.monitor.yaml');
   const write = (name: string, text: string) => {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     writeFileSync(path.join(dir, name), text);
     return path.join(dir, name);
   };
 
   before(async () => {
     dir = temp.dirs();
-    cpSync(path.join(ROOT, 'samples/churn'), dir, { recursive: true, filter: (src) => !/[\\/]\.mlops$/.test(src) });
+    // As a clean clone has it: no store and none of the pipeline's outputs.
+    cpSync(path.join(ROOT, 'samples/churn'), dir, { recursive: true, filter: (src) => !/[\\/](\.mlops|models|reports)$/.test(src) && !/data[\\/](train|test)\.csv$/.test(src) });
     store = await openTrackingStore({ workspaceDir: dir, inProcess: true });
     api = store.api;
   });
