@@ -1,6 +1,6 @@
 // `npm run demo`: validates the churn sample with the mlops CLI, runs its pipeline twice on the
-// sample's own workspace store (samples/churn/.mlops: a fresh execution, then the cached one), then
-// validates a broken copy, so the output shows what CI and the editor report. Exits non-zero if any
+// sample's own workspace store (samples/churn/.mlops: a fresh execution, then the cached one), checks
+// its drift monitor, then validates a broken copy, so the output shows what CI and the editor report. Exits non-zero if any
 // result is wrong.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +25,8 @@ const first = mlops(['run', 'churn.pipeline.yaml', '--no-cache', '--quiet'], 'sa
 console.log(bold('\nRun it again: nothing changed, so every step reuses the first run and no duplicate model version is registered.'));
 const second = mlops(['run', 'churn.pipeline.yaml', '--quiet'], 'samples/churn');
 mlops(['models', 'list'], 'samples/churn');
+console.log(bold('\nCheck the drift monitor: the incoming batch (data/incoming) has drifted, so it exits 1 and names the retraining pipeline.'));
+const monitor = mlops(['monitor', 'churn.monitor.yaml'], 'samples/churn');
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'mlops-demo-'));
 const copy = path.join(scratch, 'churn-broken');
@@ -42,11 +44,11 @@ console.log(bold('\nA broken copy: an unclosed `[` in the pipeline, a repeated `
 const broken = mlops(['validate', '.'], copy);
 rmSync(scratch, { recursive: true, force: true });
 
-const ok = clean === 0 && first === 0 && second === 0 && broken === 1;
+const ok = clean === 0 && first === 0 && second === 0 && monitor === 1 && broken === 1;
 console.log(
   bold(
     ok
-      ? '\nDemo finished: the sample is clean (exit 0), its pipeline ran and registered a model, the rerun was cached, and the broken copy fails with its diagnostics (exit 1).\nSee the runs with: node client/out/cli.js runs list --workspace samples/churn'
+      ? '\nDemo finished: the sample is clean (exit 0), its pipeline ran and registered a model, the rerun was cached, the monitor found the drift, and the broken copy fails with its diagnostics (exit 1).\nSee the runs with: node client/out/cli.js runs list --workspace samples/churn'
       : '\nDemo FAILED: unexpected exit codes.',
   ),
 );
