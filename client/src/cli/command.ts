@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { textTable } from '../core/text/textTable';
 
 /** Where a command writes; tests pass buffers, the bin passes the process streams. */
 export interface CliIO {
@@ -54,9 +55,7 @@ export function groupHelp(group: CliGroup): string {
 
 /** Rows as aligned columns under a header, for people; `--json` is for machines. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
-  return [line(header), ...rows.map(line)].join('\n') + '\n';
+  return textTable(header, rows).join('\n') + '\n';
 }
 
 /** Exit codes shared by every command. */

@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import { UsageError } from '../../core/errors';
 import { checkDrift, DataFileError, DRIFT_METHODS, DriftInputError, isMethodChoice, type DriftCheck, type DriftReport } from '../../core/drift';
-import { Exit, table, type CliCommand, type CliIO } from '../command';
+import { driftColumnLines, filesLine } from '../../core/drift/columnTable';
+import { Exit, type CliCommand, type CliIO } from '../command';
 
 const list = (value: unknown): string[] =>
   (Array.isArray(value) ? (value as string[]) : typeof value === 'string' ? [value] : []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
@@ -84,24 +85,11 @@ function displayPath(file: string, cwd: string): string {
 }
 
 /** Four decimals, or three significant digits in exponent form for small figures. */
-export function formatFigure(x: number): string {
-  if (!Number.isFinite(x)) return String(x);
-  if (x !== 0 && Math.abs(x) < 1e-4) return x.toExponential(2);
-  return x.toFixed(4);
-}
 
 function printReport(report: DriftReport, reference: string, current: readonly string[], io: CliIO): void {
-  const files = current.length === 1 ? current[0]! : `${current.length} files`;
-  io.out(`Reference: ${reference} (${report.referenceRows} rows)  Current: ${files} (${report.currentRows} rows)\n\n`);
-  const rows = report.columns.map((c) => [
-    c.column,
-    c.method,
-    formatFigure(c.statistic),
-    `${c.measure === 'p_value' ? 'p' : 'd'}=${formatFigure(c.value)}`,
-    `${c.measure === 'p_value' ? '<' : '>='} ${c.threshold}`,
-    c.drift ? 'DRIFT' : 'ok',
-  ]);
-  if (rows.length) io.out(table(['column', 'method', 'statistic', 'p-value/distance', 'threshold', 'drift'], rows));
+  io.out(`${filesLine(reference, report.referenceRows, current, report.currentRows)}\n\n`);
+  const lines = driftColumnLines(report.columns);
+  if (lines.length) io.out(`${lines.join('\n')}\n`);
   for (const s of report.skipped) io.out(`skipped ${s.column}: ${s.reason}\n`);
   const missing = report.columns.filter((c) => c.reference.missing + c.current.missing > 0);
   for (const c of missing) io.out(`${c.column}: ${c.reference.missing} missing in reference, ${c.current.missing} in current (left out)\n`);

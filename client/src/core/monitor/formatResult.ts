@@ -1,20 +1,10 @@
 /** A check result as text: the CLI's table and verdict, and the one-line summaries of the editor. */
 import * as path from 'node:path';
 import type { MonitorCheckResult } from '../../../../common/src/monitor/result';
+import { driftColumnLines, filesLine, formatFigure } from '../drift/columnTable';
+import { textTable as table } from '../text/textTable';
 
 /** Four decimals, or three significant digits in exponent form for small figures. */
-export function formatFigure(x: number | null | undefined): string {
-  if (x === null || x === undefined) return '∞';
-  if (!Number.isFinite(x)) return String(x);
-  if (x !== 0 && Math.abs(x) < 1e-4) return x.toExponential(2);
-  return x.toFixed(4);
-}
-
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
-  return [line(header), ...rows.map(line)];
-}
 
 /** "2 of 5 columns drifted; accuracy moved by -0.0800" and the like. */
 export function summarizeResult(result: MonitorCheckResult): string {
@@ -37,17 +27,8 @@ export function formatMonitorResult(result: MonitorCheckResult): string {
   }
   const data = result.data;
   if (data) {
-    const files = data.currentFiles.length === 1 ? data.currentFiles[0]! : `${data.currentFiles.length} files`;
-    lines.push(`Reference: ${data.referenceFile} (${data.referenceRows} rows)  Current: ${files} (${data.currentRows} rows)`, '');
-    const rows = data.columns.map((c) => [
-      c.column,
-      c.method,
-      formatFigure(c.statistic),
-      `${c.measure === 'p_value' ? 'p' : 'd'}=${formatFigure(c.value)}`,
-      `${c.measure === 'p_value' ? '<' : '>='} ${c.threshold}`,
-      c.drift ? 'DRIFT' : 'ok',
-    ]);
-    if (rows.length) lines.push(...table(['column', 'method', 'statistic', 'p-value/distance', 'threshold', 'drift'], rows));
+    lines.push(filesLine(data.referenceFile, data.referenceRows, data.currentFiles, data.currentRows), '');
+    lines.push(...driftColumnLines(data.columns));
     for (const s of data.skipped) lines.push(`skipped ${s.column}: ${s.reason}`);
     lines.push(`${data.datasetDrift ? 'Dataset drift' : 'No dataset drift'}: ${data.driftedColumns} of ${data.columns.length} columns drifted (share ${data.share.toFixed(2)}, dataset drift at >= ${data.datasetDriftShare}).`);
   }

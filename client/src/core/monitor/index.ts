@@ -3,5 +3,6 @@ export { checkMonitor, type CheckMonitorOptions, type MonitorCheck } from './che
 export { loadMonitor, MonitorInvalidError, type MonitorConfig } from './monitorConfig';
 export { metricsOfJson } from './performanceSources';
 export { monitorHistory } from './history';
-export { formatFigure, formatMonitorResult, summarizeResult } from './formatResult';
+export { formatMonitorResult, summarizeResult } from './formatResult';
+export { formatFigure } from '../drift/columnTable';
 export { describeParams, driftNotice, type CheckTrigger, type DriftNotice } from './driftNotice';
