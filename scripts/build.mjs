@@ -45,6 +45,8 @@ const builds = [
   { ...node, entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js' },
   // The tracking store's engine runs in a worker thread; the store finds it beside extension.js and cli.js.
   { ...node, entryPoints: ['client/src/core/tracking/engine/worker.ts'], outfile: 'client/out/trackingWorker.js' },
+  // Drift checks read and test data in a worker of their own, beside extension.js.
+  { ...node, entryPoints: ['client/src/core/monitor/dataDriftWorker.ts'], outfile: 'client/out/driftWorker.js' },
 ];
 
 if (webviewEntries.length > 0) {

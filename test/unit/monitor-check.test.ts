@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { checkMonitor, formatMonitorResult, monitorHistory, MonitorInvalidError } from '../../client/src/core/monitor';
+import { DataFileError } from '../../client/src/core/drift';
+import { checkMonitor, dataDriftInWorker, formatMonitorResult, loadMonitor, monitorHistory, MonitorInvalidError } from '../../client/src/core/monitor';
 import type { TrackingApi } from '../../client/src/core/tracking/repository';
 import { openTrackingStore, type TrackingStore } from '../../client/src/core/tracking/store';
 import { tempWorkspace } from '../helpers/trackingFiles';
@@ -65,6 +66,13 @@ describe('checkMonitor on a copy of samples/churn with a real store on disk', ()
     assert.match(text, /avg_order_value\s+wasserstein\s+0\.8102\s+d=0\.8102\s+>= 0\.1\s+DRIFT/);
     assert.match(text, /Verdict: DRIFT/);
     assert.match(text, /On drift: run churn\.pipeline\.yaml with input_data=data\/incoming\/batch-001\.csv/);
+  });
+
+  it('gives the same data result from its worker thread as in process, and the same error classes', async () => {
+    const config = await loadMonitor(monitorFile());
+    const [inProcess, inWorker] = await Promise.all([checkMonitor(monitorFile(), { now: () => T0 }), checkMonitor(monitorFile(), { now: () => T0, runDataDrift: dataDriftInWorker })]);
+    assert.deepEqual(inWorker.result, inProcess.result);
+    await assert.rejects(dataDriftInWorker({ ...config, reference: 'data/nope.csv' }), (e: Error) => e instanceof DataFileError && /nope\.csv/.test(e.message));
   });
 
   it('compares live metrics with the Production version\'s run and alerts where |change| > alert_threshold', async () => {

@@ -4,9 +4,9 @@
  * that monitor when a store is given. No vscode: `mlops monitor` and the editor share it.
  */
 import * as path from 'node:path';
-import type { MonitorCheckResult, MonitorColumnResult, MonitorDataResult, MonitorPerformanceResult, MonitorStatus } from '../../../../common/src/monitor/result';
-import { columnDrift, DataFileError, DriftInputError, performanceDrift, prepareColumn, readTable, readTables, resolveCurrent, resolveReference, selectColumns } from '../drift';
-import { columnDistribution } from './distributions';
+import type { MonitorCheckResult, MonitorDataResult, MonitorPerformanceResult, MonitorStatus } from '../../../../common/src/monitor/result';
+import { DataFileError, DriftInputError, performanceDrift } from '../drift';
+import { dataDrift, MonitorDataError } from './dataDrift';
 import type { TrackingApi } from '../tracking/repository';
 import { loadMonitor, type MonitorConfig } from './monitorConfig';
 import { baselineMetrics, currentMetrics } from './performanceSources';
@@ -18,6 +18,8 @@ export interface CheckMonitorOptions {
   readonly now?: () => number;
   /** The editor's unsaved text of the monitor file. */
   readonly text?: string;
+  /** Runs the data-drift part; the editor passes `dataDriftInWorker` so a large batch never holds up the extension host. */
+  readonly runDataDrift?: (config: MonitorConfig) => Promise<MonitorDataResult>;
 }
 
 export interface MonitorCheck {
@@ -35,7 +37,7 @@ export async function checkMonitor(file: string, options: CheckMonitorOptions = 
   const base = { version: 1 as const, monitor: config.name, file: config.file, time, onDrift: onDriftOf(config) };
   let result: MonitorCheckResult;
   try {
-    const data = await dataDrift(config);
+    const data = await (options.runDataDrift ?? dataDrift)(config);
     const performance = config.performance ? await performanceOf(config, options.api) : undefined;
     const status: MonitorStatus = data.datasetDrift || (performance && 'drift' in performance && performance.drift) ? 'drift' : 'ok';
     result = { ...base, status, data, ...(performance ? { performance } : {}) };
@@ -50,57 +52,6 @@ export async function checkMonitor(file: string, options: CheckMonitorOptions = 
   } catch (error) {
     return { config, result, recorded: false, recordError: error instanceof Error ? error.message : String(error) };
   }
-}
-
-/** The monitor lacks what a data check needs. */
-class MonitorDataError extends Error {}
-
-const relativeTo = (dir: string, file: string) => {
-  const relative = path.relative(dir, file);
-  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative.split(path.sep).join('/') : file;
-};
-
-async function dataDrift(config: MonitorConfig): Promise<MonitorDataResult> {
-  if (!config.reference) throw new MonitorDataError('the monitor has no `reference` data file');
-  if (config.current.length === 0) throw new MonitorDataError('the monitor has no `current` data file or glob');
-  // The drift core's driftReport, column by column, so each prepared column also gives the charts' summary.
-  const referenceFile = resolveReference(config.reference, config.dir);
-  const currentFiles = await resolveCurrent(config.current, config.dir);
-  const [reference, current] = await Promise.all([readTable(referenceFile), readTables(currentFiles)]);
-  const options = {
-    ...(config.columns ? { columns: config.columns } : {}),
-    ignore: config.ignore,
-    method: config.method,
-    ...(config.threshold !== undefined ? { threshold: config.threshold } : {}),
-  };
-  const columns: MonitorColumnResult[] = [];
-  const skipped: { column: string; reason: string }[] = [];
-  const finite = (x: number) => (Number.isFinite(x) ? x : null);
-  for (const name of selectColumns(reference, current, options)) {
-    const prepared = prepareColumn(reference.columns.get(name)!, current.columns.get(name)!);
-    const drift = columnDrift(name, prepared, options);
-    if ('reason' in drift) {
-      skipped.push(drift);
-      continue;
-    }
-    const distribution = columnDistribution(prepared);
-    columns.push({ ...drift, statistic: finite(drift.statistic), value: finite(drift.value), ...(distribution ? { distribution } : {}) });
-  }
-  const driftedColumns = columns.filter((c) => c.drift).length;
-  const share = columns.length ? driftedColumns / columns.length : 0;
-  return {
-    referenceFile: relativeTo(config.dir, referenceFile),
-    currentFiles: currentFiles.map((f) => relativeTo(config.dir, f)),
-    referenceRows: reference.rowCount,
-    currentRows: current.rowCount,
-    method: config.method,
-    columns,
-    skipped,
-    driftedColumns,
-    share,
-    datasetDriftShare: config.datasetDriftShare,
-    datasetDrift: columns.length > 0 && share >= config.datasetDriftShare,
-  };
 }
 
 async function performanceOf(config: MonitorConfig, api: TrackingApi | undefined): Promise<MonitorPerformanceResult> {

@@ -1,5 +1,6 @@
 /** Monitor files checked without vscode: `mlops monitor` and the editor's Monitors view. */
 export { checkMonitor, type CheckMonitorOptions, type MonitorCheck } from './checkMonitor';
+export { dataDriftInWorker } from './dataDriftInWorker';
 export { loadMonitor, MonitorInvalidError, type MonitorConfig } from './monitorConfig';
 export { metricsOfJson } from './performanceSources';
 export { monitorHistory } from './history';

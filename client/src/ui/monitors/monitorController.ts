@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { MonitorCheckResult, MonitorHistoryEntry } from '../../../../common/src/monitor/result';
-import { checkMonitor, describeParams, driftNotice, loadMonitor, monitorHistory, MonitorInvalidError, type CheckTrigger } from '../../core/monitor';
+import { checkMonitor, dataDriftInWorker, describeParams, driftNotice, loadMonitor, monitorHistory, MonitorInvalidError, type CheckTrigger } from '../../core/monitor';
 import type { RunController } from '../run/runController';
 import type { TrackingConnection } from '../tracking';
 import type { DriftReportPanels, DriftReportSource } from './driftReportPanel';
@@ -60,7 +60,7 @@ export class MonitorController implements DriftReportSource, vscode.Disposable {
           const { name } = await monitorInfo(uri);
           const previous = api ? (await monitorHistory(api, name, 1).catch(() => []))[0]?.status : undefined;
           const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-          const check = await checkMonitor(uri.fsPath, { ...(api ? { api } : {}), ...(open?.isDirty ? { text: open.getText() } : {}) });
+          const check = await checkMonitor(uri.fsPath, { ...(api ? { api } : {}), ...(open?.isDirty ? { text: open.getText() } : {}), runDataDrift: dataDriftInWorker });
           const notRecorded = api ? check.recordError : (this.tracking.lastError ?? 'the tracking store is not open');
           return { result: check.result, previous, notRecorded };
         },

@@ -12,7 +12,7 @@ export interface WorkerLaunch {
  * extension.js and cli.js). Code running from TypeScript sources under tsx (the tests, the benchmark)
  * runs `source` through tsx's require hook instead, so it never picks up a stale build.
  */
-export function locateWorker(options: { bundled: string; source: string; fromSource: boolean }): WorkerLaunch {
+export function locateWorker(options: { bundled: string; source: string; fromSource: boolean; what?: string }): WorkerLaunch {
   if (options.fromSource && existsSync(options.source)) {
     // Resolved from here, not by the bundler: tsx is a dev dependency that only source runs have.
     const tsx = createRequire(__filename).resolve('tsx/cjs');
@@ -20,5 +20,5 @@ export function locateWorker(options: { bundled: string; source: string; fromSou
     return { script: bootstrap, eval: true };
   }
   if (existsSync(options.bundled)) return { script: options.bundled, eval: false };
-  throw new Error(`The tracking store's worker is missing: ${options.bundled} (run \`npm run build\`)`);
+  throw new Error(`${options.what ?? "The tracking store's worker"} is missing: ${options.bundled} (run \`npm run build\`)`);
 }
