@@ -14,6 +14,8 @@ import type { RegisteredVersion } from './types';
 export interface RegisterContext {
   readonly scope: Scope;
   readonly recorder: RunRecorder;
+  /** The run's latest metrics, which `when` is evaluated against. */
+  readonly metrics: Readonly<Record<string, number>>;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface RegisterContext {
  * set its stage and alias. Never throws: a reason comes back instead.
  */
 export async function registerModel(plan: RegisterPlan, ctx: RegisterContext): Promise<{ version: RegisteredVersion } | { skipped: string }> {
-  const metrics = await ctx.recorder.metrics();
+  const metrics = ctx.metrics;
   const scope: Scope = { ...ctx.scope, metrics };
   if (plan.when !== undefined) {
     let passed: boolean;

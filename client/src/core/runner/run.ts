@@ -25,7 +25,7 @@ export async function runPipeline(request: RunRequest, listener: RunListener = (
       // A renderer's bug must not stop the run.
     }
   };
-  const plan = await loadPipeline(request.pipelineFile, request.text);
+  const plan = request.plan ?? (await loadPipeline(request.pipelineFile, request.text));
   const params = resolveParams(plan.params, request.params);
   const steps = selectSteps(plan, request.steps);
   const signal = request.signal ?? new AbortController().signal;
@@ -98,20 +98,21 @@ export async function runPipeline(request: RunRequest, listener: RunListener = (
   if (cached.length > 0) await recorder.tag(RunnerTags.cachedSteps, cached.map((s) => `${s.step} (from run ${s.cachedFrom})`).join(', '));
   const status: RunStatus = signal.aborted ? 'KILLED' : envProblem || summaries.some((s) => s.status !== 'SUCCEEDED') ? 'FAILED' : 'FINISHED';
 
+  // Read once: the register gate and the result both use the run's latest metrics.
+  const metrics = await recorder.metrics();
   let registered: RunResult['registered'];
   let registerSkipped: string | undefined;
   if (plan.register) {
     if (status !== 'FINISHED') registerSkipped = 'the run did not finish successfully';
     else if (request.steps && request.steps.length > 0) registerSkipped = 'only some steps ran (mlops.runStep); run the whole pipeline to register';
     else {
-      const outcome = await registerModel(plan.register, { scope, recorder });
+      const outcome = await registerModel(plan.register, { scope, recorder, metrics });
       if ('version' in outcome) registered = outcome.version;
       else registerSkipped = outcome.skipped;
     }
     if (registered) emit({ type: 'registered', version: registered });
     else if (registerSkipped) emit({ type: 'register-skipped', reason: registerSkipped });
   }
-  const metrics = await recorder.metrics();
   await recorder.finish(status);
   const result: RunResult = {
     runId: recorder.runId,

@@ -1,4 +1,5 @@
 import type { TrackingApi } from '../tracking/repository';
+import type { PipelinePlan } from './plan';
 
 /** A param value after its type was applied. */
 export type ParamValue = string | number | boolean;
@@ -29,6 +30,8 @@ export interface RunRequest {
   readonly signal?: AbortSignal;
   /** The pipeline's text when it differs from the file on disk (an unsaved editor). */
   readonly text?: string;
+  /** The pipeline as `loadPipeline` already read and checked it (the editor does, to ask for params): it is not read again. */
+  readonly plan?: PipelinePlan;
 }
 
 export type StepStatus = 'SUCCEEDED' | 'FAILED' | 'SKIPPED' | 'CANCELLED';

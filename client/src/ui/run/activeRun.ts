@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { formatSummary, runPipeline } from '../../core/runner';
+import type { PipelinePlan } from '../../core/runner';
 import type { ParamValue, RunEvent, RunResult } from '../../core/runner/types';
 import type { RunPlace } from './runGate';
 import { RunProgress } from './runProgress';
@@ -14,8 +15,8 @@ export interface RunSpec {
   readonly pipeline: string;
   readonly params?: Readonly<Record<string, ParamValue>>;
   readonly steps?: readonly string[];
-  /** The editor's text when it could not be saved. */
-  readonly text?: string;
+  /** The pipeline as loaded and checked before the run (from the editor's text when it could not be saved). */
+  readonly plan?: PipelinePlan;
 }
 
 /**
@@ -30,6 +31,8 @@ export class ActiveRun {
   private readonly abort = new AbortController();
   private readonly renderer: RunRenderer;
   private going = false;
+  /** The loaded pipeline: from the spec, or set by a task once its terminal opened. */
+  plan: PipelinePlan | undefined;
 
   constructor(
     readonly spec: RunSpec,
@@ -39,6 +42,7 @@ export class ActiveRun {
     onOpen?: () => void,
   ) {
     this.progress = new RunProgress(spec.pipeline);
+    this.plan = spec.plan;
     const metrics = vscode.workspace.getConfiguration('mlops').get<boolean>('run.showMetrics', false);
     this.renderer = new RunRenderer({ color: true, metrics, formatSummary });
     this.pty = new RunTerminal(
@@ -79,7 +83,7 @@ export class ActiveRun {
           signal: this.abort.signal,
           ...(this.spec.params ? { params: this.spec.params } : {}),
           ...(this.spec.steps ? { steps: this.spec.steps } : {}),
-          ...(this.spec.text !== undefined ? { text: this.spec.text } : {}),
+          ...(this.plan ? { plan: this.plan } : {}),
           ...(maxParallel > 0 ? { maxParallel: Math.floor(maxParallel) } : {}),
         },
         listener,

@@ -64,7 +64,7 @@ export class RunController implements vscode.Disposable {
     if (this.alreadyRunning(plan.file)) return;
 
     const run = new ActiveRun(
-      { file: plan.file, pipeline: plan.name, ...(params ? { params } : {}), ...(options.steps ? { steps: options.steps } : {}), ...(text !== undefined ? { text } : {}) },
+      { file: plan.file, pipeline: plan.name, plan, ...(params ? { params } : {}), ...(options.steps ? { steps: options.steps } : {}) },
       undefined,
       () => this.changed(),
     );
@@ -86,7 +86,8 @@ export class RunController implements vscode.Disposable {
       const place = await placeForTask(this.tracking);
       if (typeof place === 'string') return fail(place);
       try {
-        run!.progress.pipeline = (await loadPipeline(file)).name;
+        run!.plan = await loadPipeline(file);
+        run!.progress.pipeline = run!.plan.name;
       } catch (error) {
         return fail(errorText(error));
       }
