@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { Commands } from './commandIds';
 import { newPipelineFile } from './newPipeline';
-import { findPipelineFiles } from './workspaceFiles';
+import { findPipelineFiles, targetFile } from './workspaceFiles';
 import type { DisposableTree } from './disposables';
 import type { PipelineGraphPanel } from './graphPanel';
 import type { PipelinesTreeProvider } from './pipelinesView';
@@ -69,22 +69,11 @@ export function registerCommands(tree: DisposableTree, deps: CommandDeps): void 
  * The pipeline file a command is about: its argument (a URI, or a tree row
  * holding one), else the active editor's file, else one the user picks.
  */
-async function pipelineTarget(target?: vscode.Uri | { uri: vscode.Uri } | string): Promise<vscode.Uri | undefined> {
-  if (target instanceof vscode.Uri) return target;
-  // Code lenses from the language server pass the document URI as a string.
-  if (typeof target === 'string') return vscode.Uri.parse(target, true);
-  if (target && target.uri instanceof vscode.Uri) return target.uri;
-  const active = vscode.window.activeTextEditor?.document;
-  if (active && active.languageId === 'mlops-pipeline') return active.uri;
-  const files = await findPipelineFiles();
-  if (files.length === 0) {
-    void vscode.window.showInformationMessage('No *.pipeline.yaml file in this workspace. Create one with "MLOps: New Pipeline File".');
-    return undefined;
-  }
-  if (files.length === 1) return files[0];
-  const picked = await vscode.window.showQuickPick(
-    files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })),
-    { placeHolder: 'Pipeline file' },
-  );
-  return picked?.uri;
+function pipelineTarget(target?: vscode.Uri | { uri: vscode.Uri } | string): Promise<vscode.Uri | undefined> {
+  return targetFile(target !== undefined && typeof target === 'object' && !(target instanceof vscode.Uri) ? target.uri : target, {
+    languageId: 'mlops-pipeline',
+    find: findPipelineFiles,
+    none: 'No *.pipeline.yaml file in this workspace. Create one with "MLOps: New Pipeline File".',
+    placeHolder: 'Pipeline file',
+  });
 }

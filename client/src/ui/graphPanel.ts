@@ -3,7 +3,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { kindOfPath, parseMlopsDocument } from '../../../common/src';
 import { pipelineGraph, type PipelineGraph } from '../../../common/src/pipeline/graph';
 import type { GraphHostMessage, GraphViewMessage } from '../../../common/src/protocol/graphMessages';
-import { webviewHtml } from './webviewHtml';
+import { setWebviewPage } from './webviewPage';
 
 const VIEW_TYPE = 'mlops.pipelineGraph';
 const UPDATE_DELAY_MS = 250;
@@ -42,19 +42,8 @@ export class PipelineGraphPanel implements vscode.Disposable {
   }
 
   private createPanel(): vscode.WebviewPanel {
-    const out = vscode.Uri.joinPath(this.extensionUri, 'webviews', 'out');
-    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
-    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Pipeline Graph', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-      enableScripts: true,
-      localResourceRoots: [out, media],
-    });
-    panel.iconPath = vscode.Uri.joinPath(media, 'activity.svg');
-    panel.webview.html = webviewHtml({
-      cspSource: panel.webview.cspSource,
-      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(out, 'graph.js')).toString(),
-      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'graph.css')).toString(),
-      title: 'Pipeline Graph',
-    });
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Pipeline Graph', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+    setWebviewPage(panel, this.extensionUri, { bundle: 'graph', stylesheet: 'graph.css', title: 'Pipeline Graph' });
     panel.webview.onDidReceiveMessage((message: GraphViewMessage) => this.onMessage(message));
     panel.onDidDispose(() => {
       this.panel = undefined;

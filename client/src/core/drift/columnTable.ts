@@ -1,3 +1,4 @@
+import type { MonitorColumnResult } from '../../../../common/src/monitor/result';
 import { textTable } from '../text/textTable';
 
 /** A statistic or p-value for people: 4 decimals, tiny values in exponent form; null (an infinite χ² in JSON) as ∞. */
@@ -8,16 +9,8 @@ export function formatFigure(x: number | null | undefined): string {
   return x.toFixed(4);
 }
 
-/** What a column's row shows; both the drift report and a stored monitor result have these fields. */
-export interface DriftColumnRow {
-  readonly column: string;
-  readonly method: string;
-  readonly statistic: number | null;
-  readonly measure: 'p_value' | 'distance';
-  readonly value: number | null;
-  readonly threshold: number;
-  readonly drift: boolean;
-}
+/** What a column's row shows; the drift report's columns have these fields too (with plain numbers). */
+export type DriftColumnRow = Pick<MonitorColumnResult, 'column' | 'method' | 'statistic' | 'measure' | 'value' | 'threshold' | 'drift'>;
 
 /** The per-column table of `mlops drift` and `mlops monitor`, as lines; none when there are no columns. */
 export function driftColumnLines(columns: readonly DriftColumnRow[]): string[] {

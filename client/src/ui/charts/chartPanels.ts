@@ -4,7 +4,8 @@ import { ComparePanelHandler } from '../../core/charts/compareHandler';
 import { MetricsPanelHandler } from '../../core/charts/metricsHandler';
 import type { TrackingSource } from '../trees/trackingSource';
 import { ChartViewTypes } from './chartViewTypes';
-import { saveExport, setChartPage } from './chartWebview';
+import { setWebviewPage } from '../webviewPage';
+import { saveExport } from './chartWebview';
 
 
 const DEFAULT_METRICS: MetricsViewState = { runIds: [], xAxis: 'step', smoothing: 0, logScale: false };
@@ -68,7 +69,7 @@ export class ChartPanels implements vscode.Disposable {
   }
 
   private adoptMetrics(panel: vscode.WebviewPanel, state: MetricsViewState): void {
-    setChartPage(panel, this.extensionUri, 'metrics', 'Metrics');
+    setWebviewPage(panel, this.extensionUri, { bundle: 'metrics', stylesheet: 'charts.css', title: 'Metrics' });
     const title = (s: MetricsViewState) => (panel.title = s.focusKey ? `Metrics: ${s.focusKey}` : `Metrics (${s.runIds.length} run${s.runIds.length === 1 ? '' : 's'})`);
     const handler = new MetricsPanelHandler(
       {
@@ -89,7 +90,7 @@ export class ChartPanels implements vscode.Disposable {
   }
 
   private adoptCompare(panel: vscode.WebviewPanel, state: CompareViewState): void {
-    setChartPage(panel, this.extensionUri, 'compare', 'Compare Runs');
+    setWebviewPage(panel, this.extensionUri, { bundle: 'compare', stylesheet: 'charts.css', title: 'Compare Runs' });
     panel.title = `Compare Runs (${state.runIds.length})`;
     const handler = new ComparePanelHandler(
       {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { DriftReportHostMessage, DriftReportViewMessage, MonitorCheckResult, MonitorHistoryEntry } from '../../../../common/src/monitor/result';
-import { webviewHtml } from '../webviewHtml';
+import { setWebviewPage } from '../webviewPage';
 
 const VIEW_TYPE = 'mlops.driftReport';
 
@@ -55,20 +55,8 @@ export class DriftReportPanels implements vscode.Disposable {
   }
 
   private createPanel(uri: vscode.Uri): vscode.WebviewPanel {
-    const out = vscode.Uri.joinPath(this.extensionUri, 'webviews', 'out');
-    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
-    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, `Drift: ${vscode.workspace.asRelativePath(uri)}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-      enableScripts: true,
-      retainContextWhenHidden: false,
-      localResourceRoots: [out, media],
-    });
-    panel.iconPath = vscode.Uri.joinPath(media, 'activity.svg');
-    panel.webview.html = webviewHtml({
-      cspSource: panel.webview.cspSource,
-      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(out, 'drift.js')).toString(),
-      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'drift.css')).toString(),
-      title: 'Drift Report',
-    });
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, `Drift: ${vscode.workspace.asRelativePath(uri)}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+    setWebviewPage(panel, this.extensionUri, { bundle: 'drift', stylesheet: 'drift.css', title: 'Drift Report' });
     panel.webview.onDidReceiveMessage((message: DriftReportViewMessage) => this.onMessage(uri, message));
     panel.onDidDispose(() => this.open.delete(uri.toString()));
     return panel;

@@ -1,16 +1,8 @@
 import * as vscode from 'vscode';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { IGNORED_FOLDERS, parseMlopsDocument } from '../../../../common/src';
+import { parseMlopsDocument } from '../../../../common/src';
 import { monitorModel } from '../../../../common/src/monitor/model';
 
-export const MONITOR_GLOB = '**/*.monitor.{yaml,yml}';
-const EXCLUDE_GLOB = `**/{${[...IGNORED_FOLDERS].join(',')}}/**`;
-
-/** The workspace's monitor files, sorted by relative path. */
-export async function findMonitorFiles(): Promise<vscode.Uri[]> {
-  const uris = await vscode.workspace.findFiles(MONITOR_GLOB, EXCLUDE_GLOB);
-  return uris.sort((a, b) => vscode.workspace.asRelativePath(a).localeCompare(vscode.workspace.asRelativePath(b)));
-}
 
 /** What the Monitors view needs of a monitor file without checking it: its name and its `schedule`. */
 export interface MonitorFileInfo {

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { loadMonitor } from '../../core/monitor';
-import { findMonitorFiles, MONITOR_GLOB } from './monitorFiles';
+import { findMonitorFiles, MONITOR_GLOB } from '../workspaceFiles';
 
 const CHANGE_DELAY_MS = 1500;
 /** Timers longer than this overflow setTimeout's 32-bit delay. */

@@ -5,7 +5,7 @@ import type { RunController } from '../run/runController';
 import type { TrackingConnection } from '../tracking';
 import { DriftReportPanels } from './driftReportPanel';
 import { MonitorController } from './monitorController';
-import { findMonitorFiles } from './monitorFiles';
+import { findMonitorFiles, targetFile } from '../workspaceFiles';
 import { MonitorSchedule } from './monitorSchedule';
 import { MonitorsTreeProvider, type MonitorNode } from './monitorsTree';
 
@@ -56,18 +56,7 @@ export function registerMonitors(tree: DisposableTree, deps: MonitorDeps): Monit
 type Target = vscode.Uri | string | MonitorNode;
 
 /** The monitor file a command is about: its argument, else the active monitor editor, else one picked. */
-async function monitorTarget(target: Target | undefined, placeHolder: string): Promise<vscode.Uri | undefined> {
-  if (target instanceof vscode.Uri) return target;
-  if (typeof target === 'string') return vscode.Uri.parse(target, true);
-  if (target && (target.kind === 'monitor' || target.kind === 'check')) return target.info.uri;
-  const active = vscode.window.activeTextEditor?.document;
-  if (active && active.languageId === 'mlops-monitor') return active.uri;
-  const files = await findMonitorFiles();
-  if (files.length === 0) {
-    void vscode.window.showInformationMessage('MLOps: no *.monitor.yaml file in this workspace.');
-    return undefined;
-  }
-  if (files.length === 1) return files[0];
-  const picked = await vscode.window.showQuickPick(files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })), { placeHolder });
-  return picked?.uri;
+function monitorTarget(target: Target | undefined, placeHolder: string): Promise<vscode.Uri | undefined> {
+  const uri = target !== undefined && typeof target === 'object' && !(target instanceof vscode.Uri) ? (target.kind === 'monitor' || target.kind === 'check' ? target.info.uri : undefined) : target;
+  return targetFile(uri, { languageId: 'mlops-monitor', find: findMonitorFiles, none: 'MLOps: no *.monitor.yaml file in this workspace.', placeHolder });
 }

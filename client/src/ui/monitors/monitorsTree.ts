@@ -4,7 +4,8 @@ import { monitorHistory, summarizeResult } from '../../core/monitor';
 import { relativeTime } from '../../core/views/runRows';
 import { Commands } from '../commandIds';
 import type { TrackingSource } from '../trees/trackingSource';
-import { findMonitorFiles, monitorInfo, MONITOR_GLOB, type MonitorFileInfo } from './monitorFiles';
+import { findMonitorFiles, MONITOR_GLOB } from '../workspaceFiles';
+import { monitorInfo, type MonitorFileInfo } from './monitorFiles';
 
 const HISTORY_SHOWN = 20;
 
