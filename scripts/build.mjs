@@ -67,6 +67,8 @@ if (watch) {
 } else {
   const started = Date.now();
   await Promise.all(builds.map((b) => esbuild.build(b)));
-  const outputs = builds.flatMap((b) => (b.outfile ? [b.outfile] : webviewEntries.map((e) => `webviews/out/${e.out}.js`))).concat('client/out/sql-wasm.wasm');
+  const outputs = builds
+    .flatMap((b) => (b.outfile ? [b.outfile] : webviewEntries.map((e) => `webviews/out/${e.out}.js`)))
+    .concat('client/out/sql-wasm.wasm');
   console.log(`build: ${outputs.join(', ')} in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
 }

@@ -20,12 +20,18 @@ function mlops(args, cwd) {
 console.log(bold('MLOps Workbench demo: the churn sample (samples/churn)'));
 const clean = mlops(['validate', 'samples/churn'], process.cwd());
 
-console.log(bold('\nRun the pipeline (preprocess -> train -> evaluate), tracked in samples/churn/.mlops/tracking.db; --no-cache so every step executes.'));
+console.log(
+  bold(
+    '\nRun the pipeline (preprocess -> train -> evaluate), tracked in samples/churn/.mlops/tracking.db; --no-cache so every step executes.',
+  ),
+);
 const first = mlops(['run', 'churn.pipeline.yaml', '--no-cache', '--quiet'], 'samples/churn');
 console.log(bold('\nRun it again: nothing changed, so every step reuses the first run and no duplicate model version is registered.'));
 const second = mlops(['run', 'churn.pipeline.yaml', '--quiet'], 'samples/churn');
 mlops(['models', 'list'], 'samples/churn');
-console.log(bold('\nCheck the drift monitor: the incoming batch (data/incoming) has drifted, so it exits 1 and names the retraining pipeline.'));
+console.log(
+  bold('\nCheck the drift monitor: the incoming batch (data/incoming) has drifted, so it exits 1 and names the retraining pipeline.'),
+);
 const monitor = mlops(['monitor', 'churn.monitor.yaml'], 'samples/churn');
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'mlops-demo-'));
@@ -40,7 +46,9 @@ const edit = (file, from, to) => {
 edit('churn.pipeline.yaml', 'needs: [train]', 'needs: [train');
 edit('customer.features.yaml', '    owner: ml@example.com\n', '    owner: ml@example.com\n    ttl: 2d\n');
 edit('churn.monitor.yaml', 'schedule: 1h\n', 'schedule: 1h\nschedule: 6h\n');
-console.log(bold('\nA broken copy: an unclosed `[` in the pipeline, a repeated `ttl` in a feature view, a repeated `schedule` in the monitor.'));
+console.log(
+  bold('\nA broken copy: an unclosed `[` in the pipeline, a repeated `ttl` in a feature view, a repeated `schedule` in the monitor.'),
+);
 const broken = mlops(['validate', '.'], copy);
 rmSync(scratch, { recursive: true, force: true });
 

@@ -18,7 +18,10 @@ function collect(dir, out) {
   return out;
 }
 
-const files = folders.filter((f) => existsSync(f)).flatMap((f) => collect(f, [])).sort();
+const files = folders
+  .filter((f) => existsSync(f))
+  .flatMap((f) => collect(f, []))
+  .sort();
 if (files.length === 0) {
   console.error(`run-tests: no *.test.ts files under ${folders.join(', ')}`);
   process.exit(1);

@@ -43,9 +43,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     output.error(`The MLOps language server did not start: ${message}`);
-    void vscode.window.showErrorMessage(`MLOps Workbench: the language server did not start (${message}).`, 'Show Output').then((choice) => {
-      if (choice) output.show(true);
-    });
+    void vscode.window
+      .showErrorMessage(`MLOps Workbench: the language server did not start (${message}).`, 'Show Output')
+      .then((choice) => {
+        if (choice) output.show(true);
+      });
   }
   const startOnOpen = () => vscode.workspace.getConfiguration('mlops').get<boolean>('tracking.startOnOpen', true);
   if (startOnOpen()) void tracking.start();

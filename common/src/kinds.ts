@@ -21,7 +21,11 @@ export const IGNORED_FOLDERS: ReadonlySet<string> = new Set(['node_modules', '.v
 
 /** The kind of a file from its name or URI, or undefined when it is none of ours. */
 export function kindOfPath(pathOrUri: string): DocumentKind | undefined {
-  const name = pathOrUri.replace(/[?#].*$/, '').split(/[\\/]/).pop() ?? '';
+  const name =
+    pathOrUri
+      .replace(/[?#].*$/, '')
+      .split(/[\\/]/)
+      .pop() ?? '';
   return KINDS.find((k) => k.pattern.test(name))?.kind;
 }
 

@@ -144,7 +144,10 @@ connection.onInitialized(() => {
 
 connection.onDidChangeWatchedFiles(({ changes }) => sync.watchedFilesChanged(changes));
 
-const completionEnv = (p: { context?: { triggerCharacter?: string } }) => ({ registeredModels, ...(p.context?.triggerCharacter ? { triggerCharacter: p.context.triggerCharacter } : {}) });
+const completionEnv = (p: { context?: { triggerCharacter?: string } }) => ({
+  registeredModels,
+  ...(p.context?.triggerCharacter ? { triggerCharacter: p.context.triggerCharacter } : {}),
+});
 connection.onCompletion((p) =>
   byKind('completion', p.textDocument.uri, {
     pipeline: (doc) => completion(doc, p.position, completionEnv(p)),
@@ -187,9 +190,17 @@ connection.onRenameRequest(async (p) => {
   if (result instanceof ResponseError) throw result;
   return result;
 });
-connection.onDocumentSymbol((p) => feature('documentSymbol', p.textDocument.uri, ['pipeline', 'features'], (doc) => (doc.kind === 'features' ? featuresOutline(doc) : documentSymbols(doc))));
-connection.onFoldingRanges((p) => feature('foldingRange', p.textDocument.uri, ['pipeline', 'features', 'monitor'], (doc) => foldingRanges(doc)));
-connection.onCodeLens((p) => byKind('codeLens', p.textDocument.uri, { pipeline: (doc) => codeLenses(doc), monitor: (doc) => monitorCodeLenses(doc) }));
+connection.onDocumentSymbol((p) =>
+  feature('documentSymbol', p.textDocument.uri, ['pipeline', 'features'], (doc) =>
+    doc.kind === 'features' ? featuresOutline(doc) : documentSymbols(doc),
+  ),
+);
+connection.onFoldingRanges((p) =>
+  feature('foldingRange', p.textDocument.uri, ['pipeline', 'features', 'monitor'], (doc) => foldingRanges(doc)),
+);
+connection.onCodeLens((p) =>
+  byKind('codeLens', p.textDocument.uri, { pipeline: (doc) => codeLenses(doc), monitor: (doc) => monitorCodeLenses(doc) }),
+);
 connection.onCodeAction((p) =>
   byKind('codeAction', p.textDocument.uri, {
     pipeline: (doc) => codeActions(doc, validation.validate(doc), p.range),

@@ -31,14 +31,23 @@ export async function seedRuns(workspace: string, runs: readonly SeedRun[]): Pro
       const start = 1_700_000_000_000;
       const { run } = await store.api.createRun({ experiment_id: experimentId, run_name: spec.name, start_time: start });
       ids.set(spec.name, run.info.run_id);
-      await store.api.logBatch({ run_id: run.info.run_id, params: Object.entries(spec.params ?? {}).map(([key, value]) => ({ key, value })) });
+      await store.api.logBatch({
+        run_id: run.info.run_id,
+        params: Object.entries(spec.params ?? {}).map(([key, value]) => ({ key, value })),
+      });
       for (const [key, n] of Object.entries(spec.metrics)) {
         for (let s = 0; s < n; s += 1000) {
-          const metrics = Array.from({ length: Math.min(1000, n - s) }, (_, i) => ({ key, value: Math.exp(-(s + i) / (n / 3)) + 0.05 * Math.sin((s + i) / 7) + ids.size * 0.01, timestamp: start + (s + i) * 1000, step: s + i }));
+          const metrics = Array.from({ length: Math.min(1000, n - s) }, (_, i) => ({
+            key,
+            value: Math.exp(-(s + i) / (n / 3)) + 0.05 * Math.sin((s + i) / 7) + ids.size * 0.01,
+            timestamp: start + (s + i) * 1000,
+            step: s + i,
+          }));
           await store.api.logBatch({ run_id: run.info.run_id, metrics });
         }
       }
-      if (spec.status !== 'RUNNING') await store.api.updateRun({ run_id: run.info.run_id, status: 'FINISHED', end_time: start + 3_600_000 });
+      if (spec.status !== 'RUNNING')
+        await store.api.updateRun({ run_id: run.info.run_id, status: 'FINISHED', end_time: start + 3_600_000 });
     }
   } finally {
     await store.close();
@@ -62,7 +71,10 @@ export async function pickRunsFromPalette(wb: Workbench, command: string, labels
     // A click on the row toggles its checkbox in a multi-select quick pick.
     const checked = async () =>
       (await row.first().getAttribute('aria-checked')) === 'true' ||
-      (await row.first().locator('.quick-input-list-checkbox.checked, .monaco-custom-toggle.checked, input[type=checkbox]:checked').count()) > 0;
+      (await row
+        .first()
+        .locator('.quick-input-list-checkbox.checked, .monaco-custom-toggle.checked, input[type=checkbox]:checked')
+        .count()) > 0;
     if (!(await checked())) await row.first().locator('.label-name').first().click();
     await wb.waitFor(`"${label}" ticked`, checked, 5000);
   }
@@ -78,7 +90,12 @@ export async function webviewFrame(wb: Workbench, description: string, selector:
     async () => {
       for (const frame of wb.page.frames()) {
         if (frame === wb.page.mainFrame()) continue;
-        if (await frame.locator(selector).count().catch(() => 0)) {
+        if (
+          await frame
+            .locator(selector)
+            .count()
+            .catch(() => 0)
+        ) {
           found = frame;
           return true;
         }

@@ -18,8 +18,12 @@ describe('the metrics and compare panels in a real VS Code', () => {
   let workspace: string;
   let dialogs: string[] = [];
 
-  const pane = (title: string): Locator => wb.page.locator('.pane', { has: wb.page.locator('.pane-header', { hasText: new RegExp(`^\\s*${title}`, 'i') }) });
-  const row = (label: string | RegExp): Locator => pane('Experiments').locator('.monaco-list-row').filter({ has: wb.page.locator('.label-name', { hasText: label }) });
+  const pane = (title: string): Locator =>
+    wb.page.locator('.pane', { has: wb.page.locator('.pane-header', { hasText: new RegExp(`^\\s*${title}`, 'i') }) });
+  const row = (label: string | RegExp): Locator =>
+    pane('Experiments')
+      .locator('.monaco-list-row')
+      .filter({ has: wb.page.locator('.label-name', { hasText: label }) });
   const expand = async (label: string | RegExp) => {
     await wb.waitFor(`the row ${String(label)}`, async () => (await row(label).count()) > 0);
     const target = row(label).first();
@@ -49,11 +53,16 @@ describe('the metrics and compare panels in a real VS Code', () => {
     await expand(/^sample run$/);
     await expand(/^Metrics$/);
     await wb.waitFor('the loss metric row', async () => (await row(/^loss$/).count()) > 0);
-    await row(/^loss$/).first().click();
+    await row(/^loss$/)
+      .first()
+      .click();
 
     const frame = await webviewFrame(wb, 'the metrics panel to draw', 'body[data-draw-ms]', 60_000);
     const page = await readMetricsPage(frame);
-    assert.deepEqual(page.charts.map((c) => c.key), ['accuracy', 'loss']);
+    assert.deepEqual(
+      page.charts.map((c) => c.key),
+      ['accuracy', 'loss'],
+    );
     for (const chart of page.charts) {
       assert.deepEqual(chart.datasets, ['sample run'], chart.key);
       assert.ok(chart.canvas, `${chart.key} has a drawn canvas`);
@@ -87,7 +96,13 @@ describe('the metrics and compare panels in a real VS Code', () => {
       return page.charts.find((c) => c.key === 'loss')?.datasets.length === 2;
     });
     const page = await readMetricsPage(frame);
-    assert.deepEqual(page.charts.find((c) => c.key === 'loss')?.datasets.slice().sort(), [EVIL, 'sample run'].sort());
+    assert.deepEqual(
+      page.charts
+        .find((c) => c.key === 'loss')
+        ?.datasets.slice()
+        .sort(),
+      [EVIL, 'sample run'].sort(),
+    );
     assert.ok(page.legend.includes(EVIL), 'the name is shown literally');
     assert.equal(page.images, 0, 'no <img> element in the metrics page');
     assert.deepEqual(dialogs, [], 'no alert ran');

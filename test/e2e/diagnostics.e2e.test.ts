@@ -4,8 +4,6 @@ import { after, before, describe, it } from 'node:test';
 import type { Frame } from 'playwright-core';
 import { fixtureWorkspace, launchWorkbench, packagedVsix, type Workbench } from './harness';
 
-
-
 describe('the extension in a real VS Code', () => {
   let wb: Workbench;
   let workspace: string;
@@ -25,7 +23,11 @@ describe('the extension in a real VS Code', () => {
     await wb.waitFor('the MLOps Pipeline language mode in the status bar', async () =>
       (await wb.statusBarTexts()).some((t) => t.includes('MLOps Pipeline')),
     );
-    await wb.waitFor('an error squiggle in the editor', async () => (await wb.page.locator('.monaco-editor .squiggly-error').count()) > 0, 60_000);
+    await wb.waitFor(
+      'an error squiggle in the editor',
+      async () => (await wb.page.locator('.monaco-editor .squiggly-error').count()) > 0,
+      60_000,
+    );
     let rows: string[] = [];
     await wb.waitFor('our diagnostic in the Problems panel', async () => {
       rows = await wb.problems();
@@ -43,9 +45,10 @@ describe('the extension in a real VS Code', () => {
     await wb.waitFor('the run line to render', async () => (await line.count()) > 0);
     await wb.waitFor('the expression tokens to take their own colours', async () => {
       // Plain arrow callbacks only: tsx names const functions with a helper the page does not have.
-      const tokens = await line.first().locator('span > span').evaluateAll((spans) =>
-        spans.map((span) => ({ text: (span.textContent ?? '').trim(), colour: getComputedStyle(span).color })),
-      );
+      const tokens = await line
+        .first()
+        .locator('span > span')
+        .evaluateAll((spans) => spans.map((span) => ({ text: (span.textContent ?? '').trim(), colour: getComputedStyle(span).color })));
       const colourOf = (text: string) => tokens.find((t) => t.text === text)?.colour;
       const colours = { root: colourOf('params'), property: colourOf('rows'), plain: colourOf('data.csv') ?? colourOf('head -n') };
       // `params` and `rows` are tokens of their own (the grammar split the plain scalar), and the
@@ -68,22 +71,32 @@ describe('the extension in a real VS Code', () => {
     await wb.runCommand('MLOps: Show Pipeline Graph');
     const steps = ['preprocess', 'train', 'evaluate'];
     let graphFrame: Frame | undefined;
-    await wb.waitFor('the graph webview to draw three steps and three edges', async () => {
-      for (const frame of wb.page.frames()) {
-        const drawn = await frame
-          .evaluate(() => ({
-            nodes: [...document.querySelectorAll('svg g.node')].map((n) => n.getAttribute('data-step')),
-            edges: document.querySelectorAll('svg path.edge').length,
-            title: document.querySelector('h1')?.textContent,
-          }))
-          .catch(() => undefined);
-        if (drawn && drawn.nodes.length === 3 && steps.every((s) => drawn.nodes.includes(s)) && drawn.edges === 3 && drawn.title === 'customer-churn') {
-          graphFrame = frame;
-          return true;
+    await wb.waitFor(
+      'the graph webview to draw three steps and three edges',
+      async () => {
+        for (const frame of wb.page.frames()) {
+          const drawn = await frame
+            .evaluate(() => ({
+              nodes: [...document.querySelectorAll('svg g.node')].map((n) => n.getAttribute('data-step')),
+              edges: document.querySelectorAll('svg path.edge').length,
+              title: document.querySelector('h1')?.textContent,
+            }))
+            .catch(() => undefined);
+          if (
+            drawn &&
+            drawn.nodes.length === 3 &&
+            steps.every((s) => drawn.nodes.includes(s)) &&
+            drawn.edges === 3 &&
+            drawn.title === 'customer-churn'
+          ) {
+            graphFrame = frame;
+            return true;
+          }
         }
-      }
-      return false;
-    }, 45_000);
+        return false;
+      },
+      45_000,
+    );
     await wb.screenshot('graph');
     await graphFrame!.locator('g.node[data-step="evaluate"]').click();
     await wb.waitFor('the editor selection to move to the evaluate step (line 34)', async () =>

@@ -29,10 +29,14 @@ describe('features and monitor files in a real VS Code', () => {
     await wb.openFile('views.features.yaml');
     await wb.waitFor('the MLOps Features language mode', async () => (await wb.statusBarTexts()).some((t) => t.includes('MLOps Features')));
     let rows: string[] = [];
-    await wb.waitFor('the invalid-dtype diagnostic in the Problems panel', async () => {
-      rows = await wb.problems();
-      return rows.some((r) => r.includes('invalid-dtype'));
-    }, 60_000);
+    await wb.waitFor(
+      'the invalid-dtype diagnostic in the Problems panel',
+      async () => {
+        rows = await wb.problems();
+        return rows.some((r) => r.includes('invalid-dtype'));
+      },
+      60_000,
+    );
     const row = rows.find((r) => r.includes('invalid-dtype'))!;
     assert.match(row, /`Int46` is not a dtype; did you mean `Int64`\?/);
     assert.match(row, /mlops/);
@@ -60,7 +64,7 @@ describe('features and monitor files in a real VS Code', () => {
     await wb.page.keyboard.press('Escape');
   });
 
-  it('offers the CSV columns when completing a monitor\'s columns', async () => {
+  it("offers the CSV columns when completing a monitor's columns", async () => {
     await wb.openFile('drift.monitor.yaml');
     await wb.page.locator('.monaco-editor .view-lines').first().click();
     const rows = wb.page.locator('.editor-widget.suggest-widget .monaco-list-row');

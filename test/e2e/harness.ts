@@ -68,10 +68,7 @@ export const ARTIFACTS_DIR = path.join(E2E_DIR, 'artifacts');
 
 /** Same folder logic as setup.sh. */
 function cacheDir(): string {
-  return (
-    process.env['MLOPS_E2E_CACHE'] ||
-    path.join(os.homedir(), '.cache', 'mlops-workbench', `code-server-${CODE_SERVER_VERSION}`)
-  );
+  return process.env['MLOPS_E2E_CACHE'] || path.join(os.homedir(), '.cache', 'mlops-workbench', `code-server-${CODE_SERVER_VERSION}`);
 }
 
 /** Path of the code-server launcher installed by test/e2e/setup.sh. */
@@ -93,7 +90,12 @@ function artifactPath(name: string, suffix: string): string {
 }
 
 function slug(s: string): string {
-  return s.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 80) || 'x';
+  return (
+    s
+      .replace(/[^A-Za-z0-9._-]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, 80) || 'x'
+  );
 }
 
 function delay(ms: number): Promise<void> {
@@ -288,10 +290,14 @@ function installExtension(bin: string, vsix: string, tmp: string, userData: stri
   const result = spawnSync(
     bin,
     [
-      '--config', path.join(tmp, 'config.yaml'),
-      '--user-data-dir', userData,
-      '--extensions-dir', extensions,
-      '--install-extension', vsix,
+      '--config',
+      path.join(tmp, 'config.yaml'),
+      '--user-data-dir',
+      userData,
+      '--extensions-dir',
+      extensions,
+      '--install-extension',
+      vsix,
       '--force',
     ],
     { encoding: 'utf8', timeout: 120_000, env: baseEnv() },
@@ -299,9 +305,7 @@ function installExtension(bin: string, vsix: string, tmp: string, userData: stri
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
   fs.appendFileSync(log, `$ code-server --install-extension ${vsix}\n${output}\n`);
   if (result.error || result.status !== 0 || !/successfully installed/i.test(output)) {
-    throw new Error(
-      `installing ${vsix} failed (exit ${result.status ?? result.signal ?? result.error?.message}):\n${output.trim()}`,
-    );
+    throw new Error(`installing ${vsix} failed (exit ${result.status ?? result.signal ?? result.error?.message}):\n${output.trim()}`);
   }
 }
 
@@ -365,16 +369,10 @@ export async function launchWorkbench(opts: WorkbenchOptions): Promise<Workbench
     } catch {
       // no page yet
     }
-    return new Error(
-      `${what}: ${detail}${shot}\n--- page text ---\n${await visibleText(page)}\n--- end of page text ---`,
-    );
+    return new Error(`${what}: ${detail}${shot}\n--- page text ---\n${await visibleText(page)}\n--- end of page text ---`);
   };
 
-  const waitFor = async (
-    description: string,
-    predicate: () => Promise<boolean>,
-    timeoutMs: number = DEFAULT_WAIT_MS,
-  ): Promise<void> => {
+  const waitFor = async (description: string, predicate: () => Promise<boolean>, timeoutMs: number = DEFAULT_WAIT_MS): Promise<void> => {
     const started = Date.now();
     let lastError: unknown;
     for (;;) {
@@ -408,15 +406,20 @@ export async function launchWorkbench(opts: WorkbenchOptions): Promise<Workbench
     for (let attempt = 1; ; attempt++) {
       port = await freePort();
       const args = [
-        '--auth', 'none',
-        '--bind-addr', `127.0.0.1:${port}`,
-        '--config', path.join(tmp, 'config.yaml'),
+        '--auth',
+        'none',
+        '--bind-addr',
+        `127.0.0.1:${port}`,
+        '--config',
+        path.join(tmp, 'config.yaml'),
         '--disable-telemetry',
         '--disable-update-check',
         '--disable-getting-started-override',
         ...(trusted ? ['--disable-workspace-trust'] : []),
-        '--user-data-dir', userData,
-        '--extensions-dir', extensionsDir,
+        '--user-data-dir',
+        userData,
+        '--extensions-dir',
+        extensionsDir,
         workspace,
       ];
       const logStart = fs.statSync(logFile).size;
@@ -437,10 +440,7 @@ export async function launchWorkbench(opts: WorkbenchOptions): Promise<Workbench
       child.unref();
 
       const p = port;
-      const up = await poll(
-        async () => (child.exitCode === null && child.signalCode === null ? httpAnswers(p) : true),
-        STARTUP_TIMEOUT_MS,
-      );
+      const up = await poll(async () => (child.exitCode === null && child.signalCode === null ? httpAnswers(p) : true), STARTUP_TIMEOUT_MS);
       const exited = child.exitCode !== null || child.signalCode !== null;
       if (up && !exited) break;
       const newLog = fs.readFileSync(logFile, 'utf8').slice(logStart);
@@ -543,7 +543,12 @@ export async function launchWorkbench(opts: WorkbenchOptions): Promise<Workbench
     const control = page_.locator('.editor-group-container.active .breadcrumbs-control').first();
     if (!(await control.isVisible().catch(() => false))) return null;
     const text = await control.innerText({ timeout: 1000 }).catch(() => null);
-    return text === null ? null : text.split('\n').map((t) => t.trim()).filter((t) => t.length > 0);
+    return text === null
+      ? null
+      : text
+          .split('\n')
+          .map((t) => t.trim())
+          .filter((t) => t.length > 0);
   };
 
   const openFile = async (relativePath: string): Promise<void> => {
@@ -556,9 +561,7 @@ export async function launchWorkbench(opts: WorkbenchOptions): Promise<Workbench
     // root). Results arrive in batches (recent editors first, then file search), so the row is
     // located by its content at click time, never by a position read earlier.
     const exactly = (text: string): RegExp => new RegExp(`^\\s*${escapeRegExp(text)}\\s*$`);
-    let row = quickInput
-      .locator('.monaco-list-row')
-      .filter({ has: page_.locator('.label-name', { hasText: exactly(fileName) }) });
+    let row = quickInput.locator('.monaco-list-row').filter({ has: page_.locator('.label-name', { hasText: exactly(fileName) }) });
     row = folder
       ? row.filter({ has: page_.locator('.label-description', { hasText: exactly(folder) }) })
       : row.filter({ hasNot: page_.locator('.label-description', { hasText: /\S/ }) });
@@ -583,21 +586,22 @@ export async function launchWorkbench(opts: WorkbenchOptions): Promise<Workbench
   };
 
   const statusBarTexts = async (): Promise<string[]> =>
-    page_
-      .locator('#workbench\\.parts\\.statusbar .statusbar-item')
-      .evaluateAll((items) =>
-        items
-          .filter((el) => (el as HTMLElement).offsetParent !== null)
-          .map((el) => (el as HTMLElement).innerText.replace(/\s+/g, ' ').trim())
-          .filter((t) => t.length > 0),
-      );
+    page_.locator('#workbench\\.parts\\.statusbar .statusbar-item').evaluateAll((items) =>
+      items
+        .filter((el) => (el as HTMLElement).offsetParent !== null)
+        .map((el) => (el as HTMLElement).innerText.replace(/\s+/g, ' ').trim())
+        .filter((t) => t.length > 0),
+    );
 
   const problems = async (): Promise<string[]> => {
     const panel = page_.locator('.markers-panel');
     if (!(await panel.isVisible())) {
       await page_.keyboard.press('Escape');
       await page_.keyboard.press('Control+Shift+M');
-      const opened = await panel.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false);
+      const opened = await panel.waitFor({ state: 'visible', timeout: 5000 }).then(
+        () => true,
+        () => false,
+      );
       if (!opened) await runCommand('View: Focus Problems');
       await waitFor('the Problems panel', () => panel.isVisible(), 15_000);
     }
@@ -626,9 +630,7 @@ export async function launchWorkbench(opts: WorkbenchOptions): Promise<Workbench
     page_
       .locator(`${selector} .notification-list-item-message`)
       .evaluateAll((els) =>
-        els
-          .filter((el) => (el as HTMLElement).offsetParent !== null)
-          .map((el) => (el as HTMLElement).innerText.trim()),
+        els.filter((el) => (el as HTMLElement).offsetParent !== null).map((el) => (el as HTMLElement).innerText.trim()),
       );
 
   const notifications = async (): Promise<string[]> => {

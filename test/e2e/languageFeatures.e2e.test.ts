@@ -3,7 +3,6 @@ import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { fixtureWorkspace, launchWorkbench, packagedVsix, type Workbench } from './harness';
 
-
 describe('pipeline language features in a real VS Code', () => {
   let wb: Workbench;
   let workspace: string;
@@ -21,10 +20,14 @@ describe('pipeline language features in a real VS Code', () => {
 
   it('shows the unknown-step diagnostic on the misspelt step, with its suggestion', async () => {
     let rows: string[] = [];
-    await wb.waitFor('the unknown-step diagnostic in the Problems panel', async () => {
-      rows = await wb.problems();
-      return rows.some((r) => r.includes('unknown-step'));
-    }, 60_000);
+    await wb.waitFor(
+      'the unknown-step diagnostic in the Problems panel',
+      async () => {
+        rows = await wb.problems();
+        return rows.some((r) => r.includes('unknown-step'));
+      },
+      60_000,
+    );
     const row = rows.find((r) => r.includes('unknown-step'))!;
     assert.match(row, /unknown step `trian`; did you mean `train`\?/);
     assert.match(row, /mlops/);
@@ -38,7 +41,9 @@ describe('pipeline language features in a real VS Code', () => {
     assert.equal(steps, 3, 'one Run step lens per step');
     await wb.screenshot('code-lens');
     await lens.first().click();
-    await wb.waitFor('the cannot-run message naming the error', async () => (await wb.notifications()).some((n) => n.includes('cannot run') && n.includes('unknown-step')));
+    await wb.waitFor('the cannot-run message naming the error', async () =>
+      (await wb.notifications()).some((n) => n.includes('cannot run') && n.includes('unknown-step')),
+    );
   });
 
   it('offers the other step ids when completing inside needs, without the step itself', async () => {

@@ -19,13 +19,21 @@ describe('Restricted Mode (an untrusted folder)', () => {
   });
 
   it('still validates: reading features are on in limited support', async () => {
-    await wb.waitFor('the Restricted Mode indicator', async () => (await wb.statusBarTexts()).some((t) => /Restricted Mode/i.test(t)), 60_000);
+    await wb.waitFor(
+      'the Restricted Mode indicator',
+      async () => (await wb.statusBarTexts()).some((t) => /Restricted Mode/i.test(t)),
+      60_000,
+    );
     await wb.openFile('broken.pipeline.yaml');
     let rows: string[] = [];
-    await wb.waitFor('our diagnostic in the Problems panel', async () => {
-      rows = await wb.problems();
-      return rows.some((r) => r.includes('yaml-syntax'));
-    }, 60_000);
+    await wb.waitFor(
+      'our diagnostic in the Problems panel',
+      async () => {
+        rows = await wb.problems();
+        return rows.some((r) => r.includes('yaml-syntax'));
+      },
+      60_000,
+    );
     assert.ok(rows.some((r) => r.includes('is not closed')));
     await wb.screenshot('restricted');
   });

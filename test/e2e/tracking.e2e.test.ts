@@ -4,7 +4,6 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fixtureWorkspace, launchWorkbench, packagedVsix, type Workbench } from './harness';
 
-
 describe('the tracking store in a real VS Code', () => {
   let wb: Workbench;
   let workspace: string;

@@ -19,14 +19,21 @@ describe('the Experiments and Model Registry views in a real VS Code', () => {
   let scratch: string;
 
   /** The rows of one view of the MLOps side bar, as "label description" texts. */
-  const pane = (title: string): Locator => wb.page.locator('.pane', { has: wb.page.locator('.pane-header', { hasText: new RegExp(`^\\s*${title}`, 'i') }) });
+  const pane = (title: string): Locator =>
+    wb.page.locator('.pane', { has: wb.page.locator('.pane-header', { hasText: new RegExp(`^\\s*${title}`, 'i') }) });
   const rows = (title: string): Locator => pane(title).locator('.monaco-list-row');
   /** Each row as "label description" (the page puts no space between the two). */
   const rowTexts = async (title: string): Promise<string[]> =>
     rows(title).evaluateAll((els) =>
-      els.map((el) => [el.querySelector('.label-name'), el.querySelector('.label-description')].map((e) => (e?.textContent ?? '').trim()).filter(Boolean).join(' ')),
+      els.map((el) =>
+        [el.querySelector('.label-name'), el.querySelector('.label-description')]
+          .map((e) => (e?.textContent ?? '').trim())
+          .filter(Boolean)
+          .join(' '),
+      ),
     );
-  const row = (title: string, label: string | RegExp): Locator => rows(title).filter({ has: wb.page.locator('.label-name', { hasText: label }) });
+  const row = (title: string, label: string | RegExp): Locator =>
+    rows(title).filter({ has: wb.page.locator('.label-name', { hasText: label }) });
   /** Expands a collapsed row (a click toggles it). */
   const expand = async (title: string, label: string | RegExp) => {
     const target = row(title, label).first();
@@ -36,7 +43,10 @@ describe('the Experiments and Model Registry views in a real VS Code', () => {
   before(async () => {
     scratch = mkdtempSync(path.join(tmpdir(), 'mlops-e2e-trees-'));
     workspace = path.join(scratch, 'churn');
-    cpSync(path.join(ROOT, 'samples/churn'), workspace, { recursive: true, filter: (src) => !/[\\/](\.mlops|models|reports)$/.test(src) && !/data[\\/](train|test)\.csv$/.test(src) });
+    cpSync(path.join(ROOT, 'samples/churn'), workspace, {
+      recursive: true,
+      filter: (src) => !/[\\/](\.mlops|models|reports)$/.test(src) && !/data[\\/](train|test)\.csv$/.test(src),
+    });
     wb = await launchWorkbench({ vsix: packagedVsix(), workspace, name: 'trees' });
     await wb.openFile('churn.pipeline.yaml');
   });
@@ -51,14 +61,28 @@ describe('the Experiments and Model Registry views in a real VS Code', () => {
     const lens = wb.page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Run pipeline' });
     await wb.waitFor('the Run pipeline code lens', async () => (await lens.count()) > 0, 60_000);
     await lens.first().click();
-    await wb.waitFor('the run to finish', async () => (await wb.notifications()).some((n) => /customer-churn #\S+ finished/.test(n)), 120_000);
+    await wb.waitFor(
+      'the run to finish',
+      async () => (await wb.notifications()).some((n) => /customer-churn #\S+ finished/.test(n)),
+      120_000,
+    );
 
     await wb.runCommand('MLOps: Focus on Experiments View');
-    await wb.waitFor('the experiment in the Experiments view', async () => (await row('Experiments', 'customer_churn_prediction').count()) > 0, 30_000);
+    await wb.waitFor(
+      'the experiment in the Experiments view',
+      async () => (await row('Experiments', 'customer_churn_prediction').count()) > 0,
+      30_000,
+    );
     await expand('Experiments', 'customer_churn_prediction');
     // The run row: its name, duration, start time and key metric (auc).
-    await wb.waitFor('the run row with its key metric', async () => (await rowTexts('Experiments')).some((t) => /auc 0\.8434/.test(t)), 30_000);
-    const runRow = rows('Experiments').filter({ hasText: /auc 0\.8434/ }).first();
+    await wb.waitFor(
+      'the run row with its key metric',
+      async () => (await rowTexts('Experiments')).some((t) => /auc 0\.8434/.test(t)),
+      30_000,
+    );
+    const runRow = rows('Experiments')
+      .filter({ hasText: /auc 0\.8434/ })
+      .first();
     await runRow.click();
     await expand('Experiments', /^Metrics$/);
     await wb.waitFor('the metrics of the run', async () => {
@@ -66,7 +90,9 @@ describe('the Experiments and Model Registry views in a real VS Code', () => {
       return texts.some((t) => /^auc 0\.8434/.test(t)) && texts.some((t) => /^accuracy 0\.81/.test(t));
     });
     // Rows below the fold are not in the page (the list is virtual): fold the metrics away first.
-    await row('Experiments', /^Metrics$/).first().click();
+    await row('Experiments', /^Metrics$/)
+      .first()
+      .click();
     await expand('Experiments', /^Steps$/);
     await wb.waitFor('the steps of the run', async () => {
       const texts = await rowTexts('Experiments');
@@ -78,7 +104,10 @@ describe('the Experiments and Model Registry views in a real VS Code', () => {
   it('promotes the registered version to Production from the command palette, and the Model Registry follows', async () => {
     const quickInput = wb.page.locator('.quick-input-widget');
     const pick = async (label: string | RegExp) => {
-      const item = quickInput.locator('.monaco-list-row').filter({ has: wb.page.locator('.label-name', { hasText: label }) }).filter({ visible: true });
+      const item = quickInput
+        .locator('.monaco-list-row')
+        .filter({ has: wb.page.locator('.label-name', { hasText: label }) })
+        .filter({ visible: true });
       await wb.waitFor(`the quick pick item ${String(label)}`, async () => (await item.count()) > 0);
       await item.first().click();
     };
@@ -91,12 +120,22 @@ describe('the Experiments and Model Registry views in a real VS Code', () => {
     const dialog = wb.page.locator('.monaco-dialog-box');
     await wb.waitFor('the Production confirmation', async () => (await dialog.count()) > 0);
     await dialog.locator('.monaco-button', { hasText: 'Promote' }).click();
-    await wb.waitFor('the promotion message', async () => (await wb.notifications()).some((n) => /customer_churn version 1 moved to Production/.test(n)));
+    await wb.waitFor('the promotion message', async () =>
+      (await wb.notifications()).some((n) => /customer_churn version 1 moved to Production/.test(n)),
+    );
 
     await wb.runCommand('MLOps: Focus on Model Registry View');
-    await wb.waitFor('the model in the Model Registry view', async () => (await row('Model Registry', 'customer_churn').count()) > 0, 30_000);
+    await wb.waitFor(
+      'the model in the Model Registry view',
+      async () => (await row('Model Registry', 'customer_churn').count()) > 0,
+      30_000,
+    );
     await expand('Model Registry', 'customer_churn');
-    await wb.waitFor('v1 in Production', async () => (await rowTexts('Model Registry')).some((t) => /^v1 Production · @candidate/.test(t)), 30_000);
+    await wb.waitFor(
+      'v1 in Production',
+      async () => (await rowTexts('Model Registry')).some((t) => /^v1 Production · @candidate/.test(t)),
+      30_000,
+    );
     await wb.screenshot('registry');
 
     const listed = mlops(['models', 'list', '--json', '--workspace', workspace], workspace);

@@ -1,5 +1,13 @@
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { kindInfo, parseMlopsDocument, validateDocument, type DocumentKind, type MlopsDiagnostic, type ParsedDocument, type ValidationContext } from '../../common/src';
+import {
+  kindInfo,
+  parseMlopsDocument,
+  validateDocument,
+  type DocumentKind,
+  type MlopsDiagnostic,
+  type ParsedDocument,
+  type ValidationContext,
+} from '../../common/src';
 
 export function parse(text: string, kind: DocumentKind = 'pipeline'): ParsedDocument {
   const uri = `file:///test/doc.${kind}.yaml`;

@@ -12,40 +12,205 @@ export const KIND_LIST: readonly DocumentKind[] = ['pipeline', 'features', 'moni
 
 /** FORMATS.md's diagnostic codes: every diagnostic must carry one. */
 export const DIAGNOSTIC_CODES: ReadonlySet<string> = new Set<DiagnosticCode>([
-  'yaml-syntax', 'duplicate-key', 'unknown-key', 'missing-key', 'type-mismatch', 'invalid-name', 'invalid-duration',
-  'bad-expression', 'unknown-param', 'unknown-step', 'unknown-output', 'cycle', 'param-default', 'output-conflict',
-  'unused-param', 'missing-file', 'invalid-dtype', 'unknown-entity', 'unknown-source', 'unknown-feature-view',
-  'unknown-feature', 'duplicate-name', 'join-key-type', 'column-not-found', 'unknown-method', 'unknown-pipeline',
+  'yaml-syntax',
+  'duplicate-key',
+  'unknown-key',
+  'missing-key',
+  'type-mismatch',
+  'invalid-name',
+  'invalid-duration',
+  'bad-expression',
+  'unknown-param',
+  'unknown-step',
+  'unknown-output',
+  'cycle',
+  'param-default',
+  'output-conflict',
+  'unused-param',
+  'missing-file',
+  'invalid-dtype',
+  'unknown-entity',
+  'unknown-source',
+  'unknown-feature-view',
+  'unknown-feature',
+  'duplicate-name',
+  'join-key-type',
+  'column-not-found',
+  'unknown-method',
+  'unknown-pipeline',
   'deprecated-key',
 ]);
 
 const VOCABULARY: Record<DocumentKind, readonly string[]> = {
   pipeline: [
-    'pipeline', 'description', 'experiment', 'image', 'params', 'env', 'steps', 'register', 'run', 'needs', 'inputs',
-    'outputs', 'workdir', 'cache', 'retries', 'timeout', 'resources', 'cpu', 'memory', 'gpu', 'type', 'default', 'min',
-    'max', 'enum', 'path', 'model', 'from', 'when', 'stage', 'alias', 'train', 'evaluate', 'prepare',
+    'pipeline',
+    'description',
+    'experiment',
+    'image',
+    'params',
+    'env',
+    'steps',
+    'register',
+    'run',
+    'needs',
+    'inputs',
+    'outputs',
+    'workdir',
+    'cache',
+    'retries',
+    'timeout',
+    'resources',
+    'cpu',
+    'memory',
+    'gpu',
+    'type',
+    'default',
+    'min',
+    'max',
+    'enum',
+    'path',
+    'model',
+    'from',
+    'when',
+    'stage',
+    'alias',
+    'train',
+    'evaluate',
+    'prepare',
   ],
   features: [
-    'project', 'entities', 'sources', 'feature_views', 'feature_services', 'name', 'join_keys', 'value_type',
-    'description', 'type', 'path', 'timestamp_field', 'created_timestamp_column', 'field_mapping', 'ttl', 'online',
-    'source', 'schema', 'dtype', 'tags', 'owner', 'features', 'batch_source', 'customer', 'entities',
+    'project',
+    'entities',
+    'sources',
+    'feature_views',
+    'feature_services',
+    'name',
+    'join_keys',
+    'value_type',
+    'description',
+    'type',
+    'path',
+    'timestamp_field',
+    'created_timestamp_column',
+    'field_mapping',
+    'ttl',
+    'online',
+    'source',
+    'schema',
+    'dtype',
+    'tags',
+    'owner',
+    'features',
+    'batch_source',
+    'customer',
+    'entities',
   ],
   monitor: [
-    'monitor', 'model', 'stage', 'alias', 'reference', 'current', 'columns', 'ignore', 'data_drift', 'method',
-    'threshold', 'dataset_drift_share', 'performance', 'metrics', 'alert_threshold', 'current_metrics', 'schedule',
-    'on_drift', 'notify', 'run_pipeline', 'params',
+    'monitor',
+    'model',
+    'stage',
+    'alias',
+    'reference',
+    'current',
+    'columns',
+    'ignore',
+    'data_drift',
+    'method',
+    'threshold',
+    'dataset_drift_share',
+    'performance',
+    'metrics',
+    'alert_threshold',
+    'current_metrics',
+    'schedule',
+    'on_drift',
+    'notify',
+    'run_pipeline',
+    'params',
   ],
 };
 
 const TOKENS = [
-  '${{', '}}', '${{ ', ' }}', '[', ']', '{', '}', ':', ': ', ',', '\t', '- ', '? ', '#', '&a ', '*a', '!!str ', '!!int ',
-  '!custom ', '|', '>-', '|+', '---\n', '...\n', '"', "'", '\\', '%YAML 1.2\n', '<<: *a', '${{ steps.', '${{ params.',
-  '${{ outputs.', 'steps.', '.outputs.', 'params.', '${{ steps.train.outputs.model }}', '${{ metrics.auc >= 0.9 && !x }}',
-  '${{ (params.a == \'b\') || run.id }}', 'needs: [', 'needs: [train, ', 'run: ', 'type: ', 'dtype: Array(', '\u0000', '\r',
-  '\r\n', '\u2028', '\uFEFF', '\uD83D', '\uDE00', 'é', '中文', '😀', 'ß', '\u0301',
+  '${{',
+  '}}',
+  '${{ ',
+  ' }}',
+  '[',
+  ']',
+  '{',
+  '}',
+  ':',
+  ': ',
+  ',',
+  '\t',
+  '- ',
+  '? ',
+  '#',
+  '&a ',
+  '*a',
+  '!!str ',
+  '!!int ',
+  '!custom ',
+  '|',
+  '>-',
+  '|+',
+  '---\n',
+  '...\n',
+  '"',
+  "'",
+  '\\',
+  '%YAML 1.2\n',
+  '<<: *a',
+  '${{ steps.',
+  '${{ params.',
+  '${{ outputs.',
+  'steps.',
+  '.outputs.',
+  'params.',
+  '${{ steps.train.outputs.model }}',
+  '${{ metrics.auc >= 0.9 && !x }}',
+  "${{ (params.a == 'b') || run.id }}",
+  'needs: [',
+  'needs: [train, ',
+  'run: ',
+  'type: ',
+  'dtype: Array(',
+  '\u0000',
+  '\r',
+  '\r\n',
+  '\u2028',
+  '\uFEFF',
+  '\uD83D',
+  '\uDE00',
+  'é',
+  '中文',
+  '😀',
+  'ß',
+  '\u0301',
 ];
 
-const UNICODE = ['é', 'ü', 'ß', '中', '文', '😀', '🚀', '\u00A0', '\u200B', '\u2028', '\u2029', '\uFEFF', '\u0000', '\u0007', '\u001B', '\uFFFD', '\uD800', '\uDFFF', 'İ', 'ﬁ'];
+const UNICODE = [
+  'é',
+  'ü',
+  'ß',
+  '中',
+  '文',
+  '😀',
+  '🚀',
+  '\u00A0',
+  '\u200B',
+  '\u2028',
+  '\u2029',
+  '\uFEFF',
+  '\u0000',
+  '\u0007',
+  '\u001B',
+  '\uFFFD',
+  '\uD800',
+  '\uDFFF',
+  'İ',
+  'ﬁ',
+];
 const CHARS = 'abcxyz_-09 :{}[],#&*!|>\'"%@`$.\t\n';
 
 /** Picks a character for insertion: mostly YAML-significant ASCII, sometimes unicode. */
@@ -78,14 +243,28 @@ export function mutateOnce(text: string, random: Random, kind: DocumentKind): st
     [2, () => withLine(ls, line, undefined)],
     [2, () => withLine(ls, line, ' '.repeat(random.int(1, 4)) + ls[line]!)],
     [2, () => withLine(ls, line, ls[line]!.replace(/^ {1,4}/, ''))],
-    [1, () => withLine(ls, line, ls[line]!.replace(/^ +/, (s) => '\t'.repeat(Math.max(1, s.length >> 1))))],
-    [1, () => {
-      const other = random.below(ls.length);
-      const copy = [...ls];
-      [copy[line], copy[other]] = [copy[other]!, copy[line]!];
-      return copy.join('\n');
-    }],
-    [1, () => text.slice(0, at) + random.pick(['x', 'a', '${{ params.p }} ', '[', 'é', '😀']).repeat(random.int(200, 6000)) + text.slice(at)],
+    [
+      1,
+      () =>
+        withLine(
+          ls,
+          line,
+          ls[line]!.replace(/^ +/, (s) => '\t'.repeat(Math.max(1, s.length >> 1))),
+        ),
+    ],
+    [
+      1,
+      () => {
+        const other = random.below(ls.length);
+        const copy = [...ls];
+        [copy[line], copy[other]] = [copy[other]!, copy[line]!];
+        return copy.join('\n');
+      },
+    ],
+    [
+      1,
+      () => text.slice(0, at) + random.pick(['x', 'a', '${{ params.p }} ', '[', 'é', '😀']).repeat(random.int(200, 6000)) + text.slice(at),
+    ],
     [1, () => text.replace(/\n/g, '\r\n')],
     [1, () => text.slice(0, at) + random.pick(UNICODE).repeat(random.int(1, 5)) + text.slice(at)],
     [1, () => withLine(ls, line, ls[line]!.slice(0, random.below(ls[line]!.length + 1)))],
@@ -120,13 +299,64 @@ export function shuffleLines(text: string, random: Random): string {
 // ---------------------------------------------------------------- random YAML
 
 const SCALARS = [
-  'x', 'train', 'prepare', '42', '-1', '0.5', '1e3', '.inf', '.nan', '0x1F', '0o17', 'true', 'False', 'yes', 'null', '~', "''", '""',
-  '30m', '90s', '2h', '1d', '10x', 'Int64', 'Array(Float32)', 'Array(Nope)', 'String', 'Staging', 'auto', 'ks', 'psi',
-  'data/churn.csv', 'steps/train.py', 'data/*.csv', '"quoted: string"', "'single ''quoted'''", '"esc\\n\\t\\u00e9\\x41"',
-  '${{ params.epochs }}', '${{ steps.train.outputs.model }}', '${{ outputs.model }}', '${{ steps.nope.outputs.x }}',
-  '${{ params }}', '${{ steps. }}', '${{ }}', '${{', '}}', '${{ run.id }}/${{ run.dir }}', '${{ pipeline.name }}',
-  '${{ env.HOME }}', '${{ metrics.auc >= 0.9 && (params.q || !false) }}', "${{ 'str' == params.kind }}", '${{ 1 +* 2 }}',
-  '${{ steps.a.outputs.b.c.d }}', '${{ params.a.b }}', '2001-12-14t21:59:43.10-05:00', 'é中😀', '"\\uD83D"', '<<',
+  'x',
+  'train',
+  'prepare',
+  '42',
+  '-1',
+  '0.5',
+  '1e3',
+  '.inf',
+  '.nan',
+  '0x1F',
+  '0o17',
+  'true',
+  'False',
+  'yes',
+  'null',
+  '~',
+  "''",
+  '""',
+  '30m',
+  '90s',
+  '2h',
+  '1d',
+  '10x',
+  'Int64',
+  'Array(Float32)',
+  'Array(Nope)',
+  'String',
+  'Staging',
+  'auto',
+  'ks',
+  'psi',
+  'data/churn.csv',
+  'steps/train.py',
+  'data/*.csv',
+  '"quoted: string"',
+  "'single ''quoted'''",
+  '"esc\\n\\t\\u00e9\\x41"',
+  '${{ params.epochs }}',
+  '${{ steps.train.outputs.model }}',
+  '${{ outputs.model }}',
+  '${{ steps.nope.outputs.x }}',
+  '${{ params }}',
+  '${{ steps. }}',
+  '${{ }}',
+  '${{',
+  '}}',
+  '${{ run.id }}/${{ run.dir }}',
+  '${{ pipeline.name }}',
+  '${{ env.HOME }}',
+  '${{ metrics.auc >= 0.9 && (params.q || !false) }}',
+  "${{ 'str' == params.kind }}",
+  '${{ 1 +* 2 }}',
+  '${{ steps.a.outputs.b.c.d }}',
+  '${{ params.a.b }}',
+  '2001-12-14t21:59:43.10-05:00',
+  'é中😀',
+  '"\\uD83D"',
+  '<<',
 ];
 
 interface YamlGen {
@@ -142,7 +372,8 @@ function scalar(g: YamlGen): string {
   if (roll < 0.55) return r.pick(SCALARS);
   if (roll < 0.75) return r.pick(g.vocab);
   if (roll < 0.85 && g.anchors > 0) return `*a${r.below(g.anchors + 1)}`;
-  if (roll < 0.9) return `${r.pick(['!!str', '!!int', '!!float', '!!bool', '!!null', '!custom', '!<tag:yaml.org,2002:str>', '!'])} ${r.pick(SCALARS)}`;
+  if (roll < 0.9)
+    return `${r.pick(['!!str', '!!int', '!!float', '!!bool', '!!null', '!custom', '!<tag:yaml.org,2002:str>', '!'])} ${r.pick(SCALARS)}`;
   return `${r.pick(g.vocab)}_${r.below(100)}`;
 }
 
@@ -150,7 +381,8 @@ function flow(g: YamlGen, depth: number): string {
   const r = g.random;
   if (depth > 3 || r.chance(0.4)) return scalar(g);
   const n = r.int(0, 4);
-  if (r.chance(0.5)) return `[${Array.from({ length: n }, () => flow(g, depth + 1)).join(r.pick([', ', ',', ' , ']))}${r.chance(0.1) ? ',' : ''}]`;
+  if (r.chance(0.5))
+    return `[${Array.from({ length: n }, () => flow(g, depth + 1)).join(r.pick([', ', ',', ' , ']))}${r.chance(0.1) ? ',' : ''}]`;
   return `{${Array.from({ length: n }, () => `${r.pick(g.vocab)}: ${flow(g, depth + 1)}`).join(', ')}}`;
 }
 
@@ -176,7 +408,9 @@ function block(g: YamlGen, indent: string, depth: number): string[] {
   const asSeq = depth > 0 && r.chance(0.35);
   for (let i = 0; i < n; i++) {
     if (r.chance(0.05)) out.push(`${indent}# ${r.pick(g.vocab)} ${r.pick(SCALARS)}`);
-    const head = asSeq ? `${indent}- ` : `${indent}${r.chance(0.05) ? '? ' : ''}${r.chance(0.1) ? `"${r.pick(g.vocab)}"` : r.pick(g.vocab)}${r.chance(0.03) ? '' : ':'}`;
+    const head = asSeq
+      ? `${indent}- `
+      : `${indent}${r.chance(0.05) ? '? ' : ''}${r.chance(0.1) ? `"${r.pick(g.vocab)}"` : r.pick(g.vocab)}${r.chance(0.03) ? '' : ':'}`;
     const roll = r.next();
     if (depth < g.depthLimit && roll < 0.35) {
       const child = block(g, indent + (r.chance(0.9) ? '  ' : r.pick([' ', '   ', '\t'])), depth + 1);
@@ -204,7 +438,9 @@ export function randomYaml(random: Random, kind: DocumentKind): string {
   const g: YamlGen = { random, vocab, anchors: 0, depthLimit: random.int(1, 5) };
   const docs: string[] = [];
   for (let n = random.chance(0.8) ? 1 : random.int(2, 4); n > 0; n--) {
-    const prefix = random.chance(0.1) ? random.pick(['%YAML 1.2\n---\n', '%TAG ! tag:example.com,2000:\n---\n', '--- ', '--- !!map\n']) : '';
+    const prefix = random.chance(0.1)
+      ? random.pick(['%YAML 1.2\n---\n', '%TAG ! tag:example.com,2000:\n---\n', '--- ', '--- !!map\n'])
+      : '';
     const body = random.chance(0.1) ? flow(g, 0) : block(g, '', 0).join('\n');
     docs.push(prefix + body + (random.chance(0.1) ? '\n...' : ''));
   }
@@ -215,14 +451,28 @@ export function randomYaml(random: Random, kind: DocumentKind): string {
 
 /** A pipeline that looks right but has random references (unknown, self, cycles), bad types and durations. */
 export function plausiblePipeline(random: Random): string {
-  const steps = Array.from({ length: random.int(1, 7) }, (_, i) => random.pick(['prepare', 'train', 'evaluate', 'score', 'export', `s${i}`, 'bad id', '9x']));
+  const steps = Array.from({ length: random.int(1, 7) }, (_, i) =>
+    random.pick(['prepare', 'train', 'evaluate', 'score', 'export', `s${i}`, 'bad id', '9x']),
+  );
   const params = Array.from({ length: random.int(0, 4) }, (_, i) => `p${i}`);
   const ref = (): string =>
     random.weighted<string>([
       [4, `\${{ steps.${random.pick([...steps, 'nope'])}.outputs.${random.pick(['model', 'data', 'metrics', 'x'])} }}`],
       [3, `\${{ params.${random.pick([...params, 'missing'])} }}`],
       [2, `\${{ outputs.${random.pick(['model', 'data', 'x'])} }}`],
-      [1, random.pick(['${{ run.id }}', '${{ run.dir }}', '${{ pipeline.name }}', '${{ env.HOME }}', '${{ metrics.auc }}', '${{ foo.bar }}', '${{ steps }}', '${{ params.p0 > 1 }}'])],
+      [
+        1,
+        random.pick([
+          '${{ run.id }}',
+          '${{ run.dir }}',
+          '${{ pipeline.name }}',
+          '${{ env.HOME }}',
+          '${{ metrics.auc }}',
+          '${{ foo.bar }}',
+          '${{ steps }}',
+          '${{ params.p0 > 1 }}',
+        ]),
+      ],
     ]);
   const out = [`pipeline: ${random.pick(['demo', 'Demo Pipeline', 'x', '-bad', 'a'.repeat(random.int(1, 140))])}`];
   if (params.length) {
@@ -246,22 +496,31 @@ export function plausiblePipeline(random: Random): string {
   out.push('steps:');
   for (const [i, id] of steps.entries()) {
     out.push(`  ${id}:`);
-    if (random.chance(0.5)) out.push(`    needs: [${Array.from({ length: random.int(0, 3) }, () => random.pick([...steps, 'ghost'])).join(', ')}]`);
+    if (random.chance(0.5))
+      out.push(`    needs: [${Array.from({ length: random.int(0, 3) }, () => random.pick([...steps, 'ghost'])).join(', ')}]`);
     if (random.chance(0.9)) out.push(`    run: python ${id}.py ${Array.from({ length: random.int(0, 3) }, ref).join(' ')}`);
     if (random.chance(0.4)) out.push(`    inputs: [${random.pick(['steps/train.py', 'data/*.csv', '"${{ params.p0 }}"', ref()])}]`);
     if (random.chance(0.7)) {
       out.push('    outputs:');
       for (const name of ['model', 'data', 'metrics'].slice(0, random.int(0, 3))) {
-        out.push(`      ${name}: ${random.pick([`out/${i}/${name}`, 'out/shared.csv', `{ path: out/${name}.json, type: ${random.pick(['metrics', 'model', 'dir', 'file', 'blob'])} }`, '{ type: model }', '[]'])}`);
+        out.push(
+          `      ${name}: ${random.pick([`out/${i}/${name}`, 'out/shared.csv', `{ path: out/${name}.json, type: ${random.pick(['metrics', 'model', 'dir', 'file', 'blob'])} }`, '{ type: model }', '[]'])}`,
+        );
       }
     }
     if (random.chance(0.3)) out.push(`    timeout: ${random.pick(['30m', '90s', '1d', '10x', '5', 'soon'])}`);
     if (random.chance(0.3)) out.push(`    retries: ${random.pick(['1', '0', '-1', 'two', '1.5'])}`);
-    if (random.chance(0.1)) out.push(`    ${random.pick(['neds', 'runn', 'output', 'cache', 'workdir', 'resources'])}: ${random.pick(['x', 'true', '[a]', '{ cpu: 1 }'])}`);
+    if (random.chance(0.1))
+      out.push(
+        `    ${random.pick(['neds', 'runn', 'output', 'cache', 'workdir', 'resources'])}: ${random.pick(['x', 'true', '[a]', '{ cpu: 1 }'])}`,
+      );
   }
   if (random.chance(0.4)) {
     out.push('register:', `  model: ${random.pick(['m', ''])}`, `  from: ${ref()}`);
-    if (random.chance(0.5)) out.push(`  when: ${random.pick(['${{ metrics.auc >= 0.9 && metrics.acc > 0.8 }}', '${{ metrics.auc >=', '${{ (metrics.a }}', 'true'])}`);
+    if (random.chance(0.5))
+      out.push(
+        `  when: ${random.pick(['${{ metrics.auc >= 0.9 && metrics.acc > 0.8 }}', '${{ metrics.auc >=', '${{ (metrics.a }}', 'true'])}`,
+      );
     if (random.chance(0.5)) out.push(`  stage: ${random.pick(['Staging', 'Production', 'Prod', 'None'])}`);
   }
   return out.join('\n') + '\n';
@@ -294,7 +553,11 @@ export function edgeDocument(random: Random, kind: DocumentKind): string {
     },
     () => `${key}: ${'x'.repeat(random.int(10_000, 200_000))}`,
     () => `steps:\n  a:\n    run: ${'${{ steps.a.outputs.b }} '.repeat(random.int(100, 3000))}`,
-    () => Array.from({ length: random.int(500, 3000) }, (_, i) => `k${i}: &x${i} v`).join('\n') + '\nall: [' + Array.from({ length: 500 }, (_, i) => `*x${i}`).join(', ') + ']',
+    () =>
+      Array.from({ length: random.int(500, 3000) }, (_, i) => `k${i}: &x${i} v`).join('\n') +
+      '\nall: [' +
+      Array.from({ length: 500 }, (_, i) => `*x${i}`).join(', ') +
+      ']',
     () => `${key}: x\n${'steps:\n  a:\n    run: y\n'.repeat(random.int(2, 50))}`,
     () => `a: &r\n  b: *r\n${key}: *r\nsteps: *r`,
     () => '\u0000\u0001\u0002: \u0003',
@@ -303,7 +566,8 @@ export function edgeDocument(random: Random, kind: DocumentKind): string {
     () => `${key}: 'unterminated\n  next: line`,
     () => `${key}: |\n  block\n\tbad indent\n`,
     () => `? [a, b]\n: c\n? { x: 1 }\n: d\n${key}: !!binary aGVsbG8=`,
-    () => `${key}: x\nsteps:\n  a:\n    run: echo \${{ steps.a.outputs.o }}\n    outputs: { o: out.txt }\n    needs: [a]\n  b:\n    needs: [a, b]\n    run: \${{ steps.b.outputs.p }}\n`,
+    () =>
+      `${key}: x\nsteps:\n  a:\n    run: echo \${{ steps.a.outputs.o }}\n    outputs: { o: out.txt }\n    needs: [a]\n  b:\n    needs: [a, b]\n    run: \${{ steps.b.outputs.p }}\n`,
   ])();
 }
 
@@ -315,7 +579,24 @@ export function randomPosition(doc: TextDocument, random: Random): Position {
   const roll = random.next();
   if (roll < 0.5 || text.length === 0) return doc.positionAt(random.below(text.length + 1));
   if (roll < 0.85) {
-    const token = random.pick(['${{ ', 'steps.', '.outputs.', 'params.', 'outputs.', '[', ', ', ': ', '\n  ', '\n    ', '- ', 'type: ', 'dtype: ', 'method: ', 'stage: ', 'needs']);
+    const token = random.pick([
+      '${{ ',
+      'steps.',
+      '.outputs.',
+      'params.',
+      'outputs.',
+      '[',
+      ', ',
+      ': ',
+      '\n  ',
+      '\n    ',
+      '- ',
+      'type: ',
+      'dtype: ',
+      'method: ',
+      'stage: ',
+      'needs',
+    ]);
     const hits: number[] = [];
     for (let at = text.indexOf(token); at >= 0 && hits.length < 200; at = text.indexOf(token, at + 1)) hits.push(at + token.length);
     if (hits.length) return doc.positionAt(random.pick(hits) - (random.chance(0.2) ? random.int(0, 2) : 0));
@@ -347,9 +628,16 @@ export function incrementalChange(before: TextDocument, after: string): { range:
   while (prefix < max && old.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
   let suffix = 0;
   while (suffix < max - prefix && old.charCodeAt(old.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
-  const change = { range: { start: before.positionAt(prefix), end: before.positionAt(old.length - suffix) }, text: after.slice(prefix, after.length - suffix) };
+  const change = {
+    range: { start: before.positionAt(prefix), end: before.positionAt(old.length - suffix) },
+    text: after.slice(prefix, after.length - suffix),
+  };
   // positionAt never points between \r and \n; check that the server will rebuild exactly `after`.
-  const applied = TextDocument.update(TextDocument.create(before.uri, before.languageId, before.version, old), [change], before.version + 1);
+  const applied = TextDocument.update(
+    TextDocument.create(before.uri, before.languageId, before.version, old),
+    [change],
+    before.version + 1,
+  );
   return applied.getText() === after ? change : undefined;
 }
 
@@ -363,14 +651,22 @@ interface Bounds {
 }
 
 function isPosition(value: unknown): value is Position {
-  return typeof value === 'object' && value !== null && typeof (value as Position).line === 'number' && typeof (value as Position).character === 'number';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Position).line === 'number' &&
+    typeof (value as Position).character === 'number'
+  );
 }
 
 function lineLength(doc: TextDocument, line: number): number {
   const start = doc.offsetAt({ line, character: 0 });
   const end = line + 1 < doc.lineCount ? doc.offsetAt({ line: line + 1, character: 0 }) : doc.getText().length;
   // The position right before the line break is still valid; a character past it is not.
-  return doc.getText().slice(start, end).replace(/\r?\n$|\r$/, '').length;
+  return doc
+    .getText()
+    .slice(start, end)
+    .replace(/\r?\n$|\r$/, '').length;
 }
 
 /**
@@ -388,12 +684,19 @@ export function rangeProblems(value: unknown, bounds?: Bounds, where = '$'): str
     const record = node as Record<string, unknown>;
     if (isPosition(record.start) && isPosition(record.end)) {
       const { start, end } = record as unknown as Range;
-      for (const [name, p] of [['start', start], ['end', end]] as const) {
-        if (!Number.isInteger(p.line) || !Number.isInteger(p.character) || p.line < 0 || p.character < 0) problems.push(`${at}.${name} is not a valid position: ${JSON.stringify(p)}`);
-        else if (bounds && p.line > bounds.lastLine) problems.push(`${at}.${name} is past the last line ${bounds.lastLine}: ${JSON.stringify(p)}`);
-        else if (bounds?.doc && p.character > lineLength(bounds.doc, p.line)) problems.push(`${at}.${name} is past the end of line ${p.line} (length ${lineLength(bounds.doc, p.line)}): ${JSON.stringify(p)}`);
+      for (const [name, p] of [
+        ['start', start],
+        ['end', end],
+      ] as const) {
+        if (!Number.isInteger(p.line) || !Number.isInteger(p.character) || p.line < 0 || p.character < 0)
+          problems.push(`${at}.${name} is not a valid position: ${JSON.stringify(p)}`);
+        else if (bounds && p.line > bounds.lastLine)
+          problems.push(`${at}.${name} is past the last line ${bounds.lastLine}: ${JSON.stringify(p)}`);
+        else if (bounds?.doc && p.character > lineLength(bounds.doc, p.line))
+          problems.push(`${at}.${name} is past the end of line ${p.line} (length ${lineLength(bounds.doc, p.line)}): ${JSON.stringify(p)}`);
       }
-      if (start.line > end.line || (start.line === end.line && start.character > end.character)) problems.push(`${at}: start after end: ${JSON.stringify({ start, end })}`);
+      if (start.line > end.line || (start.line === end.line && start.character > end.character))
+        problems.push(`${at}: start after end: ${JSON.stringify({ start, end })}`);
     }
     for (const [key, child] of Object.entries(record)) visit(child, `${at}.${key}`, depth + 1);
   };
@@ -412,8 +715,10 @@ export function symbolProblems(value: unknown): string[] {
   const visit = (items: unknown, at: string): void => {
     if (!Array.isArray(items)) return;
     items.forEach((item: { name?: unknown; range?: Range; selectionRange?: Range; children?: unknown }, i) => {
-      if (typeof item?.name !== 'string' || item.name === '') problems.push(`${at}[${i}].name must be a non-empty string: ${JSON.stringify(item?.name)}`);
-      if (item?.range && item.selectionRange && !contains(item.range, item.selectionRange)) problems.push(`${at}[${i}] (${String(item.name)}): selectionRange is not inside range`);
+      if (typeof item?.name !== 'string' || item.name === '')
+        problems.push(`${at}[${i}].name must be a non-empty string: ${JSON.stringify(item?.name)}`);
+      if (item?.range && item.selectionRange && !contains(item.range, item.selectionRange))
+        problems.push(`${at}[${i}] (${String(item.name)}): selectionRange is not inside range`);
       visit(item?.children, `${at}[${i}].children`);
     });
   };
@@ -426,8 +731,10 @@ export function foldingProblems(value: unknown, lastLine: number): string[] {
   if (!Array.isArray(value)) return [];
   return value.flatMap((r: { startLine?: unknown; endLine?: unknown }, i) => {
     const { startLine, endLine } = r ?? {};
-    if (!Number.isInteger(startLine) || !Number.isInteger(endLine)) return [`$[${i}]: startLine/endLine must be integers: ${JSON.stringify(r)}`];
-    if ((startLine as number) < 0 || (endLine as number) > lastLine || (startLine as number) > (endLine as number)) return [`$[${i}]: lines ${String(startLine)}..${String(endLine)} outside 0..${lastLine} or reversed`];
+    if (!Number.isInteger(startLine) || !Number.isInteger(endLine))
+      return [`$[${i}]: startLine/endLine must be integers: ${JSON.stringify(r)}`];
+    if ((startLine as number) < 0 || (endLine as number) > lastLine || (startLine as number) > (endLine as number))
+      return [`$[${i}]: lines ${String(startLine)}..${String(endLine)} outside 0..${lastLine} or reversed`];
     return [];
   });
 }
@@ -451,7 +758,11 @@ export function workspaceEditProblems(value: unknown): string[] {
     for (const [i, e] of sorted.entries()) {
       if (typeof e.newText !== 'string') problems.push(`${at}: an edit for ${uri} has no string newText`);
       const next = sorted[i + 1];
-      if (next && (next.range.start.line < e.range.end.line || (next.range.start.line === e.range.end.line && next.range.start.character < e.range.end.character))) {
+      if (
+        next &&
+        (next.range.start.line < e.range.end.line ||
+          (next.range.start.line === e.range.end.line && next.range.start.character < e.range.end.character))
+      ) {
         problems.push(`${at}: overlapping edits for ${uri}: ${JSON.stringify(e.range)} and ${JSON.stringify(next.range)}`);
       }
     }

@@ -102,7 +102,10 @@ export class LspServer {
     });
   }
 
-  static async start(initializationOptions: Record<string, unknown> = { validationDelayMs: 20 }, options: StartOptions = {}): Promise<LspServer> {
+  static async start(
+    initializationOptions: Record<string, unknown> = { validationDelayMs: 20 },
+    options: StartOptions = {},
+  ): Promise<LspServer> {
     const script = options.script ?? SERVER_JS;
     const args = options.args ?? ['--stdio'];
     const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script, ...args], { stdio: 'pipe' });
@@ -162,7 +165,10 @@ export class LspServer {
   }
 
   async replace(uri: string, version: number, text: string): Promise<void> {
-    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ text }] });
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges: [{ text }],
+    });
   }
 
   /** didChange with the given (full or incremental) content changes. */
@@ -191,7 +197,12 @@ export class LspServer {
   }
 
   /** Waits for a publication for `uri` that satisfies `accept`, newer than the `after`-th publication. */
-  async diagnostics(uri: string, accept: (p: PublishDiagnosticsParams) => boolean = () => true, timeoutMs = 5000, after = 0): Promise<PublishDiagnosticsParams> {
+  async diagnostics(
+    uri: string,
+    accept: (p: PublishDiagnosticsParams) => boolean = () => true,
+    timeoutMs = 5000,
+    after = 0,
+  ): Promise<PublishDiagnosticsParams> {
     return (await this.publication(uri, accept, timeoutMs, after)).params;
   }
 
@@ -201,7 +212,12 @@ export class LspServer {
   }
 
   /** Like `diagnostics`, with the time the publication arrived and its index. */
-  async publication(uri: string, accept: (p: PublishDiagnosticsParams) => boolean = () => true, timeoutMs = 5000, after = 0): Promise<Publication> {
+  async publication(
+    uri: string,
+    accept: (p: PublishDiagnosticsParams) => boolean = () => true,
+    timeoutMs = 5000,
+    after = 0,
+  ): Promise<Publication> {
     const deadline = Date.now() + timeoutMs;
     let scanned = after;
     for (;;) {
@@ -213,7 +229,9 @@ export class LspServer {
       const left = deadline - Date.now();
       if (left <= 0) {
         const got = this.published.filter((p) => p.uri === uri).slice(-5);
-        throw new RequestTimeout(`no matching diagnostics for ${uri} within ${timeoutMs} ms; the last ones: ${JSON.stringify(got).slice(0, 2000)}`);
+        throw new RequestTimeout(
+          `no matching diagnostics for ${uri} within ${timeoutMs} ms; the last ones: ${JSON.stringify(got).slice(0, 2000)}`,
+        );
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
@@ -279,7 +297,11 @@ export class LspServer {
     return new Promise<T>((resolve, reject) => {
       const onExit = (): void => {
         done();
-        reject(new RequestTimeout(`${what}: the server exited (${this.exitDescription ?? '?'}) before answering; stderr: ${this.stderr.join('').slice(-2000)}`));
+        reject(
+          new RequestTimeout(
+            `${what}: the server exited (${this.exitDescription ?? '?'}) before answering; stderr: ${this.stderr.join('').slice(-2000)}`,
+          ),
+        );
       };
       const timer = setTimeout(() => {
         done();

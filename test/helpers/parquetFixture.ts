@@ -9,7 +9,11 @@ export function writeStoresParquet(file: string): void {
   const buffer = parquetWriteBuffer({
     columnData: [
       { name: 'store_id', data: [1n, 2n, 3n], type: 'INT64' },
-      { name: 'ts', data: [new Date('2024-01-01T00:00:00Z'), new Date('2024-01-02T00:00:00Z'), new Date('2024-01-03T00:00:00Z')], type: 'TIMESTAMP' },
+      {
+        name: 'ts',
+        data: [new Date('2024-01-01T00:00:00Z'), new Date('2024-01-02T00:00:00Z'), new Date('2024-01-03T00:00:00Z')],
+        type: 'TIMESTAMP',
+      },
       { name: 'revenue', data: [1200.5, 980.25, 1502], type: 'DOUBLE' },
       { name: 'open', data: [true, false, true], type: 'BOOLEAN' },
       { name: 'city', data: ['Lyon', 'Oslo', 'Porto'], type: 'STRING' },

@@ -27,10 +27,12 @@ export function loadSequence(): { file: string; call: RecordedCall }[] {
 /** Replaces `${name}` in every string of a JSON value. */
 function substitute<T>(value: T, vars: Record<string, string>): T {
   return JSON.parse(JSON.stringify(value), (_key, v: unknown) =>
-    typeof v === 'string' ? v.replace(/\$\{(\w+)\}/g, (_m, name: string) => {
-      assert.ok(name in vars, `no saved value for \${${name}}`);
-      return vars[name]!;
-    }) : v,
+    typeof v === 'string'
+      ? v.replace(/\$\{(\w+)\}/g, (_m, name: string) => {
+          assert.ok(name in vars, `no saved value for \${${name}}`);
+          return vars[name]!;
+        })
+      : v,
   ) as T;
 }
 
@@ -56,7 +58,8 @@ export function assertContains(actual: unknown, expected: unknown, where = 'body
 export async function replay(baseUrl: string, token: string, request: RecordedRequest, vars: Record<string, string>): Promise<void> {
   const r = substitute(request, vars);
   const url = new URL(baseUrl + r.path);
-  for (const [key, value] of Object.entries(r.query ?? {})) for (const v of Array.isArray(value) ? value : [value]) url.searchParams.append(key, v);
+  for (const [key, value] of Object.entries(r.query ?? {}))
+    for (const v of Array.isArray(value) ? value : [value]) url.searchParams.append(key, v);
   const headers: Record<string, string> = { Authorization: `Bearer ${token}`, 'User-Agent': 'mlflow-python-client/2.13.0' };
   if (r.body !== undefined) headers['Content-Type'] = 'application/json';
   const response = await fetch(url, { method: r.method, headers, ...(r.body !== undefined ? { body: JSON.stringify(r.body) } : {}) });

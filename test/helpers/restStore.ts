@@ -46,7 +46,12 @@ export function asApi(db: { exec(sql: string): unknown }, repo: TrackingReposito
 export async function startTestServer(options: { token?: string; maxBodyBytes?: number } = {}) {
   const artifactRoot = mkdtempSync(path.join(tmpdir(), 'mlops-rest-'));
   const { db, repo, changes } = await memoryRepository({ artifactRoot });
-  const server: RestServer = await startRestServer({ api: asApi(db, repo), artifactRoot, token: options.token, maxBodyBytes: options.maxBodyBytes });
+  const server: RestServer = await startRestServer({
+    api: asApi(db, repo),
+    artifactRoot,
+    token: options.token,
+    maxBodyBytes: options.maxBodyBytes,
+  });
   return {
     ...server,
     db,

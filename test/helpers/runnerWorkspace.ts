@@ -34,7 +34,12 @@ export class RunnerWorkspace {
     const file = this.write(`${name}.pipeline.yaml`, yaml);
     const events: RunEvent[] = [];
     const result = await runPipeline(
-      { pipelineFile: file, workspaceDir: this.dir, tracking: { api: this.api, url: 'http://127.0.0.1:9/', token: 'test-token' }, ...options },
+      {
+        pipelineFile: file,
+        workspaceDir: this.dir,
+        tracking: { api: this.api, url: 'http://127.0.0.1:9/', token: 'test-token' },
+        ...options,
+      },
       (e) => events.push(e),
     );
     return { result, events };

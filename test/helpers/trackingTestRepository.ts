@@ -74,12 +74,17 @@ export class TestRepository {
   }
 
   countMetrics(req: { run_id?: string }): number {
-    const rows = req.run_id === undefined ? this.db.exec('SELECT count(*) FROM metrics') : this.db.exec('SELECT count(*) FROM metrics WHERE run_id = ?', [req.run_id]);
+    const rows =
+      req.run_id === undefined
+        ? this.db.exec('SELECT count(*) FROM metrics')
+        : this.db.exec('SELECT count(*) FROM metrics WHERE run_id = ?', [req.run_id]);
     return Number(rows[0]?.values[0]?.[0] ?? 0);
   }
 
   metricValues(req: { run_id: string }): number[] {
-    return (this.db.exec('SELECT value FROM metrics WHERE run_id = ? ORDER BY rowid', [req.run_id])[0]?.values ?? []).map((row) => Number(row[0]));
+    return (this.db.exec('SELECT value FROM metrics WHERE run_id = ? ORDER BY rowid', [req.run_id])[0]?.values ?? []).map((row) =>
+      Number(row[0]),
+    );
   }
 }
 

@@ -35,17 +35,29 @@ describe('mlops monitor (the built bin) on a copy of samples/churn', () => {
   it('writes JSON with --json, keeps a history per monitor, and takes --workspace', () => {
     const r = mlops(['monitor', path.join(ws, 'churn.monitor.yaml'), '--json', '--workspace', ws], scratch);
     assert.equal(r.code, 1, r.stderr);
-    const result = JSON.parse(r.stdout) as { status: string; recorded: boolean; monitor: string; data: { columns: { column: string; drift: boolean }[] }; onDrift: { pipeline: string } };
+    const result = JSON.parse(r.stdout) as {
+      status: string;
+      recorded: boolean;
+      monitor: string;
+      data: { columns: { column: string; drift: boolean }[] };
+      onDrift: { pipeline: string };
+    };
     assert.equal(result.status, 'drift');
     assert.equal(result.recorded, true);
     assert.equal(result.monitor, 'churn-monitor');
-    assert.deepEqual(result.data.columns.filter((c) => c.drift).map((c) => c.column), ['avg_order_value', 'days_since_last_order']);
+    assert.deepEqual(
+      result.data.columns.filter((c) => c.drift).map((c) => c.column),
+      ['avg_order_value', 'days_since_last_order'],
+    );
     assert.equal(result.onDrift.pipeline, path.join(ws, 'churn.pipeline.yaml'));
     assert.ok(!existsSync(path.join(scratch, '.mlops')), 'the store of --workspace, not of the cwd');
   });
 
   it('exits 0 without drift', () => {
-    writeFileSync(path.join(ws, 'steady.monitor.yaml'), 'monitor: steady\nreference: data/churn.csv\ncurrent: data/churn.csv\nignore: [customer_id, event_timestamp]\n');
+    writeFileSync(
+      path.join(ws, 'steady.monitor.yaml'),
+      'monitor: steady\nreference: data/churn.csv\ncurrent: data/churn.csv\nignore: [customer_id, event_timestamp]\n',
+    );
     const r = mlops(['monitor', 'steady.monitor.yaml'], ws);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /No dataset drift: 0 of 6 columns drifted/);
@@ -78,10 +90,16 @@ describe('mlops monitor (the built bin) on a copy of samples/churn', () => {
     assert.equal(notMonitor.code, 2);
     assert.match(notMonitor.stderr, /not a monitor file/);
 
-    writeFileSync(path.join(ws, 'bad.monitor.yaml'), 'monitor: bad\nreference: data/churn.csv\ncurrent: data/churn.csv\ndata_drift:\n  method: kss\n');
+    writeFileSync(
+      path.join(ws, 'bad.monitor.yaml'),
+      'monitor: bad\nreference: data/churn.csv\ncurrent: data/churn.csv\ndata_drift:\n  method: kss\n',
+    );
     const bad = mlops(['monitor', 'bad.monitor.yaml'], ws);
     assert.equal(bad.code, 1, bad.stderr);
-    assert.match(bad.stderr, /bad\.monitor\.yaml has 1 error, so it was not checked:\n {2}.*bad\.monitor\.yaml:5:11 unknown-method unknown drift method `kss`/);
+    assert.match(
+      bad.stderr,
+      /bad\.monitor\.yaml has 1 error, so it was not checked:\n {2}.*bad\.monitor\.yaml:5:11 unknown-method unknown drift method `kss`/,
+    );
   });
 
   it('records the check through the endpoint of the process that holds the store', async () => {
@@ -92,10 +110,15 @@ describe('mlops monitor (the built bin) on a copy of samples/churn', () => {
       const r = mlops(['monitor', 'churn.monitor.yaml'], held);
       assert.equal(r.code, 1, r.stdout + r.stderr);
       assert.doesNotMatch(r.stderr, /not recorded/);
-      const listed = await fetch(`${serving.url}/api/2.0/mlops/monitors/list?monitor=churn-monitor`, { headers: { Authorization: `Bearer ${serving.token}` } });
+      const listed = await fetch(`${serving.url}/api/2.0/mlops/monitors/list?monitor=churn-monitor`, {
+        headers: { Authorization: `Bearer ${serving.token}` },
+      });
       assert.equal(listed.status, 200);
       const { results } = (await listed.json()) as { results: { status: string }[] };
-      assert.deepEqual(results.map((x) => x.status), ['drift']);
+      assert.deepEqual(
+        results.map((x) => x.status),
+        ['drift'],
+      );
     } finally {
       serving.process.kill('SIGTERM');
       await new Promise((resolve) => serving.process.once('exit', resolve));

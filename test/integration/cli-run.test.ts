@@ -24,7 +24,10 @@ describe('mlops run on samples/churn', () => {
     const ws = churnCopy('twice');
     const first = mlops(['run', 'churn.pipeline.yaml'], ws);
     assert.equal(first.code, 0, first.stderr + first.stdout);
-    assert.match(first.stdout, /customer-churn: run \S+ \([0-9a-f]{32}\) in experiment customer_churn_prediction, 3 steps: preprocess, train, evaluate/);
+    assert.match(
+      first.stdout,
+      /customer-churn: run \S+ \([0-9a-f]{32}\) in experiment customer_churn_prediction, 3 steps: preprocess, train, evaluate/,
+    );
     for (const step of ['preprocess', 'train', 'evaluate']) assert.match(first.stdout, new RegExp(`✓ ${step} succeeded in`));
     assert.match(first.stdout, /  train \| wrote model to models\/model\.json/, 'step output, prefixed with the step');
     assert.match(first.stdout, /metrics: accuracy=0\.81 {2}auc=0\.8434/);
@@ -33,27 +36,37 @@ describe('mlops run on samples/churn', () => {
 
     const second = mlops(['run', 'churn.pipeline.yaml', '--quiet'], ws);
     assert.equal(second.code, 0, second.stderr);
-    for (const step of ['preprocess', 'train', 'evaluate']) assert.match(second.stdout, new RegExp(`= ${step} cached \\(reused run [0-9a-f]{32}\\)`));
+    for (const step of ['preprocess', 'train', 'evaluate'])
+      assert.match(second.stdout, new RegExp(`= ${step} cached \\(reused run [0-9a-f]{32}\\)`));
     assert.match(second.stdout, /not registered: version 1 of customer_churn already holds this model/);
     assert.doesNotMatch(second.stdout, / \| /, '--quiet hides step output');
 
     const runs = mlops(['runs', 'list', '--json'], ws);
     const listed = JSON.parse(runs.stdout) as { info: { status: string } }[];
-    assert.deepEqual(listed.map((r) => r.info.status), ['FINISHED', 'FINISHED']);
+    assert.deepEqual(
+      listed.map((r) => r.info.status),
+      ['FINISHED', 'FINISHED'],
+    );
   });
 
   it('prints JSON events, and takes params', () => {
     const ws = churnCopy('json');
     const result = mlops(['run', 'churn.pipeline.yaml', '--json', '--param', 'epochs=5', '--step', 'train'], ws);
     assert.equal(result.code, 0, result.stderr);
-    const events = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as RunEvent);
+    const events = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as RunEvent);
     const started = events[0];
     assert.equal(started?.type, 'run-started');
     assert.deepEqual(started?.type === 'run-started' && started.steps, ['preprocess', 'train']);
     assert.equal(started?.type === 'run-started' && started.params.epochs, 5);
     const last = events.at(-1);
     assert.equal(last?.type === 'run-finished' && last.status, 'FINISHED');
-    assert.match(readFileSync(path.join(ws, '.mlops/runs', started?.type === 'run-started' ? started.runId : '', 'train.log'), 'utf8'), /5 epochs/);
+    assert.match(
+      readFileSync(path.join(ws, '.mlops/runs', started?.type === 'run-started' ? started.runId : '', 'train.log'), 'utf8'),
+      /5 epochs/,
+    );
   });
 
   it('exits 1 with the failing step named, and 2 for a bad param', () => {
@@ -74,7 +87,9 @@ describe('mlops run on samples/churn', () => {
     try {
       const result = mlops(['run', 'churn.pipeline.yaml', '--quiet'], ws);
       assert.equal(result.code, 0, result.stderr);
-      const models = await fetch(`${serving.url}/api/2.0/mlflow/registered-models/get?name=customer_churn`, { headers: { Authorization: `Bearer ${serving.token}` } });
+      const models = await fetch(`${serving.url}/api/2.0/mlflow/registered-models/get?name=customer_churn`, {
+        headers: { Authorization: `Bearer ${serving.token}` },
+      });
       assert.equal(models.status, 200);
       const listed = mlops(['runs', 'list', '--json'], ws);
       assert.equal((JSON.parse(listed.stdout) as unknown[]).length, 1);

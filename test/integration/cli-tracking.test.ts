@@ -18,7 +18,11 @@ describe('mlops serve, experiments, runs and models (the built bin)', () => {
   let source = '';
 
   const call = async (method: string, p: string, body?: unknown) => {
-    const r = await fetch(`${url}/api/2.0/mlflow/${p}`, { method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    const r = await fetch(`${url}/api/2.0/mlflow/${p}`, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
     const json = (await r.json()) as Record<string, unknown>;
     assert.equal(r.status, 200, JSON.stringify(json));
     return json;
@@ -27,10 +31,18 @@ describe('mlops serve, experiments, runs and models (the built bin)', () => {
   before(async () => {
     ws = mkdtempSync(path.join(tmpdir(), 'mlops-cli-'));
     ({ process: serve, url, token } = await startServe(ws));
-    const { experiment_id } = (await call('POST', 'experiments/create', { name: 'customer_churn_prediction' })) as { experiment_id: string };
-    const created = (await call('POST', 'runs/create', { experiment_id, run_name: 'xgboost_v1', start_time: Date.now() })) as { run: { info: { run_id: string; artifact_uri: string } } };
+    const { experiment_id } = (await call('POST', 'experiments/create', { name: 'customer_churn_prediction' })) as {
+      experiment_id: string;
+    };
+    const created = (await call('POST', 'runs/create', { experiment_id, run_name: 'xgboost_v1', start_time: Date.now() })) as {
+      run: { info: { run_id: string; artifact_uri: string } };
+    };
     runId = created.run.info.run_id;
-    await call('POST', 'runs/log-batch', { run_id: runId, params: [{ key: 'n_estimators', value: '100' }], metrics: [{ key: 'auc', value: 0.94, timestamp: Date.now() }] });
+    await call('POST', 'runs/log-batch', {
+      run_id: runId,
+      params: [{ key: 'n_estimators', value: '100' }],
+      metrics: [{ key: 'auc', value: 0.94, timestamp: Date.now() }],
+    });
     source = `${created.run.info.artifact_uri}/model`;
     await call('POST', 'registered-models/create', { name: 'customer_churn' });
     await call('POST', 'model-versions/create', { name: 'customer_churn', source, run_id: runId });
@@ -54,9 +66,22 @@ describe('mlops serve, experiments, runs and models (the built bin)', () => {
     const experiments = mlops(['experiments', 'list', '--workspace', ws]);
     assert.equal(experiments.code, 0, experiments.stderr);
     assert.match(experiments.stdout, /^ID\s+NAME\s+STAGE\s+CREATED\n0\s+Default\s+active.*\n1\s+customer_churn_prediction\s+active/);
-    const runs = mlops(['runs', 'list', '--workspace', ws, '--experiment', 'customer_churn_prediction', '--filter', 'metrics.auc > 0.9', '--json']);
+    const runs = mlops([
+      'runs',
+      'list',
+      '--workspace',
+      ws,
+      '--experiment',
+      'customer_churn_prediction',
+      '--filter',
+      'metrics.auc > 0.9',
+      '--json',
+    ]);
     assert.equal(runs.code, 0, runs.stderr);
-    assert.deepEqual((JSON.parse(runs.stdout) as { info: { run_id: string } }[]).map((r) => r.info.run_id), [runId]);
+    assert.deepEqual(
+      (JSON.parse(runs.stdout) as { info: { run_id: string } }[]).map((r) => r.info.run_id),
+      [runId],
+    );
     const none = mlops(['runs', 'list', '--workspace', ws, '--filter', 'metrics.auc > 0.99']);
     assert.equal(none.stdout.trim().split('\n').length, 1, 'only the header');
     const bad = mlops(['runs', 'list', '--workspace', ws, '--filter', 'metrics.auc >']);
@@ -71,7 +96,18 @@ describe('mlops serve, experiments, runs and models (the built bin)', () => {
 
   it('promotes with --archive-existing and --alias, lists and resolves models', () => {
     assert.equal(mlops(['models', 'promote', 'customer_churn', '1', 'production', '--workspace', ws]).code, 0);
-    const promote = mlops(['models', 'promote', 'customer_churn', '2', 'Production', '--archive-existing', '--alias', 'champion', '--workspace', ws]);
+    const promote = mlops([
+      'models',
+      'promote',
+      'customer_churn',
+      '2',
+      'Production',
+      '--archive-existing',
+      '--alias',
+      'champion',
+      '--workspace',
+      ws,
+    ]);
     assert.equal(promote.code, 0, promote.stderr);
     assert.equal(promote.stdout, 'customer_churn version 2: stage Production, aliases @champion\n');
     const list = mlops(['models', 'list', '--workspace', ws]);
@@ -79,7 +115,10 @@ describe('mlops serve, experiments, runs and models (the built bin)', () => {
     const byStage = mlops(['models', 'resolve', 'models:/customer_churn/production', '--workspace', ws]);
     assert.equal(byStage.code, 0, byStage.stderr);
     assert.equal(byStage.stdout, `${fileURLToPath(`${source}-2`)}\n`);
-    assert.equal(mlops(['models', 'resolve', 'models:/customer_churn@champion', '--workspace', ws]).stdout, `${fileURLToPath(`${source}-2`)}\n`);
+    assert.equal(
+      mlops(['models', 'resolve', 'models:/customer_churn@champion', '--workspace', ws]).stdout,
+      `${fileURLToPath(`${source}-2`)}\n`,
+    );
     assert.equal(mlops(['models', 'resolve', 'models:/customer_churn/1', '--workspace', ws]).stdout, `${fileURLToPath(source)}\n`);
     const missing = mlops(['models', 'resolve', 'models:/customer_churn/Staging', '--workspace', ws]);
     assert.equal(missing.code, 1);
@@ -97,7 +136,13 @@ describe('mlops serve, experiments, runs and models (the built bin)', () => {
     assert.ok(!existsSync(path.join(ws, '.mlops', 'server.json')));
     const resolved = mlops(['models', 'resolve', 'models:/customer_churn@champion', '--json', '--workspace', ws]);
     assert.equal(resolved.code, 0, resolved.stderr);
-    assert.deepEqual(JSON.parse(resolved.stdout), { name: 'customer_churn', version: '2', stage: 'Production', artifact_uri: `${source}-2`, path: fileURLToPath(`${source}-2`) });
+    assert.deepEqual(JSON.parse(resolved.stdout), {
+      name: 'customer_churn',
+      version: '2',
+      stage: 'Production',
+      artifact_uri: `${source}-2`,
+      path: fileURLToPath(`${source}-2`),
+    });
   });
 
   it('has help for the groups and their commands', () => {

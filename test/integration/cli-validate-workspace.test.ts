@@ -8,7 +8,7 @@ import { mlops, ROOT } from '../helpers/cli';
 const FIXTURE = path.join(ROOT, 'test/fixtures/features-workspace');
 
 describe('mlops validate across features and monitor files (the built bin)', () => {
-  it('resolves entities, sources, views and the monitor\'s pipeline among the files checked together', () => {
+  it("resolves entities, sources, views and the monitor's pipeline among the files checked together", () => {
     const r = mlops(['validate', FIXTURE]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(r.stdout, '4 files checked: 0 errors, 0 warnings\n');
@@ -19,7 +19,12 @@ describe('mlops validate across features and monitor files (the built bin)', () 
     try {
       cpSync(FIXTURE, dir, { recursive: true });
       const entities = path.join(dir, 'entities.features.yaml');
-      writeFileSync(entities, readFileSync(entities, 'utf8').replace('name: customer\n', 'name: customers\n').replace('timestamp_field: event_timestamp', 'timestamp_field: event_time'));
+      writeFileSync(
+        entities,
+        readFileSync(entities, 'utf8')
+          .replace('name: customer\n', 'name: customers\n')
+          .replace('timestamp_field: event_timestamp', 'timestamp_field: event_time'),
+      );
       const r = mlops(['validate', '.'], dir);
       assert.equal(r.code, 1, r.stdout + r.stderr);
       assert.deepEqual(r.stdout.trim().split('\n'), [

@@ -18,11 +18,14 @@ describe('mlops validate (the built bin)', () => {
     const r = mlops(['validate', BROKEN]);
     assert.equal(r.code, 1);
     const lines = r.stdout.trim().split('\n');
-    assert.deepEqual(lines.slice(0, -1).map((l) => l.split(' ').slice(0, 3).join(' ')), [
-      `${BROKEN}/dup.features.yaml:4:5 error duplicate-key`,
-      `${BROKEN}/nested/bad.pipeline.yaml:5:5 error yaml-syntax`,
-      `${BROKEN}/warn-only.monitor.yml:2:12 warning yaml-syntax`,
-    ]);
+    assert.deepEqual(
+      lines.slice(0, -1).map((l) => l.split(' ').slice(0, 3).join(' ')),
+      [
+        `${BROKEN}/dup.features.yaml:4:5 error duplicate-key`,
+        `${BROKEN}/nested/bad.pipeline.yaml:5:5 error yaml-syntax`,
+        `${BROKEN}/warn-only.monitor.yml:2:12 warning yaml-syntax`,
+      ],
+    );
     assert.equal(lines.at(-1), '3 files checked: 2 errors, 1 warning');
     assert.doesNotMatch(r.stdout, /skipped|plain\.yaml/);
   });
@@ -39,7 +42,11 @@ describe('mlops validate (the built bin)', () => {
     const r = mlops(['validate', '--json', BROKEN]);
     assert.equal(r.code, 1);
     const report = JSON.parse(r.stdout) as {
-      files: { file: string; kind: string; diagnostics: { line: number; column: number; endLine: number; endColumn: number; code: string; severity: string; source: string }[] }[];
+      files: {
+        file: string;
+        kind: string;
+        diagnostics: { line: number; column: number; endLine: number; endColumn: number; code: string; severity: string; source: string }[];
+      }[];
       errorCount: number;
       warningCount: number;
     };
@@ -48,7 +55,14 @@ describe('mlops validate (the built bin)', () => {
     const dup = report.files.find((f) => f.file.endsWith('dup.features.yaml'));
     assert.equal(dup?.kind, 'features');
     assert.deepEqual(dup?.diagnostics[0] && { ...dup.diagnostics[0], message: undefined }, {
-      line: 4, column: 5, endLine: 4, endColumn: 9, severity: 'error', code: 'duplicate-key', source: 'mlops', message: undefined,
+      line: 4,
+      column: 5,
+      endLine: 4,
+      endColumn: 9,
+      severity: 'error',
+      code: 'duplicate-key',
+      source: 'mlops',
+      message: undefined,
     });
   });
 
@@ -94,7 +108,11 @@ describe('mlops validate (the built bin)', () => {
     assert.equal(top.code, 0);
     assert.match(top.stdout, /Usage: mlops <command>/);
     assert.match(top.stdout, /validate\s+Check pipeline/);
-    for (const args of [['validate', '--help'], ['help', 'validate'], ['validate', '-h']]) {
+    for (const args of [
+      ['validate', '--help'],
+      ['help', 'validate'],
+      ['validate', '-h'],
+    ]) {
       const r = mlops(args);
       assert.equal(r.code, 0, args.join(' '));
       assert.match(r.stdout, /Usage: mlops validate/);

@@ -9,13 +9,25 @@ import { startTestServer } from '../helpers/restStore';
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
 /** A raw HTTP exchange, so tests control every header (fetch would set Host itself). */
-function send(server: Server, options: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+function send(
+  server: Server,
+  options: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer },
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: server.port, method: options.method ?? 'GET', path: options.path, headers: { Host: `127.0.0.1:${server.port}`, Authorization: `Bearer ${server.token}`, ...options.headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: server.port,
+        method: options.method ?? 'GET',
+        path: options.path,
+        headers: { Host: `127.0.0.1:${server.port}`, Authorization: `Bearer ${server.token}`, ...options.headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
     req.on('error', reject);
     req.end(options.body);
   });
@@ -40,11 +52,19 @@ describe('REST endpoint: security', () => {
     for (const authorization of [undefined, 'Bearer nope', `Basic ${server.token}`, `Bearer ${server.token}x`, 'Bearer ']) {
       const headers: Record<string, string> = authorization === undefined ? {} : { Authorization: authorization };
       const r = await new Promise<{ status: number; text: string; auth?: string }>((resolve, reject) => {
-        const req = request({ host: '127.0.0.1', port: server.port, path: '/api/2.0/mlflow/experiments/search', headers: { Host: `localhost:${server.port}`, ...headers } }, (res) => {
-          let text = '';
-          res.on('data', (c: Buffer) => (text += c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text, auth: res.headers['www-authenticate'] }));
-        });
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port: server.port,
+            path: '/api/2.0/mlflow/experiments/search',
+            headers: { Host: `localhost:${server.port}`, ...headers },
+          },
+          (res) => {
+            let text = '';
+            res.on('data', (c: Buffer) => (text += c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, text, auth: res.headers['www-authenticate'] }));
+          },
+        );
         req.on('error', reject);
         req.end();
       });
@@ -55,7 +75,13 @@ describe('REST endpoint: security', () => {
   });
 
   it('refuses a Host that is not a loopback name (DNS rebinding) with 403', async () => {
-    for (const host of ['evil.example', `evil.example:${server.port}`, `localhost:${server.port + 1}`, '127.0.0.2', `localhost.evil.example:${server.port}`]) {
+    for (const host of [
+      'evil.example',
+      `evil.example:${server.port}`,
+      `localhost:${server.port + 1}`,
+      '127.0.0.2',
+      `localhost.evil.example:${server.port}`,
+    ]) {
       const r = await send(server, { path: '/api/2.0/mlflow/experiments/search', headers: { Host: host } });
       assert.equal(r.status, 403, host);
       assert.equal(errorCode(r.text), 'PERMISSION_DENIED');
@@ -66,14 +92,24 @@ describe('REST endpoint: security', () => {
   });
 
   it('sends no CORS headers and refuses preflights', async () => {
-    const preflight = await send(server, { method: 'OPTIONS', path: '/api/2.0/mlflow/runs/create', headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' } });
+    const preflight = await send(server, {
+      method: 'OPTIONS',
+      path: '/api/2.0/mlflow/runs/create',
+      headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' },
+    });
     assert.equal(preflight.status, 405);
     const plain = await send(server, { path: '/api/2.0/mlflow/experiments/search', headers: { Origin: 'https://evil.example' } });
-    for (const r of [preflight, plain]) assert.ok(!Object.keys(r.headers).some((h) => h.startsWith('access-control-')), JSON.stringify(r.headers));
+    for (const r of [preflight, plain])
+      assert.ok(!Object.keys(r.headers).some((h) => h.startsWith('access-control-')), JSON.stringify(r.headers));
   });
 
   it('refuses a form or text body (what a page can post without a preflight)', async () => {
-    const r = await send(server, { method: 'POST', path: '/api/2.0/mlflow/experiments/create', body: '{"name":"csrf"}', headers: { 'Content-Type': 'text/plain' } });
+    const r = await send(server, {
+      method: 'POST',
+      path: '/api/2.0/mlflow/experiments/create',
+      body: '{"name":"csrf"}',
+      headers: { 'Content-Type': 'text/plain' },
+    });
     assert.equal(r.status, 400);
     assert.equal((await server.repo.searchExperiments({})).experiments.length, 1);
   });
@@ -91,15 +127,31 @@ describe('REST endpoint: bad requests get MLflow-shaped 4xx and write nothing', 
 
   it('malformed JSON, a non-object body, wrong types and missing fields', async () => {
     const cases: [string, { body: string; headers: Record<string, string> }, RegExp][] = [
-      ['/api/2.0/mlflow/runs/create', { body: '{"experiment_id": "0",', headers: { 'Content-Type': 'application/json' } }, /Malformed JSON/],
+      [
+        '/api/2.0/mlflow/runs/create',
+        { body: '{"experiment_id": "0",', headers: { 'Content-Type': 'application/json' } },
+        /Malformed JSON/,
+      ],
       ['/api/2.0/mlflow/runs/create', json([1, 2]), /must be a JSON object/],
-      ['/api/2.0/mlflow/runs/create', json({ experiment_id: 0 }), /Invalid value 0 for parameter 'experiment_id' supplied. Hint: Value was of type 'int'/],
+      [
+        '/api/2.0/mlflow/runs/create',
+        json({ experiment_id: 0 }),
+        /Invalid value 0 for parameter 'experiment_id' supplied. Hint: Value was of type 'int'/,
+      ],
       ['/api/2.0/mlflow/runs/create', json({ start_time: 'soon' }), /parameter 'start_time'/],
       ['/api/2.0/mlflow/runs/create', json({ tags: { key: 'a' } }), /parameter 'tags'/],
       ['/api/2.0/mlflow/experiments/create', json({}), /Missing value for required parameter 'name'/],
       ['/api/2.0/mlflow/experiments/create', json({ name: '' }), /Missing value for required parameter 'name'/],
-      ['/api/2.0/mlflow/runs/log-batch', json({ run_id: 'x', metrics: [{ key: 'a', value: 'high', timestamp: 1 }] }), /parameter 'metrics\[0\]\.value'/],
-      ['/api/2.0/mlflow/runs/log-batch', json({ run_id: 'x', metrics: [{ key: 'a', value: 1 }] }), /Missing value for required parameter 'metrics\[0\]\.timestamp'/],
+      [
+        '/api/2.0/mlflow/runs/log-batch',
+        json({ run_id: 'x', metrics: [{ key: 'a', value: 'high', timestamp: 1 }] }),
+        /parameter 'metrics\[0\]\.value'/,
+      ],
+      [
+        '/api/2.0/mlflow/runs/log-batch',
+        json({ run_id: 'x', metrics: [{ key: 'a', value: 1 }] }),
+        /Missing value for required parameter 'metrics\[0\]\.timestamp'/,
+      ],
       ['/api/2.0/mlflow/runs/search', json({ experiment_ids: ['0'], filter: 'metrics.a >' }), /Invalid filter/],
     ];
     for (const [p, req, message] of cases) {
@@ -115,7 +167,11 @@ describe('REST endpoint: bad requests get MLflow-shaped 4xx and write nothing', 
   it('an oversized body is cut off with 413 and nothing is written', async () => {
     const { run } = await server.repo.createRun({ experiment_id: '0' });
     const metrics = Array.from({ length: 1000 }, (_, i) => ({ key: `metric_with_a_long_name_${i}`, value: i, timestamp: i, step: i }));
-    const r = await send(server, { method: 'POST', path: '/api/2.0/mlflow/runs/log-batch', ...json({ run_id: run.info.run_id, metrics }) }).catch((e: Error) => ({ status: -1, text: e.message, headers: {} }));
+    const r = await send(server, {
+      method: 'POST',
+      path: '/api/2.0/mlflow/runs/log-batch',
+      ...json({ run_id: run.info.run_id, metrics }),
+    }).catch((e: Error) => ({ status: -1, text: e.message, headers: {} }));
     assert.equal(r.status, 413, r.text);
     assert.equal(errorCode(r.text), 'BAD_REQUEST');
     assert.equal(metricCount(), 0);
@@ -125,10 +181,21 @@ describe('REST endpoint: bad requests get MLflow-shaped 4xx and write nothing', 
 
   it('a batch that fails validation half way writes none of it', async () => {
     const { run } = await server.repo.createRun({ experiment_id: '0' });
-    const metrics = [{ key: 'ok', value: 1, timestamp: 1 }, { key: 'bad*key', value: 2, timestamp: 1 }];
-    const r = await send(server, { method: 'POST', path: '/api/2.0/mlflow/runs/log-batch', ...json({ run_id: run.info.run_id, metrics, params: [{ key: 'p', value: '1' }] }) });
+    const metrics = [
+      { key: 'ok', value: 1, timestamp: 1 },
+      { key: 'bad*key', value: 2, timestamp: 1 },
+    ];
+    const r = await send(server, {
+      method: 'POST',
+      path: '/api/2.0/mlflow/runs/log-batch',
+      ...json({ run_id: run.info.run_id, metrics, params: [{ key: 'p', value: '1' }] }),
+    });
     assert.equal(r.status, 400);
-    assert.deepEqual(server.repo.getRun({ run_id: run.info.run_id }).run.data, { metrics: [], params: [], tags: server.repo.getRun({ run_id: run.info.run_id }).run.data.tags });
+    assert.deepEqual(server.repo.getRun({ run_id: run.info.run_id }).run.data, {
+      metrics: [],
+      params: [],
+      tags: server.repo.getRun({ run_id: run.info.run_id }).run.data.tags,
+    });
   });
 
   it('unknown endpoints are 404 ENDPOINT_NOT_FOUND, wrong verbs 405', async () => {
@@ -165,22 +232,38 @@ describe('REST endpoint: mlflow-artifacts proxy', () => {
     await send(server, { method: 'PUT', path: `${A}/1/abc/artifacts/feature%20importance.png`, body: Buffer.from([137, 80, 78, 71]) });
     assert.equal(readFileSync(path.join(server.artifactRoot, '1/abc/artifacts/model/MLmodel'), 'utf8'), 'flavors: {}\n');
     const list = await send(server, { path: `${A}?path=1/abc/artifacts` });
-    assert.deepEqual(JSON.parse(list.text), { files: [{ path: 'feature importance.png', is_dir: false, file_size: 4 }, { path: 'model', is_dir: true }] });
+    assert.deepEqual(JSON.parse(list.text), {
+      files: [
+        { path: 'feature importance.png', is_dir: false, file_size: 4 },
+        { path: 'model', is_dir: true },
+      ],
+    });
     const get = await send(server, { path: `${A}/1/abc/artifacts/model/MLmodel` });
     assert.equal(get.status, 200);
     assert.equal(get.text, 'flavors: {}\n');
     assert.equal(get.headers['content-type'], 'application/octet-stream');
     assert.match(String(get.headers['content-disposition']), /^attachment/);
     assert.equal((await send(server, { path: `${A}/1/nothing` })).status, 404);
-    assert.ok(!readdirSync(path.join(server.artifactRoot, '1/abc/artifacts/model')).some((f) => f.endsWith('.upload')), 'no temp files left');
+    assert.ok(
+      !readdirSync(path.join(server.artifactRoot, '1/abc/artifacts/model')).some((f) => f.endsWith('.upload')),
+      'no temp files left',
+    );
   });
 
   it('refuses traversal: .., encoded .., absolute, backslashes and symlinks out of the root', async () => {
-    for (const p of [`${A}/../secret.txt`, `${A}/a/%2e%2e/%2e%2e/secret.txt`, `${A}/a/%252e%252e/x`, `${A}/%2Fetc%2Fpasswd`, `${A}/a%5C..%5Cx`, `${A}/a/..%2F..%2Fx`]) {
+    for (const p of [
+      `${A}/../secret.txt`,
+      `${A}/a/%2e%2e/%2e%2e/secret.txt`,
+      `${A}/a/%252e%252e/x`,
+      `${A}/%2Fetc%2Fpasswd`,
+      `${A}/a%5C..%5Cx`,
+      `${A}/a/..%2F..%2Fx`,
+    ]) {
       const r = await send(server, { method: 'PUT', path: p, body: 'x' });
       assert.ok(r.status === 400 || r.status === 404, `${p}: ${r.status} ${r.text}`);
     }
-    for (const query of ['../', '/etc', 'a/../../x']) assert.equal((await send(server, { path: `${A}?path=${encodeURIComponent(query)}` })).status, 400, query);
+    for (const query of ['../', '/etc', 'a/../../x'])
+      assert.equal((await send(server, { path: `${A}?path=${encodeURIComponent(query)}` })).status, 400, query);
     mkdirSync(server.artifactRoot, { recursive: true });
     symlinkSync(outside, path.join(server.artifactRoot, 'escape'));
     const read = await send(server, { path: `${A}/escape/secret.txt` });
@@ -191,15 +274,20 @@ describe('REST endpoint: mlflow-artifacts proxy', () => {
     assert.equal((await send(server, { path: `${A}?path=escape` })).status, 403);
   });
 
-  it('lists a run\'s artifacts through artifacts/list', async () => {
+  it("lists a run's artifacts through artifacts/list", async () => {
     const { run } = await server.repo.createRun({ experiment_id: '0' });
     const root = new URL(run.info.artifact_uri).pathname;
     mkdirSync(path.join(root, 'model'), { recursive: true });
     writeFileSync(path.join(root, 'model', 'model.pkl'), 'abc');
-    const top = JSON.parse((await send(server, { path: `/api/2.0/mlflow/artifacts/list?run_id=${run.info.run_id}` })).text) as { root_uri: string; files: unknown[] };
+    const top = JSON.parse((await send(server, { path: `/api/2.0/mlflow/artifacts/list?run_id=${run.info.run_id}` })).text) as {
+      root_uri: string;
+      files: unknown[];
+    };
     assert.equal(top.root_uri, run.info.artifact_uri);
     assert.deepEqual(top.files, [{ path: 'model', is_dir: true }]);
-    const inner = JSON.parse((await send(server, { path: `/api/2.0/mlflow/artifacts/list?run_uuid=${run.info.run_id}&path=model` })).text) as { files: unknown[] };
+    const inner = JSON.parse(
+      (await send(server, { path: `/api/2.0/mlflow/artifacts/list?run_uuid=${run.info.run_id}&path=model` })).text,
+    ) as { files: unknown[] };
     assert.deepEqual(inner.files, [{ path: 'model/model.pkl', is_dir: false, file_size: 3 }]);
     assert.equal((await send(server, { path: `/api/2.0/mlflow/artifacts/list?run_id=${run.info.run_id}&path=../..` })).status, 400);
   });

@@ -22,7 +22,9 @@ interface Killed {
  * and on every turn of the event loop), returning what it had acknowledged by then.
  */
 function logAndKill(workspaceDir: string, saveDelayMs: number, shouldKill: (lastAcked: number) => boolean): Promise<Killed> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, workspaceDir, String(saveDelayMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, workspaceDir, String(saveDelayMs)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const state: Killed = { runId: '', lastAcked: -1, finished: false };
   let buffered = '';
   let killed = false;
@@ -99,6 +101,10 @@ describe('tracking store faults: kill -9 (real repository, worker, 100,000 point
     assert.equal(killed.finished, false);
     const { steps } = await countPoints(dir, killed.runId);
     assertNoAckedPointLost(steps, killed.lastAcked);
-    assert.equal(existsSync(mlops) && readdirSync(mlops).some((name: string) => name.includes('.tmp-')), false, 'the half-written image is cleaned up');
+    assert.equal(
+      existsSync(mlops) && readdirSync(mlops).some((name: string) => name.includes('.tmp-')),
+      false,
+      'the half-written image is cleaned up',
+    );
   });
 });

@@ -23,7 +23,11 @@ describe('tracking store faults: two writers at once (REST and the CLI), then ki
   let token = '';
 
   const call = async (route: string, body: unknown) => {
-    const r = await fetch(`${url}/api/2.0/mlflow/${route}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const r = await fetch(`${url}/api/2.0/mlflow/${route}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     const json = (await r.json()) as Record<string, unknown>;
     assert.equal(r.status, 200, JSON.stringify(json));
     return json;
@@ -40,7 +44,9 @@ describe('tracking store faults: two writers at once (REST and the CLI), then ki
   });
 
   it('loses no acknowledged point or promotion', { timeout: 120_000 }, async () => {
-    const { run: created } = (await call('runs/create', { experiment_id: '0', start_time: Date.now() })) as { run: { info: { run_id: string } } };
+    const { run: created } = (await call('runs/create', { experiment_id: '0', start_time: Date.now() })) as {
+      run: { info: { run_id: string } };
+    };
     const runId = created.info.run_id;
     await call('registered-models/create', { name: 'churn' });
     for (let v = 0; v < 2; v++) await call('model-versions/create', { name: 'churn', source: `file:///m${v}`, run_id: runId });
@@ -48,7 +54,12 @@ describe('tracking store faults: two writers at once (REST and the CLI), then ki
     let ackedPoints = 0;
     const logging = (async () => {
       for (let b = 0; b < BATCHES; b++) {
-        const metrics = Array.from({ length: PER_BATCH }, (_, i) => ({ key: 'loss', value: 1 / (b * PER_BATCH + i + 1), timestamp: 1_700_000_000_000 + b, step: b * PER_BATCH + i }));
+        const metrics = Array.from({ length: PER_BATCH }, (_, i) => ({
+          key: 'loss',
+          value: 1 / (b * PER_BATCH + i + 1),
+          timestamp: 1_700_000_000_000 + b,
+          step: b * PER_BATCH + i,
+        }));
         await call('runs/log-batch', { run_id: runId, metrics });
         ackedPoints += PER_BATCH;
       }
@@ -57,7 +68,18 @@ describe('tracking store faults: two writers at once (REST and the CLI), then ki
     const promoting = (async () => {
       for (let i = 0; i < PROMOTIONS; i++) {
         const version = String((i % 2) + 1);
-        const { stdout } = await run(process.execPath, [CLI_JS, 'models', 'promote', 'churn', version, i % 2 ? 'Staging' : 'Production', '--alias', `a${i}`, '--workspace', ws]);
+        const { stdout } = await run(process.execPath, [
+          CLI_JS,
+          'models',
+          'promote',
+          'churn',
+          version,
+          i % 2 ? 'Staging' : 'Production',
+          '--alias',
+          `a${i}`,
+          '--workspace',
+          ws,
+        ]);
         assert.match(stdout, new RegExp(`churn version ${version}: stage`));
         acked.push(`a${i}`);
       }
@@ -75,7 +97,12 @@ describe('tracking store faults: two writers at once (REST and the CLI), then ki
       let points = 0;
       let pageToken: string | undefined;
       do {
-        const page = await store.api.getMetricHistory({ run_id: runId, metric_key: 'loss', max_results: 25_000, ...(pageToken ? { page_token: pageToken } : {}) });
+        const page = await store.api.getMetricHistory({
+          run_id: runId,
+          metric_key: 'loss',
+          max_results: 25_000,
+          ...(pageToken ? { page_token: pageToken } : {}),
+        });
         points += page.metrics.length;
         pageToken = page.next_page_token || undefined;
       } while (pageToken);

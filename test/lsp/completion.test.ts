@@ -4,7 +4,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { CompletionItemKind, InsertTextFormat, type CompletionItem, type CompletionList, type MarkupContent, type Range, type TextEdit } from 'vscode-languageserver-protocol';
+import {
+  CompletionItemKind,
+  InsertTextFormat,
+  type CompletionItem,
+  type CompletionList,
+  type MarkupContent,
+  type Range,
+  type TextEdit,
+} from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { PIPELINE_KEYS } from '../../common/src';
 import { RegisteredModelsNotification } from '../../common/src/protocol/lspMessages';
@@ -22,8 +30,10 @@ describe('language server completion (real server over stdio)', () => {
 
   before(async () => {
     folder = mkdtempSync(path.join(os.tmpdir(), 'mlops-completion-'));
-    for (const dir of ['data', 'steps', 'node_modules/x', '.git', '.venv', 'models']) mkdirSync(path.join(folder, dir), { recursive: true });
-    for (const file of ['data/train.csv', 'data/test.csv', 'steps/prep.py', 'steps/train.py', 'README.md']) writeFileSync(path.join(folder, file), 'x');
+    for (const dir of ['data', 'steps', 'node_modules/x', '.git', '.venv', 'models'])
+      mkdirSync(path.join(folder, dir), { recursive: true });
+    for (const file of ['data/train.csv', 'data/test.csv', 'steps/prep.py', 'steps/train.py', 'README.md'])
+      writeFileSync(path.join(folder, file), 'x');
     mkdirSync(path.join(folder, 'sub/work/in'), { recursive: true });
     writeFileSync(path.join(folder, 'sub/work/in/w.csv'), 'x');
     server = await LspServer.start();
@@ -72,7 +82,8 @@ describe('language server completion (real server over stdio)', () => {
     assert.ok(item.textEdit && 'range' in item.textEdit, `${item.label} has a textEdit with a range`);
     return item.textEdit;
   };
-  const keysOf = (context: keyof typeof PIPELINE_KEYS, without: string[] = []) => PIPELINE_KEYS[context].map((k) => k.key).filter((k) => !without.includes(k));
+  const keysOf = (context: keyof typeof PIPELINE_KEYS, without: string[] = []) =>
+    PIPELINE_KEYS[context].map((k) => k.key).filter((k) => !without.includes(k));
 
   const PIPELINE = [
     'pipeline: churn',
@@ -101,7 +112,8 @@ describe('language server completion (real server over stdio)', () => {
     '',
   ].join('\n');
   /** The pipeline with `line` put in after the line that starts with `anchor`. */
-  const withLine = (anchor: string, line: string) => PIPELINE.replace(new RegExp(`^${anchor.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*$`, 'm'), (m) => `${m}\n${line}`);
+  const withLine = (anchor: string, line: string) =>
+    PIPELINE.replace(new RegExp(`^${anchor.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*$`, 'm'), (m) => `${m}\n${line}`);
 
   describe('keys', () => {
     it('offers step keys with docs and snippets on a blank line under a step, leaving out present keys', async () => {
@@ -148,7 +160,9 @@ describe('language server completion (real server over stdio)', () => {
     });
 
     it('offers output spec, register and resources keys', async () => {
-      const output = await complete(withLine('      model: { path: models/model.pkl, type: model }', '      other:\n        path: x\n        ‸'));
+      const output = await complete(
+        withLine('      model: { path: models/model.pkl, type: model }', '      other:\n        path: x\n        ‸'),
+      );
       assert.deepEqual(output.labels, keysOf('output', ['path']));
       const flowOutput = await complete(withLine('      model: { path: models/model.pkl, type: model }', '      other: { path: x, ‸ }'));
       assert.deepEqual(flowOutput.labels, keysOf('output', ['path']));
@@ -228,7 +242,10 @@ describe('language server completion (real server over stdio)', () => {
 
     it('offers param names with type and default', async () => {
       const { items, expected } = await complete(PIPELINE.replace('python report.py', 'python report.py ${{ params.«ep‸» }}'));
-      assert.deepEqual(items.map((i) => i.label), ['input_data', 'epochs']);
+      assert.deepEqual(
+        items.map((i) => i.label),
+        ['input_data', 'epochs'],
+      );
       const epochs = items[1]!;
       assert.equal(epochs.detail, 'int = 300');
       assert.equal(epochs.documentation, 'Passes over the data');
@@ -321,7 +338,16 @@ describe('language server completion (real server over stdio)', () => {
 
   describe('large files', () => {
     // s0 <- s1 <- ... <- s999: each step reads the previous one's output.
-    const chain = ['pipeline: big', 'steps:', ...Array.from({ length: 1000 }, (_, i) => [`  s${i}:`, `    run: python s.py${i ? ` \${{ steps.s${i - 1}.outputs.o }}` : ''}`, `    outputs: { o: out/s${i}.csv }`]).flat(), ''].join('\n');
+    const chain = [
+      'pipeline: big',
+      'steps:',
+      ...Array.from({ length: 1000 }, (_, i) => [
+        `  s${i}:`,
+        `    run: python s.py${i ? ` \${{ steps.s${i - 1}.outputs.o }}` : ''}`,
+        `    outputs: { o: out/s${i}.csv }`,
+      ]).flat(),
+      '',
+    ].join('\n');
 
     it('sends at most 500 step ids, the nearest first, and asks again as the user types', async () => {
       const open = await complete(chain.replace('  s700:\n', '  s700:\n    needs: [‸]\n'));
@@ -333,13 +359,26 @@ describe('language server completion (real server over stdio)', () => {
       const typed = await complete(chain.replace('  s700:\n', '  s700:\n    needs: [«s12‸»]\n'));
       assert.equal(typed.list?.isIncomplete, true);
       assert.ok(typed.labels.includes('s12') && typed.labels.includes('s612'), typed.labels.join());
-      assert.ok(typed.labels.every((l) => /^s\d*1\d*2/.test(l)), 'only ids that can match `s12`');
+      assert.ok(
+        typed.labels.every((l) => /^s\d*1\d*2/.test(l)),
+        'only ids that can match `s12`',
+      );
     });
   });
 
   describe('robustness', () => {
     it('answers half-typed documents without errors and keeps working', async () => {
-      for (const text of ['‸', 'steps:\n  a:\n    needs: [‸', 'steps: [‸', '{‸', '- ‸', 'a: "‸', 'steps:\n  a:\n    run: ${{ steps..‸', ':\n  ‸', 'params:\n  p: { type: [‸']) {
+      for (const text of [
+        '‸',
+        'steps:\n  a:\n    needs: [‸',
+        'steps: [‸',
+        '{‸',
+        '- ‸',
+        'a: "‸',
+        'steps:\n  a:\n    run: ${{ steps..‸',
+        ':\n  ‸',
+        'params:\n  p: { type: [‸',
+      ]) {
         await complete(text);
       }
       assert.deepEqual((await complete('‸')).labels, keysOf('top'));

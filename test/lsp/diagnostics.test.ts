@@ -30,8 +30,15 @@ describe('language server diagnostics (real server over stdio)', () => {
     assert.ok(syntax, JSON.stringify(diagnostics));
     assert.equal(syntax.source, 'mlops');
     assert.equal(syntax.severity, DiagnosticSeverity.Error);
-    assert.deepEqual(syntax.range, { start: { line: 7, character: 12 }, end: { line: 7, character: 13 } }, 'at the end of the text: the last token');
-    assert.deepEqual(syntax.relatedInformation?.[0]?.location, { uri, range: { start: { line: 7, character: 11 }, end: { line: 7, character: 12 } } });
+    assert.deepEqual(
+      syntax.range,
+      { start: { line: 7, character: 12 }, end: { line: 7, character: 13 } },
+      'at the end of the text: the last token',
+    );
+    assert.deepEqual(syntax.relatedInformation?.[0]?.location, {
+      uri,
+      range: { start: { line: 7, character: 11 }, end: { line: 7, character: 12 } },
+    });
   });
 
   it('validates all three kinds, by file name or by language id', async () => {
@@ -41,10 +48,19 @@ describe('language server diagnostics (real server over stdio)', () => {
       ['untitled:Untitled-1', 'mlops-pipeline'],
     ] as const;
     for (const [uri, languageId] of cases) {
-      const text = languageId === 'mlops-pipeline' ? `${HEAD}  k: 1\n  k: 2\n` : uri.includes('monitor') ? 'monitor: a\nmonitor: b\n' : 'project: a\nproject: b\n';
+      const text =
+        languageId === 'mlops-pipeline'
+          ? `${HEAD}  k: 1\n  k: 2\n`
+          : uri.includes('monitor')
+            ? 'monitor: a\nmonitor: b\n'
+            : 'project: a\nproject: b\n';
       await server.open(uri, languageId, text);
       const { diagnostics } = await server.diagnostics(uri);
-      assert.deepEqual(diagnostics.map((d) => d.code), ['duplicate-key'], uri);
+      assert.deepEqual(
+        diagnostics.map((d) => d.code),
+        ['duplicate-key'],
+        uri,
+      );
     }
   });
 
@@ -94,7 +110,10 @@ describe('language server diagnostics (real server over stdio)', () => {
     for (const t of texts.slice(1)) await server.replace(uri, ++version, t);
     await server.replace(uri, ++version, `${HEAD}  a: 1\n  a: 1\n`);
     const last = await server.diagnostics(uri, (p) => p.version === version);
-    assert.deepEqual(last.diagnostics.map((d) => d.code), ['duplicate-key']);
+    assert.deepEqual(
+      last.diagnostics.map((d) => d.code),
+      ['duplicate-key'],
+    );
     assert.equal(server.exitCode, undefined);
   });
 });

@@ -32,7 +32,8 @@ describe('every pipeline code of FORMATS.md from the real server', () => {
   let diagnostics: Diagnostic[];
   const text = readFileSync(FIXTURE, 'utf8');
   const lines = text.split('\n');
-  const covered = (d: Diagnostic) => lines[d.range.start.line]!.slice(d.range.start.character, d.range.end.line === d.range.start.line ? d.range.end.character : undefined);
+  const covered = (d: Diagnostic) =>
+    lines[d.range.start.line]!.slice(d.range.start.character, d.range.end.line === d.range.start.line ? d.range.end.character : undefined);
 
   before(async () => {
     server = await LspServer.start();
@@ -46,7 +47,10 @@ describe('every pipeline code of FORMATS.md from the real server', () => {
     const found = new Set(diagnostics.map((d) => String(d.code)));
     for (const [code, severity] of Object.entries(PIPELINE_CODES)) {
       assert.ok(found.has(code), `${code} missing from ${[...found].join(', ')}`);
-      assert.ok(diagnostics.filter((d) => d.code === code).every((d) => d.severity === severity && d.source === 'mlops'), code);
+      assert.ok(
+        diagnostics.filter((d) => d.code === code).every((d) => d.severity === severity && d.source === 'mlops'),
+        code,
+      );
     }
   });
 

@@ -17,7 +17,13 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { DiagnosticSeverity, ErrorCodes, ResponseError, type ClientCapabilities, type Diagnostic } from 'vscode-languageserver-protocol/node';
+import {
+  DiagnosticSeverity,
+  ErrorCodes,
+  ResponseError,
+  type ClientCapabilities,
+  type Diagnostic,
+} from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { kindInfo, kindOfLanguageId, kindOfPath, type DocumentKind } from '../../common/src';
 import {
@@ -57,10 +63,21 @@ const CAPABILITIES: ClientCapabilities = {
   workspace: { workspaceFolders: true, workspaceEdit: { documentChanges: true } },
   textDocument: {
     synchronization: { didSave: false },
-    completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'], resolveSupport: { properties: ['documentation', 'detail'] } }, contextSupport: true },
+    completion: {
+      completionItem: {
+        snippetSupport: true,
+        documentationFormat: ['markdown', 'plaintext'],
+        resolveSupport: { properties: ['documentation', 'detail'] },
+      },
+      contextSupport: true,
+    },
     hover: { contentFormat: ['markdown', 'plaintext'] },
     documentSymbol: { hierarchicalDocumentSymbolSupport: true },
-    codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['', 'quickfix', 'refactor', 'source'] } }, isPreferredSupport: true, resolveSupport: { properties: ['edit'] } },
+    codeAction: {
+      codeActionLiteralSupport: { codeActionKind: { valueSet: ['', 'quickfix', 'refactor', 'source'] } },
+      isPreferredSupport: true,
+      resolveSupport: { properties: ['edit'] },
+    },
     rename: { prepareSupport: true },
     foldingRange: { lineFoldingOnly: true },
     publishDiagnostics: { relatedInformation: true, versionSupport: true },
@@ -87,7 +104,8 @@ function loadCorpus(): Corpus[] {
       else if (entry.isFile() && /\.ya?ml$/i.test(entry.name)) files.push(full);
     }
   };
-  for (const name of readdirSync(path.join(ROOT, 'samples/churn'))) if (/\.ya?ml$/.test(name)) files.push(path.join(ROOT, 'samples/churn', name));
+  for (const name of readdirSync(path.join(ROOT, 'samples/churn')))
+    if (/\.ya?ml$/.test(name)) files.push(path.join(ROOT, 'samples/churn', name));
   walk(path.join(ROOT, 'test/fixtures'));
   return files.sort().map((file) => ({ name: path.relative(ROOT, file), kind: kindOfPath(file), text: readFileSync(file, 'utf8') }));
 }
@@ -100,22 +118,36 @@ interface FuzzDocument {
 
 function makeDocument(random: Random, corpus: readonly Corpus[], previous: FuzzDocument | undefined): FuzzDocument {
   // Half of the changes keep editing the open document, as a user does.
-  if (previous && random.chance(0.5)) return { origin: `${previous.origin} + mutation`, kind: previous.kind, text: mutate(previous.text, random, previous.kind) };
+  if (previous && random.chance(0.5))
+    return { origin: `${previous.origin} + mutation`, kind: previous.kind, text: mutate(previous.text, random, previous.kind) };
   const base = random.pick(corpus);
   const kind = base.kind && random.chance(0.85) ? base.kind : random.pick(KIND_LIST);
   return random.weighted<() => FuzzDocument>([
     [35, () => ({ origin: `mutation of ${base.name}`, kind, text: mutate(base.text, random, kind) })],
     [12, () => ({ origin: `truncation of ${base.name}`, kind, text: truncate(base.text, random) })],
     [12, () => ({ origin: `line shuffle of ${base.name}`, kind, text: shuffleLines(base.text, random) })],
-    [22, () => {
-      const k = random.pick(KIND_LIST);
-      return { origin: `random YAML (${k})`, kind: k, text: randomYaml(random, k) };
-    }],
-    [12, () => ({ origin: 'plausible pipeline', kind: 'pipeline', text: random.chance(0.3) ? mutate(plausiblePipeline(random), random, 'pipeline') : plausiblePipeline(random) })],
-    [7, () => {
-      const k = random.pick(KIND_LIST);
-      return { origin: `edge case (${k})`, kind: k, text: edgeDocument(random, k) };
-    }],
+    [
+      22,
+      () => {
+        const k = random.pick(KIND_LIST);
+        return { origin: `random YAML (${k})`, kind: k, text: randomYaml(random, k) };
+      },
+    ],
+    [
+      12,
+      () => ({
+        origin: 'plausible pipeline',
+        kind: 'pipeline',
+        text: random.chance(0.3) ? mutate(plausiblePipeline(random), random, 'pipeline') : plausiblePipeline(random),
+      }),
+    ],
+    [
+      7,
+      () => {
+        const k = random.pick(KIND_LIST);
+        return { origin: `edge case (${k})`, kind: k, text: edgeDocument(random, k) };
+      },
+    ],
   ])();
 }
 
@@ -131,7 +163,11 @@ describe('language server fuzz (real server over stdio)', () => {
   before(async () => {
     server = await LspServer.start(
       { validationDelayMs: 0 },
-      { capabilities: CAPABILITIES, rootUri: pathToFileURL(WORKSPACE).href, workspaceFolders: [{ uri: pathToFileURL(WORKSPACE).href, name: 'churn' }] },
+      {
+        capabilities: CAPABILITIES,
+        rootUri: pathToFileURL(WORKSPACE).href,
+        workspaceFolders: [{ uri: pathToFileURL(WORKSPACE).href, name: 'churn' }],
+      },
     );
   });
   after(async () => {
@@ -165,8 +201,15 @@ describe('language server fuzz (real server over stdio)', () => {
       failures.push(failure);
       mkdirSync(ARTIFACTS, { recursive: true });
       const base = path.join(ARTIFACTS, `${failures.length}`);
-      if (failure.doc) writeFileSync(`${base}.${kindOfPath(failure.doc.uri) ?? kindOfLanguageId(failure.doc.languageId) ?? 'plain'}.yaml`, failure.doc.text);
-      writeFileSync(`${base}.json`, JSON.stringify({ seed: SEED, ...failure, doc: failure.doc && { ...failure.doc, text: undefined } }, null, 2));
+      if (failure.doc)
+        writeFileSync(
+          `${base}.${kindOfPath(failure.doc.uri) ?? kindOfLanguageId(failure.doc.languageId) ?? 'plain'}.yaml`,
+          failure.doc.text,
+        );
+      writeFileSync(
+        `${base}.json`,
+        JSON.stringify({ seed: SEED, ...failure, doc: failure.doc && { ...failure.doc, text: undefined } }, null, 2),
+      );
     };
     const count = (key: string): void => {
       outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
@@ -182,7 +225,8 @@ describe('language server fuzz (real server over stdio)', () => {
       const blame = others.length ? ` (documents in flight at the same time: ${others.join(', ')})` : '';
       if (err.trim() && BAD_OUTPUT.test(err)) fail({ what: 'server stderr', detail: err.slice(0, 4000) + blame, doc });
       for (const log of logs) {
-        if (log.type === 1 && (BAD_OUTPUT.test(log.message) || RULE_FAILED.test(log.message))) fail({ what: 'server error log', detail: log.message.slice(0, 4000) + blame, doc });
+        if (log.type === 1 && (BAD_OUTPUT.test(log.message) || RULE_FAILED.test(log.message)))
+          fail({ what: 'server error log', detail: log.message.slice(0, 4000) + blame, doc });
       }
     };
 
@@ -195,28 +239,45 @@ describe('language server fuzz (real server over stdio)', () => {
       } catch (error) {
         if (error instanceof ResponseError) {
           count(`${method} error ${error.code}`);
-          if (error.code === ErrorCodes.InternalError) fail({ what: `${method} answered InternalError (the handler threw)`, detail: error.message, doc, request: { method, params } });
+          if (error.code === ErrorCodes.InternalError)
+            fail({ what: `${method} answered InternalError (the handler threw)`, detail: error.message, doc, request: { method, params } });
           return undefined;
         }
         count(`${method} no answer`);
         unanswered++;
-        fail({ what: `${method}: no answer`, detail: error instanceof Error ? error.message : String(error), doc, request: { method, params } });
+        fail({
+          what: `${method}: no answer`,
+          detail: error instanceof Error ? error.message : String(error),
+          doc,
+          request: { method, params },
+        });
         return undefined;
       }
     };
 
     const checkAnswer = (doc: NonNullable<Failure['doc']>, method: string, params: unknown, problems: string[]): void => {
-      if (problems.length) fail({ what: `${method}: invalid answer`, detail: problems.slice(0, 10).join('\n'), doc, request: { method, params } });
+      if (problems.length)
+        fail({ what: `${method}: invalid answer`, detail: problems.slice(0, 10).join('\n'), doc, request: { method, params } });
     };
 
     /** Requests at random positions after one version; every one awaited. */
-    const exercise = async (random: Random, doc: NonNullable<Failure['doc']>, text: TextDocument, diagnostics: Diagnostic[]): Promise<void> => {
+    const exercise = async (
+      random: Random,
+      doc: NonNullable<Failure['doc']>,
+      text: TextDocument,
+      diagnostics: Diagnostic[],
+    ): Promise<void> => {
       const textDocument = { uri: doc.uri };
       const lastLine = text.lineCount - 1;
       const at = () => randomPosition(text, random);
       const caps = server.capabilities;
       const batch: Promise<void>[] = [];
-      const send = (method: string, params: unknown, check?: (result: unknown) => string[], then?: (result: unknown) => Promise<void>): void => {
+      const send = (
+        method: string,
+        params: unknown,
+        check?: (result: unknown) => string[],
+        then?: (result: unknown) => Promise<void>,
+      ): void => {
         batch.push(
           call(doc, method, params).then(async (result) => {
             if (result === undefined) return;
@@ -228,38 +289,63 @@ describe('language server fuzz (real server over stdio)', () => {
       for (let n = 0; n < 2; n++) {
         const position = at();
         const before = text.getText().charAt(text.offsetAt(position) - 1);
-        const trigger = random.chance(0.5) && ['.', ' ', '[', ':', '{', '$', ','].includes(before) ? { triggerKind: 2, triggerCharacter: before } : { triggerKind: 1 };
-        send('textDocument/completion', { textDocument, position, context: trigger }, (r) => rangeProblems(r, { lastLine }), async (result) => {
-          const items = Array.isArray(result) ? result : ((result as { items?: unknown[] } | null)?.items ?? []);
-          if (items.length && (caps.completionProvider as { resolveProvider?: boolean } | undefined)?.resolveProvider) {
-            await call(doc, 'completionItem/resolve', items[0]);
-          }
-        });
+        const trigger =
+          random.chance(0.5) && ['.', ' ', '[', ':', '{', '$', ','].includes(before)
+            ? { triggerKind: 2, triggerCharacter: before }
+            : { triggerKind: 1 };
+        send(
+          'textDocument/completion',
+          { textDocument, position, context: trigger },
+          (r) => rangeProblems(r, { lastLine }),
+          async (result) => {
+            const items = Array.isArray(result) ? result : ((result as { items?: unknown[] } | null)?.items ?? []);
+            if (items.length && (caps.completionProvider as { resolveProvider?: boolean } | undefined)?.resolveProvider) {
+              await call(doc, 'completionItem/resolve', items[0]);
+            }
+          },
+        );
       }
       send('textDocument/hover', { textDocument, position: at() }, (r) => rangeProblems(r, { lastLine }));
       send('textDocument/definition', { textDocument, position: at() }, (r) => rangeProblems(r));
-      send('textDocument/references', { textDocument, position: at(), context: { includeDeclaration: random.chance(0.5) } }, (r) => rangeProblems(r));
+      send('textDocument/references', { textDocument, position: at(), context: { includeDeclaration: random.chance(0.5) } }, (r) =>
+        rangeProblems(r),
+      );
       send('textDocument/documentSymbol', { textDocument }, (r) => [...rangeProblems(r, { lastLine, doc: text }), ...symbolProblems(r)]);
       send('textDocument/foldingRange', { textDocument }, (r) => foldingProblems(r, lastLine));
-      send('textDocument/codeLens', { textDocument }, (r) => rangeProblems(r, { lastLine, doc: text }), async (result) => {
-        const lenses = Array.isArray(result) ? (result as { command?: unknown }[]) : [];
-        const unresolved = lenses.find((l) => !l.command);
-        if (unresolved && (caps.codeLensProvider as { resolveProvider?: boolean } | undefined)?.resolveProvider) await call(doc, 'codeLens/resolve', unresolved);
-      });
+      send(
+        'textDocument/codeLens',
+        { textDocument },
+        (r) => rangeProblems(r, { lastLine, doc: text }),
+        async (result) => {
+          const lenses = Array.isArray(result) ? (result as { command?: unknown }[]) : [];
+          const unresolved = lenses.find((l) => !l.command);
+          if (unresolved && (caps.codeLensProvider as { resolveProvider?: boolean } | undefined)?.resolveProvider)
+            await call(doc, 'codeLens/resolve', unresolved);
+        },
+      );
       const chosen = diagnostics.length && random.chance(0.6) ? diagnostics[random.below(diagnostics.length)] : undefined;
       const range = chosen?.range ?? randomRange(text, random);
       const overlapping = chosen
         ? [chosen]
         : diagnostics.filter((d) => !(d.range.end.line < range.start.line || d.range.start.line > range.end.line));
-      send('textDocument/codeAction', { textDocument, range, context: { diagnostics: overlapping, triggerKind: random.pick([1, 2]) } }, (r) => [...rangeProblems(r), ...workspaceEditProblems(r)], async (result) => {
-        const actions = Array.isArray(result) ? (result as { edit?: unknown; data?: unknown; command?: unknown; title?: unknown }[]) : [];
-        const lazy = actions.find((a) => a && !a.edit && a.data !== undefined);
-        if (lazy && (caps.codeActionProvider as { resolveProvider?: boolean } | undefined)?.resolveProvider) await call(doc, 'codeAction/resolve', lazy);
-      });
+      send(
+        'textDocument/codeAction',
+        { textDocument, range, context: { diagnostics: overlapping, triggerKind: random.pick([1, 2]) } },
+        (r) => [...rangeProblems(r), ...workspaceEditProblems(r)],
+        async (result) => {
+          const actions = Array.isArray(result) ? (result as { edit?: unknown; data?: unknown; command?: unknown; title?: unknown }[]) : [];
+          const lazy = actions.find((a) => a && !a.edit && a.data !== undefined);
+          if (lazy && (caps.codeActionProvider as { resolveProvider?: boolean } | undefined)?.resolveProvider)
+            await call(doc, 'codeAction/resolve', lazy);
+        },
+      );
       const renameAt = at();
       send('textDocument/prepareRename', { textDocument, position: renameAt }, (r) => rangeProblems(r, { lastLine }));
       const newName = random.pick(['renamed', 'x', 'a-b_c', 'train2', '', 'has space', '${{', '日本', 'n'.repeat(300), '1abc']);
-      send('textDocument/rename', { textDocument, position: random.chance(0.7) ? renameAt : at(), newName }, (r) => [...rangeProblems(r), ...workspaceEditProblems(r)]);
+      send('textDocument/rename', { textDocument, position: random.chance(0.7) ? renameAt : at(), newName }, (r) => [
+        ...rangeProblems(r),
+        ...workspaceEditProblems(r),
+      ]);
       await Promise.all(batch);
     };
 
@@ -282,7 +368,9 @@ describe('language server fuzz (real server over stdio)', () => {
           const kind = doc.kind;
           const untitled = random.chance(0.1);
           const ext = random.chance(0.2) ? 'yml' : 'yaml';
-          const uri = untitled ? `untitled:Fuzz-${laneIndex}-${session++}` : pathToFileURL(path.join(WORKSPACE, `fuzz-${laneIndex}-${session++}.${kind}.${ext}`)).href;
+          const uri = untitled
+            ? `untitled:Fuzz-${laneIndex}-${session++}`
+            : pathToFileURL(path.join(WORKSPACE, `fuzz-${laneIndex}-${session++}.${kind}.${ext}`)).href;
           const languageId = untitled || random.chance(0.8) ? kindInfo(kind).languageId : 'yaml';
           version = 1;
           open = { uri, languageId, doc, text: TextDocument.create(uri, languageId, version, doc.text) };
@@ -312,7 +400,11 @@ describe('language server fuzz (real server over stdio)', () => {
         } catch (error) {
           if (server.exitCode !== undefined) break;
           unanswered++;
-          fail({ what: 'no publishDiagnostics for this version', detail: error instanceof Error ? error.message : String(error), doc: record });
+          fail({
+            what: 'no publishDiagnostics for this version',
+            detail: error instanceof Error ? error.message : String(error),
+            doc: record,
+          });
         }
         await exercise(random, record, open.text, diagnostics);
         checkOutput(record);
@@ -334,7 +426,12 @@ describe('language server fuzz (real server over stdio)', () => {
     await Promise.all(Array.from({ length: LANES }, (_, i) => lane(i)));
     if (server.exitCode !== undefined) {
       // Blame the documents that were being processed when it died.
-      for (const doc of inFlight.values()) fail({ what: 'server exited', detail: `${server.exitDescription ?? '?'} while this document was in flight; stderr: ${server.stderr.join('').slice(-4000)}`, doc });
+      for (const doc of inFlight.values())
+        fail({
+          what: 'server exited',
+          detail: `${server.exitDescription ?? '?'} while this document was in flight; stderr: ${server.stderr.join('').slice(-4000)}`,
+          doc,
+        });
     }
 
     // Afterwards the server still works: the churn sample validates clean and answers.
@@ -348,34 +445,49 @@ describe('language server fuzz (real server over stdio)', () => {
       try {
         const { params } = await server.diagnosticsFor(uri, 1, REQUEST_TIMEOUT_MS, mark);
         const errors = params.diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error);
-        if (errors.length) fail({ what: 'final check: the churn sample has errors', detail: JSON.stringify(errors).slice(0, 3000), doc: record });
+        if (errors.length)
+          fail({ what: 'final check: the churn sample has errors', detail: JSON.stringify(errors).slice(0, 3000), doc: record });
       } catch (error) {
-        fail({ what: 'final check: no diagnostics for the churn sample', detail: error instanceof Error ? error.message : String(error), doc: record });
+        fail({
+          what: 'final check: no diagnostics for the churn sample',
+          detail: error instanceof Error ? error.message : String(error),
+          doc: record,
+        });
       }
       const line = text.split('\n').findIndex((l) => l.startsWith('  train:'));
       const answered = await Promise.all([
         call(record, 'textDocument/hover', { textDocument: { uri }, position: { line, character: 3 } }),
         call(record, 'textDocument/documentSymbol', { textDocument: { uri } }),
       ]);
-      t.diagnostic(`final check: hover ${answered[0] === undefined ? 'error' : 'answered'}, documentSymbol ${answered[1] === undefined ? 'error' : 'answered'}`);
+      t.diagnostic(
+        `final check: hover ${answered[0] === undefined ? 'error' : 'answered'}, documentSymbol ${answered[1] === undefined ? 'error' : 'answered'}`,
+      );
       checkOutput(record);
     }
-    if (server.exitCode !== undefined && !seenKinds.has('server exited')) fail({ what: 'server exited', detail: `${server.exitDescription ?? '?'}; stderr: ${server.stderr.join('').slice(-4000)}` });
+    if (server.exitCode !== undefined && !seenKinds.has('server exited'))
+      fail({ what: 'server exited', detail: `${server.exitDescription ?? '?'}; stderr: ${server.stderr.join('').slice(-4000)}` });
 
     const seconds = (performance.now() - started) / 1000;
-    const summary = [...outcomes].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}: ${v}`).join(', ');
+    const summary = [...outcomes]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(', ');
     const line1 = `fuzz: seed ${SEED}: ${documents} documents, ${requests} requests in ${seconds.toFixed(1)} s`;
     console.log(`${line1}\nfuzz answers: ${summary}`);
     t.diagnostic(line1);
 
     if (failures.length) {
       const shown = failures.map((f, i) => {
-        const doc = f.doc ? `\n  document ${f.doc.uri} (${f.doc.languageId}) version ${f.doc.version}, ${f.doc.origin}:\n${indent(f.doc.text.length > 3000 ? `${f.doc.text.slice(0, 3000)}\n… (${f.doc.text.length} characters)` : f.doc.text)}` : '';
+        const doc = f.doc
+          ? `\n  document ${f.doc.uri} (${f.doc.languageId}) version ${f.doc.version}, ${f.doc.origin}:\n${indent(f.doc.text.length > 3000 ? `${f.doc.text.slice(0, 3000)}\n… (${f.doc.text.length} characters)` : f.doc.text)}`
+          : '';
         const request = f.request ? `\n  request ${f.request.method}: ${JSON.stringify(f.request.params).slice(0, 1500)}` : '';
         return `#${i + 1} ${f.what}: ${f.detail}${request}${doc}`;
       });
       const kinds = [...seenKinds].map(([what, n]) => `${n} × ${what}`).join('\n  ');
-      assert.fail(`fuzz seed ${SEED}: ${failureEvents} failure(s) after ${documents} documents${stopped() ? ' (stopped early)' : ''}:\n  ${kinds}\n(reproduce with MLOPS_FUZZ_SEED=${SEED}; the first cases of each kind follow, and are written to ${path.relative(ROOT, ARTIFACTS)}/)\n\n${shown.join('\n\n')}`);
+      assert.fail(
+        `fuzz seed ${SEED}: ${failureEvents} failure(s) after ${documents} documents${stopped() ? ' (stopped early)' : ''}:\n  ${kinds}\n(reproduce with MLOPS_FUZZ_SEED=${SEED}; the first cases of each kind follow, and are written to ${path.relative(ROOT, ARTIFACTS)}/)\n\n${shown.join('\n\n')}`,
+      );
     }
     assert.ok(documents >= Math.min(DOCUMENTS, 2000), `sent ${documents} documents`);
   });

@@ -1,6 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { CodeAction, CodeLens, Diagnostic, DocumentSymbol, FoldingRange, Hover, Location, Position, Range, WorkspaceEdit } from 'vscode-languageserver-protocol';
+import type {
+  CodeAction,
+  CodeLens,
+  Diagnostic,
+  DocumentSymbol,
+  FoldingRange,
+  Hover,
+  Location,
+  Position,
+  Range,
+  WorkspaceEdit,
+} from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LspServer } from '../helpers/lspServer';
 
@@ -96,21 +107,47 @@ describe('pipeline language features (real server over stdio)', () => {
     for (const [position, name] of cases) {
       const location = await server.request<Location>('textDocument/definition', { textDocument: td, position });
       assert.equal(textOf(location.range), name);
-      assert.ok(doc.offsetAt(location.range.start) < TEXT.indexOf('steps:') || TEXT.slice(doc.offsetAt(location.range.end)).startsWith(':'), 'lands on the declaring key');
+      assert.ok(
+        doc.offsetAt(location.range.start) < TEXT.indexOf('steps:') || TEXT.slice(doc.offsetAt(location.range.end)).startsWith(':'),
+        'lands on the declaring key',
+      );
     }
   });
 
   it('finds every reference, with and without the declaration', async () => {
-    const refs = await server.request<Location[]>('textDocument/references', { textDocument: td, position: at('prep:', 0, 1), context: { includeDeclaration: true } });
-    assert.deepEqual(refs.map((r) => [r.range.start.line, textOf(r.range)]), [[5, 'prep'], [11, 'prep'], [12, 'prep'], [16, 'prep']]);
-    const without = await server.request<Location[]>('textDocument/references', { textDocument: td, position: at('prep:', 0, 1), context: { includeDeclaration: false } });
+    const refs = await server.request<Location[]>('textDocument/references', {
+      textDocument: td,
+      position: at('prep:', 0, 1),
+      context: { includeDeclaration: true },
+    });
+    assert.deepEqual(
+      refs.map((r) => [r.range.start.line, textOf(r.range)]),
+      [
+        [5, 'prep'],
+        [11, 'prep'],
+        [12, 'prep'],
+        [16, 'prep'],
+      ],
+    );
+    const without = await server.request<Location[]>('textDocument/references', {
+      textDocument: td,
+      position: at('prep:', 0, 1),
+      context: { includeDeclaration: false },
+    });
     assert.equal(without.length, 3);
   });
 
   it('renames a step in its key, every needs entry and every reference', async () => {
-    const prepared = await server.request<{ range: Range; placeholder: string }>('textDocument/prepareRename', { textDocument: td, position: at('steps.prep', 0, 7) });
+    const prepared = await server.request<{ range: Range; placeholder: string }>('textDocument/prepareRename', {
+      textDocument: td,
+      position: at('steps.prep', 0, 7),
+    });
     assert.equal(prepared.placeholder, 'prep');
-    const edit = await server.request<WorkspaceEdit>('textDocument/rename', { textDocument: td, position: at('steps.prep', 0, 7), newName: 'split' });
+    const edit = await server.request<WorkspaceEdit>('textDocument/rename', {
+      textDocument: td,
+      position: at('steps.prep', 0, 7),
+      newName: 'split',
+    });
     const renamed = TextDocument.applyEdits(doc, edit.changes![URI]!);
     assert.doesNotMatch(renamed, /\bprep\b(?!\.py)/);
     assert.match(renamed, /needs: \[split\]/);
@@ -118,29 +155,69 @@ describe('pipeline language features (real server over stdio)', () => {
   });
 
   it('renames params and outputs everywhere, and refuses invalid or taken names with a message', async () => {
-    const edit = await server.request<WorkspaceEdit>('textDocument/rename', { textDocument: td, position: at('model:', 0, 1), newName: 'artifact' });
+    const edit = await server.request<WorkspaceEdit>('textDocument/rename', {
+      textDocument: td,
+      position: at('model:', 0, 1),
+      newName: 'artifact',
+    });
     const renamed = TextDocument.applyEdits(doc, edit.changes![URI]!);
     assert.equal(renamed.match(/outputs\.artifact/g)?.length, 3);
     assert.match(renamed, /artifact: \{ path: models/);
-    const param = await server.request<WorkspaceEdit>('textDocument/rename', { textDocument: td, position: at('lr:', 0, 0), newName: 'rate' });
+    const param = await server.request<WorkspaceEdit>('textDocument/rename', {
+      textDocument: td,
+      position: at('lr:', 0, 0),
+      newName: 'rate',
+    });
     assert.equal(TextDocument.applyEdits(doc, param.changes![URI]!).match(/params\.rate/g)?.length, 2);
-    await assert.rejects(server.request('textDocument/rename', { textDocument: td, position: at('lr:', 0, 0), newName: 'two words' }), /not a valid name/);
-    await assert.rejects(server.request('textDocument/rename', { textDocument: td, position: at('lr:', 0, 0), newName: 'epochs' }), /already exists/);
+    await assert.rejects(
+      server.request('textDocument/rename', { textDocument: td, position: at('lr:', 0, 0), newName: 'two words' }),
+      /not a valid name/,
+    );
+    await assert.rejects(
+      server.request('textDocument/rename', { textDocument: td, position: at('lr:', 0, 0), newName: 'epochs' }),
+      /already exists/,
+    );
     assert.equal(await server.request('textDocument/prepareRename', { textDocument: td, position: at('python', 0, 2) }), null);
   });
 
   it('outlines params and steps with their outputs', async () => {
     const symbols = await server.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: td });
-    assert.deepEqual(symbols.map((s) => s.name), ['pipeline churn', 'params', 'steps', 'register']);
+    assert.deepEqual(
+      symbols.map((s) => s.name),
+      ['pipeline churn', 'params', 'steps', 'register'],
+    );
     const steps = symbols[2]!;
-    assert.deepEqual(steps.children?.map((s) => [s.name, s.children?.map((o) => o.name)]), [['prep', ['train']], ['train', ['model']], ['evaluate', []]]);
-    assert.deepEqual(symbols[1]!.children?.map((p) => [p.name, p.detail]), [['lr', 'float'], ['epochs', 'int']]);
+    assert.deepEqual(
+      steps.children?.map((s) => [s.name, s.children?.map((o) => o.name)]),
+      [
+        ['prep', ['train']],
+        ['train', ['model']],
+        ['evaluate', []],
+      ],
+    );
+    assert.deepEqual(
+      symbols[1]!.children?.map((p) => [p.name, p.detail]),
+      [
+        ['lr', 'float'],
+        ['epochs', 'int'],
+      ],
+    );
   });
 
   it('folds multi-line maps and lists', async () => {
     const ranges = await server.request<FoldingRange[]>('textDocument/foldingRange', { textDocument: td });
     const lines = ranges.map((r) => [r.startLine, r.endLine]);
-    for (const expected of [[1, 3], [4, 16], [5, 9], [10, 14], [17, 20]]) assert.ok(lines.some((l) => l[0] === expected[0] && l[1] === expected[1]), `${JSON.stringify(expected)} in ${JSON.stringify(lines)}`);
+    for (const expected of [
+      [1, 3],
+      [4, 16],
+      [5, 9],
+      [10, 14],
+      [17, 20],
+    ])
+      assert.ok(
+        lines.some((l) => l[0] === expected[0] && l[1] === expected[1]),
+        `${JSON.stringify(expected)} in ${JSON.stringify(lines)}`,
+      );
   });
 
   it('puts Run pipeline on the pipeline line and Run step on each step', async () => {
@@ -150,24 +227,45 @@ describe('pipeline language features (real server over stdio)', () => {
     assert.equal(run[0]!.range.start.line, 0);
     assert.deepEqual(run[0]!.command!.arguments, [URI]);
     const steps = lenses.filter((l) => l.command?.command === 'mlops.runStep');
-    assert.deepEqual(steps.map((l) => [l.range.start.line, l.command!.arguments]), [[5, [URI, 'prep']], [10, [URI, 'train']], [15, [URI, 'evaluate']]]);
+    assert.deepEqual(
+      steps.map((l) => [l.range.start.line, l.command!.arguments]),
+      [
+        [5, [URI, 'prep']],
+        [10, [URI, 'train']],
+        [15, [URI, 'evaluate']],
+      ],
+    );
   });
 
   it('offers quick fixes: did-you-mean, declare a param, add a needs entry, replace a legacy key', async () => {
     const uri = 'file:///ws/fixes.pipeline.yaml';
-    const text = 'pipeline: p\nsteps:\n  prep:\n    command: python p.py\n    run: x\n    outputs: { train: data/train.csv }\n  fit:\n    run: y ${{ params.rate }}\n    inputs: [data/train.csv]\n  report:\n    run: z ${{ steps.prep.outputs.trian }}\n';
+    const text =
+      'pipeline: p\nsteps:\n  prep:\n    command: python p.py\n    run: x\n    outputs: { train: data/train.csv }\n  fit:\n    run: y ${{ params.rate }}\n    inputs: [data/train.csv]\n  report:\n    run: z ${{ steps.prep.outputs.trian }}\n';
     await server.open(uri, 'mlops-pipeline', text);
     const { diagnostics } = await server.diagnostics(uri);
     const fixed = TextDocument.create(uri, 'mlops-pipeline', 1, text);
     const titles: string[] = [];
     for (const diagnostic of diagnostics as Diagnostic[]) {
-      const actions = await server.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } });
+      const actions = await server.request<CodeAction[]>('textDocument/codeAction', {
+        textDocument: { uri },
+        range: diagnostic.range,
+        context: { diagnostics: [diagnostic] },
+      });
       titles.push(...actions.map((a) => a.title));
     }
-    for (const title of ['Replace `command` with `run`', 'Declare param `rate` (string)', 'Change to `train`', 'Add `prep` to `needs` of `fit`']) {
+    for (const title of [
+      'Replace `command` with `run`',
+      'Declare param `rate` (string)',
+      'Change to `train`',
+      'Add `prep` to `needs` of `fit`',
+    ]) {
       assert.ok(titles.includes(title), `${title} in ${JSON.stringify(titles)}`);
     }
-    const all = await server.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 11, character: 0 } }, context: { diagnostics } });
+    const all = await server.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 11, character: 0 } },
+      context: { diagnostics },
+    });
     const legacy = all.find((a) => a.title === 'Replace `command` with `run`')!;
     assert.equal(legacy.isPreferred, true);
     assert.match(TextDocument.applyEdits(fixed, legacy.edit!.changes![uri]!), /^ {4}run: python p.py$/m);

@@ -5,7 +5,17 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver-protocol';
-import type { CodeAction, CodeLens, CompletionList, Diagnostic, DocumentSymbol, Hover, Location, Position, WorkspaceEdit } from 'vscode-languageserver-protocol';
+import type {
+  CodeAction,
+  CodeLens,
+  CompletionList,
+  Diagnostic,
+  DocumentSymbol,
+  Hover,
+  Location,
+  Position,
+  WorkspaceEdit,
+} from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LspServer } from '../helpers/lspServer';
 
@@ -38,14 +48,18 @@ describe('features and monitor files across the workspace (real server over stdi
     assert.ok(index >= 0, `${needle} not in ${file}`);
     return TextDocument.create('x', 'x', 0, text).positionAt(index + shift);
   };
-  const open = async (file: string, languageId: string, text = read(file), version = 1) => server.open(uri(file), languageId, text, version);
+  const open = async (file: string, languageId: string, text = read(file), version = 1) =>
+    server.open(uri(file), languageId, text, version);
   const latest = (file: string): Diagnostic[] | undefined => server.published.filter((p) => p.uri === uri(file)).at(-1)?.diagnostics;
 
   before(async () => {
     root = scratch();
     server = await LspServer.start(
       { validationDelayMs: 20 },
-      { workspaceFolders: [{ uri: pathToFileURL(root).toString(), name: 'ws' }], capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true }, workspaceFolders: true } } },
+      {
+        workspaceFolders: [{ uri: pathToFileURL(root).toString(), name: 'ws' }],
+        capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true }, workspaceFolders: true } },
+      },
     );
     await indexed(server);
   });
@@ -55,14 +69,20 @@ describe('features and monitor files across the workspace (real server over stdi
   });
 
   it('indexes the workspace and finds the clean fixture clean', async () => {
-    assert.match(server.logs.find((l) => l.message.startsWith('workspace index:'))!.message, /workspace index: 4 files in \d+ ms \(cpu \d+ ms\)/);
+    assert.match(
+      server.logs.find((l) => l.message.startsWith('workspace index:'))!.message,
+      /workspace index: 4 files in \d+ ms \(cpu \d+ ms\)/,
+    );
     await open('views.features.yaml', 'mlops-features');
     const { diagnostics } = await server.diagnostics(uri('views.features.yaml'));
     assert.deepEqual(diagnostics, []);
   });
 
   it('hovers an entity inside a view with its join key, type and the views that use it', async () => {
-    const hover = await server.request<Hover>('textDocument/hover', { textDocument: { uri: uri('views.features.yaml') }, position: at('views.features.yaml', '[customer]', 2) });
+    const hover = await server.request<Hover>('textDocument/hover', {
+      textDocument: { uri: uri('views.features.yaml') },
+      position: at('views.features.yaml', '[customer]', 2),
+    });
     const value = (hover.contents as { value: string }).value;
     assert.match(value, /\*\*entity\*\* `customer`/);
     assert.match(value, /join key `customer_id` · type `String`/);
@@ -71,14 +91,23 @@ describe('features and monitor files across the workspace (real server over stdi
   });
 
   it('hovers a view with its entities, ttl, source and a table of fields; a field with its dtype; a Parquet source with its columns', async () => {
-    const view = await server.request<Hover>('textDocument/hover', { textDocument: { uri: uri('views.features.yaml') }, position: at('views.features.yaml', '- customer_features', 4) });
+    const view = await server.request<Hover>('textDocument/hover', {
+      textDocument: { uri: uri('views.features.yaml') },
+      position: at('views.features.yaml', '- customer_features', 4),
+    });
     const value = (view.contents as { value: string }).value;
     assert.match(value, /entities: `customer` · ttl `1d` · online · source `customer_stats` \(`data\/customers.csv`\)/);
     assert.match(value, /\| total_purchases \| Int64 \|/);
-    const field = await server.request<Hover>('textDocument/hover', { textDocument: { uri: uri('views.features.yaml') }, position: at('views.features.yaml', 'avg_order_value]', 2) });
+    const field = await server.request<Hover>('textDocument/hover', {
+      textDocument: { uri: uri('views.features.yaml') },
+      position: at('views.features.yaml', 'avg_order_value]', 2),
+    });
     assert.match((field.contents as { value: string }).value, /\*\*field\*\* `avg_order_value`: `Float32`/);
     await open('entities.features.yaml', 'mlops-features');
-    const source = await server.request<Hover>('textDocument/hover', { textDocument: { uri: uri('entities.features.yaml') }, position: at('entities.features.yaml', 'store_stats', 2) });
+    const source = await server.request<Hover>('textDocument/hover', {
+      textDocument: { uri: uri('entities.features.yaml') },
+      position: at('entities.features.yaml', 'store_stats', 2),
+    });
     const columns = (source.contents as { value: string }).value;
     assert.match(columns, /Parquet schema/);
     assert.match(columns, /\| store_id \| Int64 \|/);
@@ -86,38 +115,94 @@ describe('features and monitor files across the workspace (real server over stdi
     assert.match(columns, /\| city \| String \|/);
   });
 
-  it('outlines the sections, their named items and each view\'s fields', async () => {
-    const symbols = await server.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri: uri('views.features.yaml') } });
-    assert.deepEqual(symbols.map((s) => [s.name, s.children?.map((c) => c.name)]), [['feature_views', ['customer_features', 'store_features']], ['feature_services', ['churn_model_v1']]]);
-    assert.deepEqual(symbols[0]!.children![0]!.children!.map((f) => [f.name, f.detail]), [['customer_id', 'String'], ['total_purchases', 'Int64'], ['avg_order_value', 'Float32']]);
+  it("outlines the sections, their named items and each view's fields", async () => {
+    const symbols = await server.request<DocumentSymbol[]>('textDocument/documentSymbol', {
+      textDocument: { uri: uri('views.features.yaml') },
+    });
+    assert.deepEqual(
+      symbols.map((s) => [s.name, s.children?.map((c) => c.name)]),
+      [
+        ['feature_views', ['customer_features', 'store_features']],
+        ['feature_services', ['churn_model_v1']],
+      ],
+    );
+    assert.deepEqual(
+      symbols[0]!.children![0]!.children!.map((f) => [f.name, f.detail]),
+      [
+        ['customer_id', 'String'],
+        ['total_purchases', 'Int64'],
+        ['avg_order_value', 'Float32'],
+      ],
+    );
   });
 
   it('goes to definitions in other files and finds references across files', async () => {
-    const defs = await server.request<Location[]>('textDocument/definition', { textDocument: { uri: uri('views.features.yaml') }, position: at('views.features.yaml', 'store_stats', 2) });
+    const defs = await server.request<Location[]>('textDocument/definition', {
+      textDocument: { uri: uri('views.features.yaml') },
+      position: at('views.features.yaml', 'store_stats', 2),
+    });
     assert.equal(defs.length, 1);
     assert.equal(defs[0]!.uri, uri('entities.features.yaml'));
     assert.equal(defs[0]!.range.start.line, 15);
-    const fieldDef = await server.request<Location[]>('textDocument/definition', { textDocument: { uri: uri('views.features.yaml') }, position: at('views.features.yaml', 'total_purchases,', 2) });
+    const fieldDef = await server.request<Location[]>('textDocument/definition', {
+      textDocument: { uri: uri('views.features.yaml') },
+      position: at('views.features.yaml', 'total_purchases,', 2),
+    });
     assert.equal(fieldDef[0]!.range.start.line, 8);
-    const refs = await server.request<Location[]>('textDocument/references', { textDocument: { uri: uri('entities.features.yaml') }, position: at('entities.features.yaml', 'customer\n', 2), context: { includeDeclaration: true } });
-    assert.deepEqual(refs.map((r) => [path.basename(r.uri), r.range.start.line]).sort(), [['entities.features.yaml', 3], ['views.features.yaml', 2]]);
+    const refs = await server.request<Location[]>('textDocument/references', {
+      textDocument: { uri: uri('entities.features.yaml') },
+      position: at('entities.features.yaml', 'customer\n', 2),
+      context: { includeDeclaration: true },
+    });
+    assert.deepEqual(refs.map((r) => [path.basename(r.uri), r.range.start.line]).sort(), [
+      ['entities.features.yaml', 3],
+      ['views.features.yaml', 2],
+    ]);
   });
 
   it('renames an entity, a source, a view and a field in every file', async () => {
-    const edit = await server.request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri: uri('views.features.yaml') }, position: at('views.features.yaml', '[customer]', 2), newName: 'shopper' });
-    assert.deepEqual(Object.keys(edit.changes!).map((u) => path.basename(u)).sort(), ['entities.features.yaml', 'views.features.yaml']);
-    const field = await server.request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri: uri('views.features.yaml') }, position: at('views.features.yaml', 'total_purchases,', 2), newName: 'purchases' });
+    const edit = await server.request<WorkspaceEdit>('textDocument/rename', {
+      textDocument: { uri: uri('views.features.yaml') },
+      position: at('views.features.yaml', '[customer]', 2),
+      newName: 'shopper',
+    });
+    assert.deepEqual(
+      Object.keys(edit.changes!)
+        .map((u) => path.basename(u))
+        .sort(),
+      ['entities.features.yaml', 'views.features.yaml'],
+    );
+    const field = await server.request<WorkspaceEdit>('textDocument/rename', {
+      textDocument: { uri: uri('views.features.yaml') },
+      position: at('views.features.yaml', 'total_purchases,', 2),
+      newName: 'purchases',
+    });
     assert.equal(field.changes![uri('views.features.yaml')]!.length, 2);
-    await assert.rejects(server.request('textDocument/rename', { textDocument: { uri: uri('views.features.yaml') }, position: at('views.features.yaml', '[customer]', 2), newName: 'store' }), /already exists/);
+    await assert.rejects(
+      server.request('textDocument/rename', {
+        textDocument: { uri: uri('views.features.yaml') },
+        position: at('views.features.yaml', '[customer]', 2),
+        newName: 'store',
+      }),
+      /already exists/,
+    );
   });
 
   it('completes dtypes with Array(...), entity and source names, projection fields and CSV columns', async () => {
     const file = 'scratch.features.yaml';
-    const text = 'feature_views:\n  - name: scratch\n    entities: [cu]\n    source: customer_stats\n    schema:\n      - { name: pla, dtype: In }\nfeature_services:\n  - name: s\n    features:\n      - customer_features: [tot]\n';
+    const text =
+      'feature_views:\n  - name: scratch\n    entities: [cu]\n    source: customer_stats\n    schema:\n      - { name: pla, dtype: In }\nfeature_services:\n  - name: s\n    features:\n      - customer_features: [tot]\n';
     await open(file, 'mlops-features', text);
     const doc = TextDocument.create(uri(file), 'mlops-features', 1, text);
     const labels = async (needle: string, shift: number) =>
-      ((await server.request<CompletionList | null>('textDocument/completion', { textDocument: { uri: uri(file) }, position: doc.positionAt(text.indexOf(needle) + shift) }))?.items ?? []).map((i) => i.label);
+      (
+        (
+          await server.request<CompletionList | null>('textDocument/completion', {
+            textDocument: { uri: uri(file) },
+            position: doc.positionAt(text.indexOf(needle) + shift),
+          })
+        )?.items ?? []
+      ).map((i) => i.label);
     assert.deepEqual(await labels('[cu]', 3), ['customer', 'store']);
     const dtypes = await labels('dtype: In', 9);
     assert.ok(dtypes.includes('Int64') && dtypes.includes('Array(String)'), dtypes.join(', '));
@@ -133,20 +218,50 @@ describe('features and monitor files across the workspace (real server over stdi
     await open(file, 'mlops-monitor');
     const text = read(file);
     const doc = TextDocument.create(uri(file), 'mlops-monitor', 1, text);
-    const complete = async (offset: number) => (await server.request<CompletionList | null>('textDocument/completion', { textDocument: { uri: uri(file) }, position: doc.positionAt(offset) }))?.items ?? [];
+    const complete = async (offset: number) =>
+      (
+        await server.request<CompletionList | null>('textDocument/completion', {
+          textDocument: { uri: uri(file) },
+          position: doc.positionAt(offset),
+        })
+      )?.items ?? [];
     const columns = await complete(text.indexOf('avg_order_value]') + 'avg_order_value'.length);
-    assert.ok(columns.some((c) => c.label === 'plan'), columns.map((c) => c.label).join(', '));
+    assert.ok(
+      columns.some((c) => c.label === 'plan'),
+      columns.map((c) => c.label).join(', '),
+    );
     const methods = await complete(text.indexOf('method: auto') + 'method: '.length);
-    assert.deepEqual(methods.map((m) => m.label), ['auto', 'ks', 'chi2', 'z', 'psi', 'jensen_shannon', 'wasserstein']);
+    assert.deepEqual(
+      methods.map((m) => m.label),
+      ['auto', 'ks', 'chi2', 'z', 'psi', 'jensen_shannon', 'wasserstein'],
+    );
     const pipelines = await complete(text.indexOf('run_pipeline: ') + 'run_pipeline: '.length);
-    assert.deepEqual(pipelines.map((p) => p.label), ['pipelines/retrain.pipeline.yaml']);
+    assert.deepEqual(
+      pipelines.map((p) => p.label),
+      ['pipelines/retrain.pipeline.yaml'],
+    );
     const params = await complete(text.indexOf('{ input_data') + 2);
-    assert.deepEqual(params.map((p) => p.label), ['input_data', 'epochs']);
-    const hover = await server.request<Hover>('textDocument/hover', { textDocument: { uri: uri(file) }, position: at(file, 'total_purchases', 2) });
-    assert.match((hover.contents as { value: string }).value, /\*\*column\*\* `total_purchases`: `Int64`\n\ninferred from the first 20 rows of `data\/customers.csv`/);
+    assert.deepEqual(
+      params.map((p) => p.label),
+      ['input_data', 'epochs'],
+    );
+    const hover = await server.request<Hover>('textDocument/hover', {
+      textDocument: { uri: uri(file) },
+      position: at(file, 'total_purchases', 2),
+    });
+    assert.match(
+      (hover.contents as { value: string }).value,
+      /\*\*column\*\* `total_purchases`: `Int64`\n\ninferred from the first 20 rows of `data\/customers.csv`/,
+    );
     const lenses = await server.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: uri(file) } });
-    assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command?.command, l.command?.arguments]), [[0, 'mlops.checkDrift', [uri(file)]]]);
-    const definition = await server.request<Location>('textDocument/definition', { textDocument: { uri: uri(file) }, position: at(file, 'input_data', 2) });
+    assert.deepEqual(
+      lenses.map((l) => [l.range.start.line, l.command?.command, l.command?.arguments]),
+      [[0, 'mlops.checkDrift', [uri(file)]]],
+    );
+    const definition = await server.request<Location>('textDocument/definition', {
+      textDocument: { uri: uri(file) },
+      position: at(file, 'input_data', 2),
+    });
     assert.equal(definition.uri, uri('pipelines/retrain.pipeline.yaml'));
     assert.equal(definition.range.start.line, 3);
   });
@@ -156,7 +271,12 @@ describe('features and monitor files across the workspace (real server over stdi
     const entities = read('entities.features.yaml');
     const after = server.published.length;
     await server.replace(uri('entities.features.yaml'), 2, entities.replace('name: customer\n', 'name: customers\n'));
-    const broken = await server.diagnostics(uri('views.features.yaml'), (p) => p.diagnostics.some((d) => d.code === 'unknown-entity'), 5000, after);
+    const broken = await server.diagnostics(
+      uri('views.features.yaml'),
+      (p) => p.diagnostics.some((d) => d.code === 'unknown-entity'),
+      5000,
+      after,
+    );
     const d = broken.diagnostics.find((x) => x.code === 'unknown-entity')!;
     assert.match(String(d.message), /no entity named `customer` in the workspace; did you mean `customers`\?/);
     assert.equal(d.range.start.line, 2);
@@ -169,13 +289,22 @@ describe('features and monitor files across the workspace (real server over stdi
     const file = path.join(root, 'more.features.yaml');
     writeFileSync(file, 'entities:\n  - name: store\n    join_keys: [store_id]\n');
     const after = server.published.length;
-    await server.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uri('more.features.yaml'), type: FileChangeType.Created }] });
-    const dup = await server.diagnostics(uri('more.features.yaml'), (p) => p.diagnostics.some((x) => x.code === 'duplicate-name'), 5000, after);
+    await server.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: [{ uri: uri('more.features.yaml'), type: FileChangeType.Created }],
+    });
+    const dup = await server.diagnostics(
+      uri('more.features.yaml'),
+      (p) => p.diagnostics.some((x) => x.code === 'duplicate-name'),
+      5000,
+      after,
+    );
     assert.match(String(dup.diagnostics[0]!.message), /entity `store` is also defined in entities.features.yaml:8/);
     await server.diagnostics(uri('entities.features.yaml'), (p) => p.diagnostics.some((x) => x.code === 'duplicate-name'), 5000, after);
     rmSync(file);
     const gone = server.published.length;
-    await server.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uri('more.features.yaml'), type: FileChangeType.Deleted }] });
+    await server.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: [{ uri: uri('more.features.yaml'), type: FileChangeType.Deleted }],
+    });
     await server.diagnostics(uri('more.features.yaml'), (p) => p.diagnostics.length === 0, 5000, gone);
     await server.diagnostics(uri('entities.features.yaml'), (p) => p.diagnostics.length === 0, 5000, gone);
   });
@@ -185,35 +314,65 @@ describe('features and monitor files across the workspace (real server over stdi
     const original = readFileSync(csv, 'utf8');
     writeFileSync(csv, original.replace('avg_order_value', 'mean_order_value'));
     const after = server.published.length;
-    await server.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(csv).toString(), type: FileChangeType.Changed }] });
-    const views = await server.diagnostics(uri('views.features.yaml'), (p) => p.diagnostics.some((x) => x.code === 'column-not-found'), 5000, after);
+    await server.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: [{ uri: pathToFileURL(csv).toString(), type: FileChangeType.Changed }],
+    });
+    const views = await server.diagnostics(
+      uri('views.features.yaml'),
+      (p) => p.diagnostics.some((x) => x.code === 'column-not-found'),
+      5000,
+      after,
+    );
     const field = views.diagnostics.find((x) => x.code === 'column-not-found')!;
     assert.equal(field.severity, 2);
     assert.match(String(field.message), /`avg_order_value` is not a column of `data\/customers.csv`; did you mean `mean_order_value`\?/);
-    const monitor = await server.diagnostics(uri('drift.monitor.yaml'), (p) => p.diagnostics.some((x) => x.code === 'column-not-found'), 5000, after);
+    const monitor = await server.diagnostics(
+      uri('drift.monitor.yaml'),
+      (p) => p.diagnostics.some((x) => x.code === 'column-not-found'),
+      5000,
+      after,
+    );
     assert.match(String(monitor.diagnostics[0]!.message), /column `avg_order_value` is not in `data\/customers.csv`/);
     writeFileSync(csv, original);
     const back = server.published.length;
-    await server.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(csv).toString(), type: FileChangeType.Changed }] });
+    await server.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: [{ uri: pathToFileURL(csv).toString(), type: FileChangeType.Changed }],
+    });
     await server.diagnostics(uri('views.features.yaml'), (p) => p.diagnostics.length === 0, 5000, back);
   });
 
-  it('offers quick fixes for the seed\'s legacy spelling and for an invalid dtype', async () => {
+  it("offers quick fixes for the seed's legacy spelling and for an invalid dtype", async () => {
     const file = 'legacy.features.yaml';
-    const text = 'feature_views:\n  - name: legacy_view\n    entities: [customer]\n    batch_source: customer_stats\n    features:\n      - Feature(name="total_purchases", dtype=ValueType.INT64)\n      - { name: avg_order_value, dtype: Float }\n';
+    const text =
+      'feature_views:\n  - name: legacy_view\n    entities: [customer]\n    batch_source: customer_stats\n    features:\n      - Feature(name="total_purchases", dtype=ValueType.INT64)\n      - { name: avg_order_value, dtype: Float }\n';
     await open(file, 'mlops-features', text);
     const { diagnostics } = await server.diagnostics(uri(file), (p) => p.diagnostics.length > 0);
-    assert.deepEqual(diagnostics.map((d) => [d.code, d.severity]), [['deprecated-key', 4], ['deprecated-key', 4], ['deprecated-key', 4], ['invalid-dtype', 1]]);
+    assert.deepEqual(
+      diagnostics.map((d) => [d.code, d.severity]),
+      [
+        ['deprecated-key', 4],
+        ['deprecated-key', 4],
+        ['deprecated-key', 4],
+        ['invalid-dtype', 1],
+      ],
+    );
     let fixed = text;
     const doc = TextDocument.create(uri(file), 'mlops-features', 1, text);
     const edits = [];
     for (const diagnostic of diagnostics) {
-      const actions = await server.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: uri(file) }, range: diagnostic.range, context: { diagnostics: [diagnostic] } });
+      const actions = await server.request<CodeAction[]>('textDocument/codeAction', {
+        textDocument: { uri: uri(file) },
+        range: diagnostic.range,
+        context: { diagnostics: [diagnostic] },
+      });
       const preferred = actions.find((a) => a.isPreferred && a.diagnostics?.[0]?.message === diagnostic.message) ?? actions[0]!;
       edits.push(...preferred.edit!.changes![uri(file)]!);
     }
     fixed = TextDocument.applyEdits(doc, edits);
-    assert.equal(fixed, 'feature_views:\n  - name: legacy_view\n    entities: [customer]\n    source: customer_stats\n    schema:\n      - { name: total_purchases, dtype: Int64 }\n      - { name: avg_order_value, dtype: Float32 }\n');
+    assert.equal(
+      fixed,
+      'feature_views:\n  - name: legacy_view\n    entities: [customer]\n    source: customer_stats\n    schema:\n      - { name: total_purchases, dtype: Int64 }\n      - { name: avg_order_value, dtype: Float32 }\n',
+    );
     await server.replace(uri(file), 2, fixed);
     await server.diagnostics(uri(file), (p) => p.version === 2 && p.diagnostics.length === 0);
     await server.close(uri(file));

@@ -20,9 +20,11 @@ function sources(folder: string): string[] {
 
 function imports(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
-    (m) => m[1] ?? m[2] ?? m[3] ?? '',
-  );
+  return [
+    ...text.matchAll(
+      /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g,
+    ),
+  ].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
 }
 
 const rel = (file: string) => path.relative(ROOT, file);
@@ -40,15 +42,18 @@ describe('architecture: imports flow one way (ARCHITECTURE.md)', () => {
     for (const file of sources('common/src')) {
       const nodeAllowed = rel(file).startsWith('common/src/node/');
       for (const spec of imports(file)) {
-        if (!nodeAllowed) assert.ok(!spec.startsWith('node:') && !['fs', 'path', 'child_process', 'os'].includes(spec), `${rel(file)} imports ${spec}`);
+        if (!nodeAllowed)
+          assert.ok(!spec.startsWith('node:') && !['fs', 'path', 'child_process', 'os'].includes(spec), `${rel(file)} imports ${spec}`);
         assert.ok(!/\/(client|server|webviews)\//.test(spec), `${rel(file)} imports ${spec}`);
       }
     }
   });
 
   it('never imports client from server or server from client', () => {
-    for (const file of sources('server/src')) for (const spec of imports(file)) assert.ok(!spec.includes('/client/'), `${rel(file)} imports ${spec}`);
-    for (const file of sources('client/src')) for (const spec of imports(file)) assert.ok(!spec.includes('/server/'), `${rel(file)} imports ${spec}`);
+    for (const file of sources('server/src'))
+      for (const spec of imports(file)) assert.ok(!spec.includes('/client/'), `${rel(file)} imports ${spec}`);
+    for (const file of sources('client/src'))
+      for (const spec of imports(file)) assert.ok(!spec.includes('/server/'), `${rel(file)} imports ${spec}`);
   });
 
   it('keeps webviews and the rest of common away from common/src/node', () => {

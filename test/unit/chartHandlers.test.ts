@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runStyle } from '../../common/src/charts/runColors';
-import type { CompareHostMessage, CompareViewMessage, MetricsHostMessage, MetricsViewMessage, MetricsViewState } from '../../common/src/protocol/chartMessages';
+import type {
+  CompareHostMessage,
+  CompareViewMessage,
+  MetricsHostMessage,
+  MetricsViewMessage,
+  MetricsViewState,
+} from '../../common/src/protocol/chartMessages';
 import { ComparePanelHandler } from '../../client/src/core/charts/compareHandler';
 import { APPEND_INTERVAL_MS, MetricsPanelHandler } from '../../client/src/core/charts/metricsHandler';
 import type { TrackingApi } from '../../client/src/core/tracking/repository';
@@ -53,7 +59,10 @@ function metricsHandler(api: TrackingApi | undefined, runIds: string[]) {
   const view = new FakeWebview<MetricsHostMessage>();
   const saved: { defaultName: string; kind: string; data: Uint8Array | string }[] = [];
   const logs: string[] = [];
-  const handler = new MetricsPanelHandler({ api: async () => api, post: view.post, save: async (f) => void saved.push(f), log: (m) => logs.push(m) }, { ...STATE, runIds });
+  const handler = new MetricsPanelHandler(
+    { api: async () => api, post: view.post, save: async (f) => void saved.push(f), log: (m) => logs.push(m) },
+    { ...STATE, runIds },
+  );
   const send = (message: MetricsViewMessage) => handler.handle(message);
   return { view, handler, send, saved, logs };
 }
@@ -66,12 +75,25 @@ describe('metrics panel handler', () => {
     await send({ type: 'initialized' });
     const [runs] = view.of('runs');
     assert.deepEqual(runs!.payload.keys, ['acc', 'loss']);
-    assert.deepEqual(runs!.payload.runs.map((r) => r.name), ['<img src=x onerror=alert(1)>', 'baseline, "quoted"'], 'the unknown run is left out');
+    assert.deepEqual(
+      runs!.payload.runs.map((r) => r.name),
+      ['<img src=x onerror=alert(1)>', 'baseline, "quoted"'],
+      'the unknown run is left out',
+    );
     assert.deepEqual(runs!.payload.runs[0]!.style, runStyle(a));
     const series = view.of('series');
-    assert.deepEqual(series.map((s) => s.payload.items[0]!.key), ['acc', 'loss']);
+    assert.deepEqual(
+      series.map((s) => s.payload.items[0]!.key),
+      ['acc', 'loss'],
+    );
     const loss = series[1]!.payload.items;
-    assert.deepEqual(loss.map((i) => [i.runId, i.points.steps.length, i.downsampled]), [[a, 50, false], [b, 30, false]]);
+    assert.deepEqual(
+      loss.map((i) => [i.runId, i.points.steps.length, i.downsampled]),
+      [
+        [a, 50, false],
+        [b, 30, false],
+      ],
+    );
     assert.equal(loss[0]!.points.values[1], 0.5);
   });
 
@@ -82,7 +104,13 @@ describe('metrics panel handler', () => {
     await send({ type: 'query', payload: { requestId: 7, key: 'loss', xAxis: 'step', range: { min: 10, max: 19.5 } } });
     let reply = view.of('series').at(-1)!.payload;
     assert.equal(reply.requestId, 7);
-    assert.deepEqual(reply.items.map((i) => [i.points.steps[0], i.points.steps.at(-1)]), [[10, 19], [10, 19]]);
+    assert.deepEqual(
+      reply.items.map((i) => [i.points.steps[0], i.points.steps.at(-1)]),
+      [
+        [10, 19],
+        [10, 19],
+      ],
+    );
     await send({ type: 'query', payload: { requestId: 8, key: 'loss', xAxis: 'relative', range: { min: 5, max: 7 } } });
     reply = view.of('series').at(-1)!.payload;
     assert.equal(reply.xAxis, 'relative');
@@ -93,10 +121,22 @@ describe('metrics panel handler', () => {
     const { repo, api, a, b } = await store();
     const { view, send, handler } = metricsHandler(api, [a, b]);
     await send({ type: 'initialized' });
-    repo.logBatch({ run_id: a, metrics: [{ key: 'loss', value: 0.001, timestamp: 9_000_000, step: 50 }, { key: 'f1', value: 0.5, timestamp: 9_000_000, step: 0 }] });
-    handler.onStoreChange([{ kind: 'metric', ids: [a], op: 'create' }, { kind: 'metric', ids: ['someone-else'], op: 'create' }]);
+    repo.logBatch({
+      run_id: a,
+      metrics: [
+        { key: 'loss', value: 0.001, timestamp: 9_000_000, step: 50 },
+        { key: 'f1', value: 0.5, timestamp: 9_000_000, step: 0 },
+      ],
+    });
+    handler.onStoreChange([
+      { kind: 'metric', ids: [a], op: 'create' },
+      { kind: 'metric', ids: ['someone-else'], op: 'create' },
+    ]);
     const [append] = await view.until('append');
-    assert.deepEqual(append!.payload.items.map((i) => [i.key, i.points.steps]).sort(), [['f1', [0]], ['loss', [50]]]);
+    assert.deepEqual(append!.payload.items.map((i) => [i.key, i.points.steps]).sort(), [
+      ['f1', [0]],
+      ['loss', [50]],
+    ]);
     handler.onStoreChange([{ kind: 'metric', ids: [a], op: 'create' }]);
     await new Promise((r) => setTimeout(r, APPEND_INTERVAL_MS * 2));
     assert.deepEqual(view.of('append')[1]?.payload.items ?? [], [], 'nothing new the second time');
@@ -141,7 +181,13 @@ describe('compare panel handler', () => {
     const view = new FakeWebview<CompareHostMessage>();
     const calls: string[] = [];
     const handler = new ComparePanelHandler(
-      { api: async () => api, post: view.post, showMetrics: async (ids) => void calls.push(`metrics ${ids.join(',')}`), revealRun: async (id) => void calls.push(`reveal ${id}`), log: () => undefined },
+      {
+        api: async () => api,
+        post: view.post,
+        showMetrics: async (ids) => void calls.push(`metrics ${ids.join(',')}`),
+        revealRun: async (id) => void calls.push(`reveal ${id}`),
+        log: () => undefined,
+      },
       { runIds },
     );
     return { view, handler, calls, send: (m: CompareViewMessage) => handler.handle(m) };
@@ -153,7 +199,13 @@ describe('compare panel handler', () => {
     assert.equal(view.posted.length, 0);
     await send({ type: 'initialized' });
     const runs = view.of('compare')[0]!.payload.runs;
-    assert.deepEqual(runs.map((r) => [r.name, r.params['lr'], r.metrics['loss']]), [['<img src=x onerror=alert(1)>', '0.1', 0.02], ['baseline, "quoted"', '0.01', 1 / 30]]);
+    assert.deepEqual(
+      runs.map((r) => [r.name, r.params['lr'], r.metrics['loss']]),
+      [
+        ['<img src=x onerror=alert(1)>', '0.1', 0.02],
+        ['baseline, "quoted"', '0.01', 1 / 30],
+      ],
+    );
     repo.logParam({ run_id: b, key: 'seed', value: '42' });
     handler.onStoreChange([{ kind: 'param', ids: [b], op: 'create' }]);
     const again = await view.until('compare', 2);

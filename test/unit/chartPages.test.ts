@@ -7,7 +7,15 @@ import { storeRange } from '../../client/src/core/charts/metricsHandler';
 import { compareColumns, scatterData, sortRuns } from '../../webviews/src/compare/table';
 import { emaSmooth } from '../../webviews/src/shared/smoothing';
 
-const run = (runId: string, params: Record<string, string>, metrics: Record<string, number | string>): CompareRun => ({ runId, name: runId, status: 'FINISHED', startTime: 0, style: runStyle(runId), params, metrics });
+const run = (runId: string, params: Record<string, string>, metrics: Record<string, number | string>): CompareRun => ({
+  runId,
+  name: runId,
+  status: 'FINISHED',
+  startTime: 0,
+  style: runStyle(runId),
+  params,
+  metrics,
+});
 
 describe('chart pages: pure parts', () => {
   it('gives each run a stable style from its id, spread over the six theme colours, solid or dashed', () => {
@@ -27,18 +35,49 @@ describe('chart pages: pure parts', () => {
   });
 
   it('marks the columns that differ, and sorts numbers numerically with missing values last', () => {
-    const runs = [run('a', { lr: '0.1', depth: '4' }, { auc: 0.8 }), run('b', { lr: '0.01', depth: '4' }, { auc: 0.9 }), run('c', { lr: '1e-3', depth: '4' }, {})];
+    const runs = [
+      run('a', { lr: '0.1', depth: '4' }, { auc: 0.8 }),
+      run('b', { lr: '0.01', depth: '4' }, { auc: 0.9 }),
+      run('c', { lr: '1e-3', depth: '4' }, {}),
+    ];
     const columns = compareColumns(runs);
-    assert.deepEqual(columns.map((c) => `${c.id}${c.differs ? '*' : ''}`), ['name', 'status', 'params.depth', 'params.lr*', 'metrics.auc*']);
-    assert.deepEqual(sortRuns(runs, { kind: 'param', key: 'lr' }, false).map((r) => r.runId), ['c', 'b', 'a']);
-    assert.deepEqual(sortRuns(runs, { kind: 'metric', key: 'auc' }, true).map((r) => r.runId), ['b', 'a', 'c']);
-    assert.deepEqual(sortRuns(runs, { kind: 'metric', key: 'auc' }, false).map((r) => r.runId), ['a', 'b', 'c']);
+    assert.deepEqual(
+      columns.map((c) => `${c.id}${c.differs ? '*' : ''}`),
+      ['name', 'status', 'params.depth', 'params.lr*', 'metrics.auc*'],
+    );
+    assert.deepEqual(
+      sortRuns(runs, { kind: 'param', key: 'lr' }, false).map((r) => r.runId),
+      ['c', 'b', 'a'],
+    );
+    assert.deepEqual(
+      sortRuns(runs, { kind: 'metric', key: 'auc' }, true).map((r) => r.runId),
+      ['b', 'a', 'c'],
+    );
+    assert.deepEqual(
+      sortRuns(runs, { kind: 'metric', key: 'auc' }, false).map((r) => r.runId),
+      ['a', 'b', 'c'],
+    );
   });
 
   it('scatters a metric against a numeric param, or against the values of a text param', () => {
-    const runs = [run('a', { lr: '0.1', opt: 'sgd' }, { auc: 0.8 }), run('b', { lr: '0.01', opt: 'adam' }, { auc: 0.9 }), run('c', { lr: '0.5' }, { auc: 'NaN' })];
-    assert.deepEqual(scatterData(runs, 'auc', 'lr'), { points: [{ x: 0.1, y: 0.8, runId: 'a' }, { x: 0.01, y: 0.9, runId: 'b' }] });
-    assert.deepEqual(scatterData(runs, 'auc', 'opt'), { categories: ['adam', 'sgd'], points: [{ x: 1, y: 0.8, runId: 'a' }, { x: 0, y: 0.9, runId: 'b' }] });
+    const runs = [
+      run('a', { lr: '0.1', opt: 'sgd' }, { auc: 0.8 }),
+      run('b', { lr: '0.01', opt: 'adam' }, { auc: 0.9 }),
+      run('c', { lr: '0.5' }, { auc: 'NaN' }),
+    ];
+    assert.deepEqual(scatterData(runs, 'auc', 'lr'), {
+      points: [
+        { x: 0.1, y: 0.8, runId: 'a' },
+        { x: 0.01, y: 0.9, runId: 'b' },
+      ],
+    });
+    assert.deepEqual(scatterData(runs, 'auc', 'opt'), {
+      categories: ['adam', 'sgd'],
+      points: [
+        { x: 1, y: 0.8, runId: 'a' },
+        { x: 0, y: 0.9, runId: 'b' },
+      ],
+    });
   });
 
   it('maps a zoomed relative range to each run’s wall time, and writes CSV fields safely', () => {

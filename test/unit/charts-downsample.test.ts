@@ -5,7 +5,7 @@ import { lttb, minMaxDownsample, type XY } from '../../client/src/core/charts/do
 /** A noisy series with a few spikes whose positions we know. */
 function series(n: number): XY[] {
   let seed = 7;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const points = Array.from({ length: n }, (_, i) => ({ x: i, y: Math.sin(i / 500) + random() * 0.1 }));
   points[1234]!.y = 50;
   points[77_777]!.y = -40;

@@ -50,7 +50,10 @@ describe('cursorContext: keys by position', () => {
 
   it('gives step keys on a blank or half-typed line of a step, with the keys already there', () => {
     const blank = expect(`${STEPS}    ‸\n  next:\n    run: y\n`, 'key');
-    assert.deepEqual([blank.map.kind, blank.map.step, blank.present, blank.range], ['step', 'prep', ['run', 'outputs'], { start: blank.range.start, end: blank.range.start }]);
+    assert.deepEqual(
+      [blank.map.kind, blank.map.step, blank.present, blank.range],
+      ['step', 'prep', ['run', 'outputs'], { start: blank.range.start, end: blank.range.start }],
+    );
     const partial = expect(`${STEPS}    «ne‸»\n  next:\n    run: y\n`, 'key');
     assert.deepEqual([partial.prefix, partial.present], ['ne', ['run', 'outputs']]);
     const first = expect('steps:\n  fresh:\n    «ru‸»\n', 'key');
@@ -163,7 +166,7 @@ describe('cursorContext: list items', () => {
     assert.deepEqual([context.map.step, context.key, context.items], ['b', 'needs', ['a']]);
   });
 
-  it('reads block lists, indented or at the key\'s column', () => {
+  it("reads block lists, indented or at the key's column", () => {
     const indented = expect(`${base}    needs:\n      - a\n      - ‸\n    run: y\n`, 'item');
     assert.deepEqual([indented.map.step, indented.key, indented.items, indented.flow], ['b', 'needs', ['a'], false]);
     const sameColumn = expect(`${base}    needs:\n    - a\n    - «c‸»\n`, 'item');
@@ -178,7 +181,7 @@ describe('cursorContext: list items', () => {
     assert.equal(below.key, 'needs');
   });
 
-  it('keeps an unclosed quote to the cursor\'s line', () => {
+  it("keeps an unclosed quote to the cursor's line", () => {
     const context = expect(`${base}    inputs: ["«data/‸»\n    env: { A: "1" }\n`, 'item');
     assert.deepEqual([context.key, context.prefix, context.quoted], ['inputs', 'data/', true]);
   });
@@ -215,7 +218,11 @@ describe('cursorContext: expressions', () => {
     ];
     for (const [value, segments, prefix] of cases) {
       const context = expect(step(value), 'expression');
-      assert.deepEqual([context.segments, context.prefix, context.map.step, context.key, context.allowed], [segments, prefix, 'b', 'run', true], value);
+      assert.deepEqual(
+        [context.segments, context.prefix, context.map.step, context.key, context.allowed],
+        [segments, prefix, 'b', 'run', true],
+        value,
+      );
     }
   });
 
@@ -293,13 +300,37 @@ describe('cursorContext: robustness', () => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
       return seed % n;
     };
-    const pieces = ['${{', '}}', '[', ']', '{', '}', ':', ' ', '\n', '- ', '"', "'", '#', '|', '.', ',', '\t', '\r\n', 'steps.', 'needs: ['];
+    const pieces = [
+      '${{',
+      '}}',
+      '[',
+      ']',
+      '{',
+      '}',
+      ':',
+      ' ',
+      '\n',
+      '- ',
+      '"',
+      "'",
+      '#',
+      '|',
+      '.',
+      ',',
+      '\t',
+      '\r\n',
+      'steps.',
+      'needs: [',
+    ];
     const docs = [SAMPLE, '', '\n\n', ':', '- a', '[', '{a: [b, {c: ', '"unterminated', 'a:\n  - b:\n    - c'];
     for (let n = 0; n < 150; n++) {
       let text = SAMPLE;
       for (let k = random(4) + 1; k > 0; k--) {
         const at = random(text.length + 1);
-        text = random(3) === 0 ? text.slice(0, at) + text.slice(at + random(12)) : text.slice(0, at) + pieces[random(pieces.length)]! + text.slice(at);
+        text =
+          random(3) === 0
+            ? text.slice(0, at) + text.slice(at + random(12))
+            : text.slice(0, at) + pieces[random(pieces.length)]! + text.slice(at);
       }
       docs.push(text);
     }
@@ -308,7 +339,10 @@ describe('cursorContext: robustness', () => {
       for (let offset = 0; offset <= text.length; offset++) {
         assert.doesNotThrow(() => cursorContext(doc, offset), `${JSON.stringify(text)} at ${offset}`);
         // The completion service on top of it, in-process: no throw either (the file's folder does not exist).
-        assert.doesNotThrow(() => completion(doc, doc.text.positionAt(offset), { registeredModels: ['m'] }), `completion: ${JSON.stringify(text)} at ${offset}`);
+        assert.doesNotThrow(
+          () => completion(doc, doc.text.positionAt(offset), { registeredModels: ['m'] }),
+          `completion: ${JSON.stringify(text)} at ${offset}`,
+        );
       }
     }
   });

@@ -12,7 +12,10 @@ describe('document symbols', () => {
   it('never has an empty name (VS Code rejects the whole outline): the key as written, else (unnamed)', () => {
     const text = 'pipeline: p\nparams:\n  "": 1\nsteps:\n  \'\':\n    run: x\n    outputs:\n      "": out/a.csv\n  ok:\n    run: y\n';
     const all = names(documentSymbols(parse(text)));
-    assert.ok(all.every((n) => n.trim() !== ''), JSON.stringify(all));
+    assert.ok(
+      all.every((n) => n.trim() !== ''),
+      JSON.stringify(all),
+    );
     assert.deepEqual(all, ['pipeline p', 'params', '""', 'steps', "''", '""', 'ok']);
   });
 });

@@ -69,13 +69,23 @@ describe('reading data', () => {
   it('concatenates several current files; a column absent from one is missing there', async () => {
     const t = await readTables([file('current-1.csv'), file('current-2.csv')]);
     assert.equal(t.rowCount, 200);
-    assert.equal(t.columns.get('note')!.slice(120).every((c) => c === null), true);
+    assert.equal(
+      t.columns
+        .get('note')!
+        .slice(120)
+        .every((c) => c === null),
+      true,
+    );
     assert.equal(t.columns.get('age')!.length, 200);
     assert.equal(concatTables([t]), t);
   });
 
   it('reads Parquet: the same reference gives the same report as its CSV', async () => {
-    const [csv, parquet, current] = await Promise.all([readTable(file('reference.csv')), readTable(file('reference.parquet')), readTables([file('current-1.csv'), file('current-2.csv')])]);
+    const [csv, parquet, current] = await Promise.all([
+      readTable(file('reference.csv')),
+      readTable(file('reference.parquet')),
+      readTables([file('current-1.csv'), file('current-2.csv')]),
+    ]);
     assert.equal(parquet.rowCount, 300);
     const options = { method: 'auto', ignore: ['id'], datasetDriftShare: 0.5 } as const;
     const a = driftReport(csv, current, options);
@@ -88,7 +98,10 @@ describe('reading data', () => {
 
   it('resolves the reference and current globs, naming what is missing', async () => {
     assert.equal(resolveReference('reference.csv', DIR), file('reference.csv'));
-    assert.throws(() => resolveReference('nope.csv', DIR), (e: Error) => e instanceof DataFileError && /reference file not found: nope\.csv/.test(e.message));
+    assert.throws(
+      () => resolveReference('nope.csv', DIR),
+      (e: Error) => e instanceof DataFileError && /reference file not found: nope\.csv/.test(e.message),
+    );
     assert.deepEqual(await resolveCurrent(['current-*.csv'], DIR), [file('current-1.csv'), file('current-2.csv')]);
     await assert.rejects(resolveCurrent(['incoming/*.csv'], DIR), /no file matches current pattern incoming\/\*\.csv/);
     await assert.rejects(resolveCurrent(['gone.csv'], DIR), /current file not found: gone\.csv/);
@@ -97,7 +110,8 @@ describe('reading data', () => {
 });
 
 describe('driftReport', () => {
-  const load = async () => [await readTable(file('reference.csv')), await readTables([file('current-1.csv'), file('current-2.csv')])] as const;
+  const load = async () =>
+    [await readTable(file('reference.csv')), await readTables([file('current-1.csv'), file('current-2.csv')])] as const;
 
   it('auto on a small reference: KS, chi-square and Z by kind and distinct values; the shifted column drifts', async () => {
     const [reference, current] = await load();
@@ -116,7 +130,10 @@ describe('driftReport', () => {
     assert.equal(age.drift, true);
     assert.ok(age.value < 1e-6);
     assert.equal(age.ks?.exact, true);
-    assert.deepEqual(r.columns.filter((c) => c.drift).map((c) => c.column), ['age']);
+    assert.deepEqual(
+      r.columns.filter((c) => c.drift).map((c) => c.column),
+      ['age'],
+    );
     assert.equal(r.driftedColumns, 1);
     assert.equal(r.share, 0.2);
     assert.equal(r.datasetDrift, false);
@@ -137,21 +154,42 @@ describe('driftReport', () => {
   it('defaults to every shared column not ignored; honours columns and ignore', () => {
     const ref = table({ a: [1, 2, 3], b: ['x', 'y', 'x'], only_ref: [1, 1, 1] });
     const cur = table({ b: ['x', 'x', 'y'], a: [1, 2, 4], only_cur: [0, 0, 0] });
-    assert.deepEqual(driftReport(ref, cur, { method: 'auto', datasetDriftShare: 0.5 }).columns.map((c) => c.column), ['a', 'b']);
-    assert.deepEqual(driftReport(ref, cur, { method: 'auto', ignore: ['a'], datasetDriftShare: 0.5 }).columns.map((c) => c.column), ['b']);
-    assert.deepEqual(driftReport(ref, cur, { method: 'auto', columns: ['b', 'a'], ignore: ['a'], datasetDriftShare: 0.5 }).columns.map((c) => c.column), ['b']);
-    assert.throws(() => driftReport(ref, cur, { method: 'auto', columns: ['only_ref'], datasetDriftShare: 0.5 }), (e: Error) => e instanceof DriftInputError && /current data \(memory\) has no column 'only_ref'/.test(e.message));
+    assert.deepEqual(
+      driftReport(ref, cur, { method: 'auto', datasetDriftShare: 0.5 }).columns.map((c) => c.column),
+      ['a', 'b'],
+    );
+    assert.deepEqual(
+      driftReport(ref, cur, { method: 'auto', ignore: ['a'], datasetDriftShare: 0.5 }).columns.map((c) => c.column),
+      ['b'],
+    );
+    assert.deepEqual(
+      driftReport(ref, cur, { method: 'auto', columns: ['b', 'a'], ignore: ['a'], datasetDriftShare: 0.5 }).columns.map((c) => c.column),
+      ['b'],
+    );
+    assert.throws(
+      () => driftReport(ref, cur, { method: 'auto', columns: ['only_ref'], datasetDriftShare: 0.5 }),
+      (e: Error) => e instanceof DriftInputError && /current data \(memory\) has no column 'only_ref'/.test(e.message),
+    );
   });
 
   it('a named method applies to every column; numeric-only methods skip text columns', () => {
     const ref = table({ n: [1, 2, 3, 4, 5, 6, 7], t: ['a', 'b', 'a', 'b', 'a', 'c', 'c'] });
     const cur = table({ n: [5, 6, 7, 8, 9, 10, 11], t: ['a', 'a', 'a', 'a', 'b', 'b', 'c'] });
     const r = driftReport(ref, cur, { method: 'wasserstein', datasetDriftShare: 0.5 });
-    assert.deepEqual(r.columns.map((c) => [c.column, c.method, c.threshold]), [['n', 'wasserstein', 0.1]]);
+    assert.deepEqual(
+      r.columns.map((c) => [c.column, c.method, c.threshold]),
+      [['n', 'wasserstein', 0.1]],
+    );
     assert.deepEqual(r.skipped, [{ column: 't', reason: 'wasserstein compares numbers; the column holds text' }]);
     assert.equal(r.datasetDrift, true);
     const psi = driftReport(ref, cur, { method: 'psi', threshold: 50, datasetDriftShare: 0.5 });
-    assert.deepEqual(psi.columns.map((c) => [c.method, c.measure, c.threshold, c.drift]), [['psi', 'distance', 50, false], ['psi', 'distance', 50, false]]);
+    assert.deepEqual(
+      psi.columns.map((c) => [c.method, c.measure, c.threshold, c.drift]),
+      [
+        ['psi', 'distance', 50, false],
+        ['psi', 'distance', 50, false],
+      ],
+    );
   });
 
   it('with auto, the threshold applies to p-value tests; distances drift at >= 0.1', () => {
@@ -159,7 +197,13 @@ describe('driftReport', () => {
     const ref = table({ x: big(0), k: Array.from({ length: 1500 }, (_, i) => (i % 3 ? 'a' : 'b')) });
     const cur = table({ x: big(1), k: Array.from({ length: 1500 }, (_, i) => (i % 3 ? 'a' : 'b')) });
     const r = driftReport(ref, cur, { method: 'auto', threshold: 0.01, datasetDriftShare: 0.5 });
-    assert.deepEqual(r.columns.map((c) => [c.column, c.method, c.threshold]), [['x', 'wasserstein', 0.1], ['k', 'jensen_shannon', 0.1]]);
+    assert.deepEqual(
+      r.columns.map((c) => [c.column, c.method, c.threshold]),
+      [
+        ['x', 'wasserstein', 0.1],
+        ['k', 'jensen_shannon', 0.1],
+      ],
+    );
     assert.equal(r.columns[0]!.drift, true);
     assert.equal(r.columns[1]!.drift, false);
   });
@@ -173,21 +217,40 @@ describe('driftReport', () => {
 
 describe('checkDrift (what `mlops monitor` calls)', () => {
   it('resolves paths from cwd, reads the current glob as one table and reports', async () => {
-    const check = await checkDrift({ reference: 'reference.csv', current: ['current-*.csv'], cwd: DIR, method: 'auto', ignore: ['id'], datasetDriftShare: 0.2 });
+    const check = await checkDrift({
+      reference: 'reference.csv',
+      current: ['current-*.csv'],
+      cwd: DIR,
+      method: 'auto',
+      ignore: ['id'],
+      datasetDriftShare: 0.2,
+    });
     assert.equal(check.referenceFile, file('reference.csv'));
     assert.deepEqual(check.currentFiles, [file('current-1.csv'), file('current-2.csv')]);
     assert.equal(check.report.currentRows, 200);
     assert.equal(check.report.datasetDrift, true);
-    await assert.rejects(checkDrift({ reference: 'missing.parquet', current: ['current-1.csv'], cwd: DIR, method: 'auto', datasetDriftShare: 0.5 }), DataFileError);
+    await assert.rejects(
+      checkDrift({ reference: 'missing.parquet', current: ['current-1.csv'], cwd: DIR, method: 'auto', datasetDriftShare: 0.5 }),
+      DataFileError,
+    );
   });
 });
 
 describe('performance drift (the seed ModelMonitor.detect_drift)', () => {
   it('alerts where |current - baseline| > alert_threshold, never on a missing metric', () => {
-    const r = performanceDrift({ accuracy: 0.91, precision: 0.8, recall: 0.7 }, { accuracy: 0.85, precision: 0.76, f1: 0.5 }, ['accuracy', 'precision', 'recall'], 0.05);
+    const r = performanceDrift(
+      { accuracy: 0.91, precision: 0.8, recall: 0.7 },
+      { accuracy: 0.85, precision: 0.76, f1: 0.5 },
+      ['accuracy', 'precision', 'recall'],
+      0.05,
+    );
     assert.deepEqual(
       r.metrics.map((m) => [m.metric, m.alert]),
-      [['accuracy', true], ['precision', false], ['recall', false]],
+      [
+        ['accuracy', true],
+        ['precision', false],
+        ['recall', false],
+      ],
     );
     assert.ok(Math.abs(r.metrics[0]!.change! + 0.06) < 1e-12);
     assert.equal(r.metrics[2]!.current, undefined);

@@ -60,7 +60,10 @@ describe(`drift statistics against scipy ${VECTORS.scipy} / numpy ${VECTORS.nump
     assert.deepEqual([...sturgesEdges(Float64Array.from([2, 2]), Float64Array.from([2]))], [1.5, 2.5]);
     const edges = sturgesEdges(Float64Array.from([0, 1, 2, 3]), Float64Array.from([4]));
     assert.equal(edges.length - 1, Math.ceil(4 / (4 / (Math.log2(5) + 1))));
-    assert.equal(histogram(Float64Array.from([0, 1, 2, 3, 4]), edges).reduce((a, b) => a + b, 0), 5);
+    assert.equal(
+      histogram(Float64Array.from([0, 1, 2, 3, 4]), edges).reduce((a, b) => a + b, 0),
+      5,
+    );
   });
 });
 

@@ -32,7 +32,13 @@ interface Case {
 export interface Vectors {
   scipy: string;
   numpy: string;
-  ks: (Case & { regime: 'tiny' | 'exact_equal' | 'exact_unequal' | 'ties' | 'asymptotic'; statistic: number; pvalue: number; location?: number; sign?: number })[];
+  ks: (Case & {
+    regime: 'tiny' | 'exact_equal' | 'exact_unequal' | 'ties' | 'asymptotic';
+    statistic: number;
+    pvalue: number;
+    location?: number;
+    sign?: number;
+  })[];
   kstwo: { n: number; x: number; sf: number; smirnov: number }[];
   chi2: (Case & { statistic: number; pvalue: number })[];
   z: (Case & { statistic: number; pvalue: number })[];

@@ -24,7 +24,10 @@ const parse = (text: string) => parseExpression(text, 0, text.length);
 describe('expressions: the ${{ }} parser', () => {
   it('parses references, literals and operators with their precedence', () => {
     assert.equal(show(parse('steps.train-2.outputs.model').expr), 'steps.train-2.outputs.model');
-    assert.equal(show(parse("metrics.auc >= 0.9 && metrics.acc > .8 || params.kind == 'it''s'").expr), "[[[metrics.auc >= 0.9] && [metrics.acc > 0.8]] || [params.kind == 'it's']]");
+    assert.equal(
+      show(parse("metrics.auc >= 0.9 && metrics.acc > .8 || params.kind == 'it''s'").expr),
+      "[[[metrics.auc >= 0.9] && [metrics.acc > 0.8]] || [params.kind == 'it's']]",
+    );
     assert.equal(show(parse('!(params.a != -1) && true').expr), '[!([params.a != -1]) && true]');
     assert.equal(show(parse('1e3 <= 2 == false').expr), '[[1000 <= 2] == false]');
   });
@@ -64,7 +67,14 @@ describe('expressions: the ${{ }} parser', () => {
   it('finds every template in a string, and an unclosed one to the end', () => {
     const text = 'a ${{ x.y }} b ${{z}} c ${{ open';
     const templates = findTemplates(text, 0, text.length);
-    assert.deepEqual(templates.map((t) => [t.closed, text.slice(t.start, t.end)]), [[true, '${{ x.y }}'], [true, '${{z}}'], [false, '${{ open']]);
+    assert.deepEqual(
+      templates.map((t) => [t.closed, text.slice(t.start, t.end)]),
+      [
+        [true, '${{ x.y }}'],
+        [true, '${{z}}'],
+        [false, '${{ open'],
+      ],
+    );
     assert.match(templates[2]!.errors[0]!.message, /unclosed `\$\{\{`/);
   });
 

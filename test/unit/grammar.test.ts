@@ -77,7 +77,7 @@ describe('${{ }} injection grammar', () => {
 
   it('highlights operators and literals in a condition, in every kind', async () => {
     for (const scope of ['source.mlops-pipeline', 'source.mlops-features', 'source.mlops-monitor']) {
-      const list = await tokens(scope, "when: \"${{ metrics.auc >= 0.9 && params.kind == 'rf' || !true }}\"");
+      const list = await tokens(scope, 'when: "${{ metrics.auc >= 0.9 && params.kind == \'rf\' || !true }}"');
       assert.ok(scopeOf(list, 'metrics').includes('variable.language.mlops'), scope);
       assert.ok(scopeOf(list, '>=').includes('keyword.operator.comparison.mlops'), scope);
       assert.ok(scopeOf(list, '&&').includes('keyword.operator.logical.mlops'), scope);

@@ -12,7 +12,10 @@ describe('pipeline graph', () => {
   it('finds the churn sample steps, data edges with their outputs, and merges needs into data edges', () => {
     const graph = pipelineGraph(parse(CHURN));
     assert.equal(graph.pipeline, 'customer-churn');
-    assert.deepEqual(graph.nodes.map((n) => n.id), ['preprocess', 'train', 'evaluate']);
+    assert.deepEqual(
+      graph.nodes.map((n) => n.id),
+      ['preprocess', 'train', 'evaluate'],
+    );
     assert.deepEqual(graph.nodes.find((n) => n.id === 'preprocess')?.outputs, ['train', 'test']);
     assert.equal(CHURN.slice(graph.nodes[1]!.offset, graph.nodes[1]!.offset + 'train'.length), 'train');
     const edges = graph.edges.map((e) => `${e.from}->${e.to}:${e.kind}:${e.outputs.join('+')}`).sort();
@@ -21,16 +24,30 @@ describe('pipeline graph', () => {
 
   it('keeps needs-only edges, skips unknown and self references, and survives a half-written file', () => {
     const graph = pipelineGraph(
-      parse('pipeline: p\nsteps:\n  a:\n    run: x ${{ steps.ghost.outputs.y }} ${{ steps.a.outputs.o }}\n  b:\n    needs: [a, nope]\n    run: y\n  c:\n    needs: [b\n'),
+      parse(
+        'pipeline: p\nsteps:\n  a:\n    run: x ${{ steps.ghost.outputs.y }} ${{ steps.a.outputs.o }}\n  b:\n    needs: [a, nope]\n    run: y\n  c:\n    needs: [b\n',
+      ),
     );
-    assert.deepEqual(graph.nodes.map((n) => n.id), ['a', 'b', 'c']);
-    assert.deepEqual(graph.edges.map((e) => [e.from, e.to, e.kind]), [['a', 'b', 'needs'], ['b', 'c', 'needs']], 'the recovered needs of c count');
+    assert.deepEqual(
+      graph.nodes.map((n) => n.id),
+      ['a', 'b', 'c'],
+    );
+    assert.deepEqual(
+      graph.edges.map((e) => [e.from, e.to, e.kind]),
+      [
+        ['a', 'b', 'needs'],
+        ['b', 'c', 'needs'],
+      ],
+      'the recovered needs of c count',
+    );
     assert.deepEqual(pipelineGraph(parse('')).nodes, []);
     assert.deepEqual(pipelineGraph(parse('- a\n- b\n')).nodes, []);
   });
 
   it('ignores step references outside ${{ }} and in keys', () => {
-    const graph = pipelineGraph(parse('steps:\n  a:\n    run: x\n  b:\n    run: echo steps.a.outputs.z\n    env:\n      "${{ steps.a.outputs.k }}": 1\n'));
+    const graph = pipelineGraph(
+      parse('steps:\n  a:\n    run: x\n  b:\n    run: echo steps.a.outputs.z\n    env:\n      "${{ steps.a.outputs.k }}": 1\n'),
+    );
     assert.deepEqual(graph.edges, []);
   });
 

@@ -14,7 +14,15 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document } from 'yaml';
-import { ParseCache, pipelineModel, validateDocument, type DocumentKind, type ParsedDocument, type PipelineModel, type ValidationContext } from '../../common/src';
+import {
+  ParseCache,
+  pipelineModel,
+  validateDocument,
+  type DocumentKind,
+  type ParsedDocument,
+  type PipelineModel,
+  type ValidationContext,
+} from '../../common/src';
 import type { Span } from '../../common/src/expressions/ast';
 import { YAML_OPTIONS } from '../../common/src/document/chunks';
 import { parseInPieces } from '../../common/src/document/piecewise';
@@ -31,14 +39,27 @@ const sample = (name: string) => readFileSync(path.join(SAMPLES, name), 'utf8');
 /** Every node's kind, style, value, tag, anchor and range: what a feature can read (comments aside). */
 function shape(node: unknown): unknown {
   if (isPair(node)) return { pair: [shape(node.key), shape(node.value)] };
-  if (isMap(node) || isSeq(node)) return { kind: isMap(node) ? 'map' : 'seq', flow: !!node.flow, tag: node.tag, anchor: node.anchor, range: node.range, items: node.items.map(shape) };
+  if (isMap(node) || isSeq(node))
+    return {
+      kind: isMap(node) ? 'map' : 'seq',
+      flow: !!node.flow,
+      tag: node.tag,
+      anchor: node.anchor,
+      range: node.range,
+      items: node.items.map(shape),
+    };
   if (isScalar(node)) return { kind: 'scalar', value: node.value, style: node.type, tag: node.tag, anchor: node.anchor, range: node.range };
   if (isAlias(node)) return { alias: node.source, range: node.range };
   return node ?? null;
 }
 
 function docShape(doc: Document.Parsed): unknown {
-  return { range: doc.range, contents: shape(doc.contents), errors: doc.errors.map((e) => [e.code, e.pos]), warnings: doc.warnings.map((w) => [w.code, w.pos]) };
+  return {
+    range: doc.range,
+    contents: shape(doc.contents),
+    errors: doc.errors.map((e) => [e.code, e.pos]),
+    warnings: doc.warnings.map((w) => [w.code, w.pos]),
+  };
 }
 
 const whole = (text: string) => parseDocument(text, YAML_OPTIONS);
@@ -76,27 +97,108 @@ function fresh(text: TextDocument, kind: DocumentKind): ParsedDocument {
 
 function assertSameResults(actual: ParsedDocument, expected: ParsedDocument, label: string): void {
   assert.deepEqual(docShape(actual.yaml), docShape(expected.yaml), `${label}: AST`);
-  assert.deepEqual(validateDocument(actual, { context: CONTEXT }), validateDocument(expected, { context: CONTEXT }), `${label}: diagnostics`);
+  assert.deepEqual(
+    validateDocument(actual, { context: CONTEXT }),
+    validateDocument(expected, { context: CONTEXT }),
+    `${label}: diagnostics`,
+  );
   if (actual.kind !== 'pipeline') return;
   const model = pipelineModel(actual);
   const reference = pipelineModel(expected);
   assert.deepEqual(modelShape(model), modelShape(reference), `${label}: model`);
   const length = actual.text.getText().length;
-  for (let offset = 0; offset < length; offset += 211) assert.deepEqual(symbolAt(model, offset), symbolAt(reference, offset), `${label}: symbol at ${offset}`);
+  for (let offset = 0; offset < length; offset += 211)
+    assert.deepEqual(symbolAt(model, offset), symbolAt(reference, offset), `${label}: symbol at ${offset}`);
 }
 
-const WORDS = ['s0', 's1', 's3', 'nope', 'o0', 'o1', 'o9', 'train', 'epochs', 'test_size', 'params', 'steps', 'outputs', 'run', 'needs', 'inputs', 'env', 'x', '30m', '90', 'true', 'yes', 'data/train.csv', 'out/s1/o0.csv', 'type', 'path', 'metrics', 'default', 'preprocess', 'evaluate'];
+const WORDS = [
+  's0',
+  's1',
+  's3',
+  'nope',
+  'o0',
+  'o1',
+  'o9',
+  'train',
+  'epochs',
+  'test_size',
+  'params',
+  'steps',
+  'outputs',
+  'run',
+  'needs',
+  'inputs',
+  'env',
+  'x',
+  '30m',
+  '90',
+  'true',
+  'yes',
+  'data/train.csv',
+  'out/s1/o0.csv',
+  'type',
+  'path',
+  'metrics',
+  'default',
+  'preprocess',
+  'evaluate',
+];
 const SNIPPETS = [
-  ' ${{ steps.s1.outputs.o0 }}', ' ${{ steps.train.outputs.model }}', ' ${{ params.epochs }}', ' ${{ params.nope }}', ' ${{ outputs.o0 }}', ' ${{ steps.s2 }}', ' ${{ nope.x }}', ' ${{ a = b }}',
-  '\n    needs: [s2]', '\n    needs: [s0, nope]', '\n    needs: [evaluate]', '\n    retries: -1', '\n    timeout: 30', '\n    bogus: 1', '\n    run: dup', '\n      o9: out/s1/o0.csv', '\n      model: data/train.csv',
-  ' # note', '\n', '\n\n', '\n    # deep comment', '\n# left comment', ' &anchor', ' *anchor', ' !tag', ' {', ' [', '"', '\t', '\n  s99:\n    run: x', '\n  extra:\n    run: y ${{ steps.s1.outputs.o0 }}', ' ${{', ' }}', ':', '\n    - item', '\n---\n',
-  '\n    run: |\n      echo a\n\n', '\n    run: |+\n      kept\n\n', ' >-', " 'single'", '\n    env:\n      A: "x\\ty"',
+  ' ${{ steps.s1.outputs.o0 }}',
+  ' ${{ steps.train.outputs.model }}',
+  ' ${{ params.epochs }}',
+  ' ${{ params.nope }}',
+  ' ${{ outputs.o0 }}',
+  ' ${{ steps.s2 }}',
+  ' ${{ nope.x }}',
+  ' ${{ a = b }}',
+  '\n    needs: [s2]',
+  '\n    needs: [s0, nope]',
+  '\n    needs: [evaluate]',
+  '\n    retries: -1',
+  '\n    timeout: 30',
+  '\n    bogus: 1',
+  '\n    run: dup',
+  '\n      o9: out/s1/o0.csv',
+  '\n      model: data/train.csv',
+  ' # note',
+  '\n',
+  '\n\n',
+  '\n    # deep comment',
+  '\n# left comment',
+  ' &anchor',
+  ' *anchor',
+  ' !tag',
+  ' {',
+  ' [',
+  '"',
+  '\t',
+  '\n  s99:\n    run: x',
+  '\n  extra:\n    run: y ${{ steps.s1.outputs.o0 }}',
+  ' ${{',
+  ' }}',
+  ':',
+  '\n    - item',
+  '\n---\n',
+  '\n    run: |\n      echo a\n\n',
+  '\n    run: |+\n      kept\n\n',
+  ' >-',
+  " 'single'",
+  '\n    env:\n      A: "x\\ty"',
 ];
 
 /** One random edit of `text`, mostly inside a line and mostly harmless YAML. */
 function randomEdit(text: string, random: Random): { start: number; end: number; newText: string } {
   const at = random.below(text.length + 1);
-  switch (random.weighted([[5, 'word'], [3, 'insert'], [1, 'delete'], [1, 'line'], [1, 'char']] as const)) {
+  switch (
+    random.weighted([
+      [5, 'word'],
+      [3, 'insert'],
+      [1, 'delete'],
+      [1, 'line'],
+      [1, 'char'],
+    ] as const)
+  ) {
     case 'word': {
       let start = at;
       let end = at;
@@ -117,7 +219,11 @@ function randomEdit(text: string, random: Random): { start: number; end: number;
       return random.chance(0.5) ? { start, end, newText: '' } : { start, end: start, newText: text.slice(start, end) };
     }
     case 'char':
-      return { start: at, end: Math.min(text.length, at + 1), newText: random.pick(['a', ' ', ':', '\n', '-', '#', '{', '}', '"', "'", '$', '&', '*', '|', '>', '\t']) };
+      return {
+        start: at,
+        end: Math.min(text.length, at + 1),
+        newText: random.pick(['a', ' ', ':', '\n', '-', '#', '{', '}', '"', "'", '$', '&', '*', '|', '>', '\t']),
+      };
   }
 }
 
@@ -144,7 +250,11 @@ function runChain(base: string, kind: DocumentKind, seed: number, count: number)
     const current = text.getText();
     const broken = previous.yaml.errors.length > 0 || previous.yaml.warnings.length > 0;
     const edit = broken && random.chance(0.8) ? { start: 0, end: current.length, newText: lastGood } : randomEdit(current, random);
-    text = TextDocument.update(text, [{ range: { start: text.positionAt(edit.start), end: text.positionAt(edit.end) }, text: edit.newText }], text.version + 1);
+    text = TextDocument.update(
+      text,
+      [{ range: { start: text.positionAt(edit.start), end: text.positionAt(edit.end) }, text: edit.newText }],
+      text.version + 1,
+    );
     const parsed = cache.get(text, kind);
     const label = `seed ${seed} v${text.version} (${JSON.stringify(edit)})`;
     assertSameResults(parsed, fresh(text, kind), label);
@@ -192,20 +302,39 @@ describe('incremental parsing', () => {
   });
 
   it('declines what it cannot read alone: anchors, left-edge comments between entries, errors', () => {
-    for (const text of ['a: &x 1\nb: *x\n', 'a:\n  b: 1\n# left\n  c: 2\n', 'a: [1\nb: 2\n', '%YAML 1.2\n---\na: 1\n', '- a\n- b\n', '  a: 1\n']) {
+    for (const text of [
+      'a: &x 1\nb: *x\n',
+      'a:\n  b: 1\n# left\n  c: 2\n',
+      'a: [1\nb: 2\n',
+      '%YAML 1.2\n---\na: 1\n',
+      '- a\n- b\n',
+      '  a: 1\n',
+    ]) {
       assert.equal(parseInPieces(text), undefined, JSON.stringify(text));
     }
   });
 
   it('splices one step, or one param, and declines edits that leave its entry', () => {
-    const base = 'pipeline: p\nparams:\n  lr: { type: float, default: 0.1 }\nsteps:\n  a:\n    run: x\n  b:\n    run: y\nregister:\n  model: m\n';
+    const base =
+      'pipeline: p\nparams:\n  lr: { type: float, default: 0.1 }\nsteps:\n  a:\n    run: x\n  b:\n    run: y\nregister:\n  model: m\n';
     const splice = (edited: string) => spliceYaml({ source: base, yaml: whole(base) }, edited);
-    for (const edited of [base.replace('run: x', 'run: xyz'), base.replace('0.1', '0.25'), base.replace('  b:\n', '  bee:\n'), base.replace('model: m', 'model: mm'), base.replace('  a:\n', '  a:\n    # note\n')]) {
+    for (const edited of [
+      base.replace('run: x', 'run: xyz'),
+      base.replace('0.1', '0.25'),
+      base.replace('  b:\n', '  bee:\n'),
+      base.replace('model: m', 'model: mm'),
+      base.replace('  a:\n', '  a:\n    # note\n'),
+    ]) {
       const yaml = splice(edited);
       assert.ok(yaml, JSON.stringify(edited));
       assert.deepEqual(docShape(yaml), docShape(whole(edited)), JSON.stringify(edited));
     }
-    for (const edited of [base.replace('run: x', 'run: x\n  c:\n    run: z'), base.replace('run: x', 'run: &k x'), base.replace('run: x', 'run: [x'), base.replace('  b:\n', '# left\n  b:\n')]) {
+    for (const edited of [
+      base.replace('run: x', 'run: x\n  c:\n    run: z'),
+      base.replace('run: x', 'run: &k x'),
+      base.replace('run: x', 'run: [x'),
+      base.replace('  b:\n', '# left\n  b:\n'),
+    ]) {
       const yaml = splice(edited);
       if (yaml) assert.deepEqual(docShape(yaml), docShape(whole(edited)), JSON.stringify(edited));
       else assert.equal(yaml, undefined);

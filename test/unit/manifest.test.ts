@@ -51,7 +51,10 @@ describe('package.json manifest', () => {
       assert.ok(existsSync(path.join(ROOT, language.configuration)));
       for (const ext of ['yaml', 'yml']) {
         const name = `churn.${kind.kind}.${ext}`;
-        assert.ok(language.filenamePatterns.some((p) => globToRegExp(p).test(name)), `${name} matches ${kind.languageId}`);
+        assert.ok(
+          language.filenamePatterns.some((p) => globToRegExp(p).test(name)),
+          `${name} matches ${kind.languageId}`,
+        );
         assert.equal(kindOfPath(name), kind.kind);
       }
       assert.ok(!language.filenamePatterns.some((p) => globToRegExp(p).test('docker-compose.yaml')), 'never claims plain YAML');
@@ -61,11 +64,15 @@ describe('package.json manifest', () => {
 
   it('activates only on our languages, our files and our commands', () => {
     for (const event of manifest.activationEvents) {
-      assert.match(event, /^(onLanguage:mlops-(pipeline|features|monitor)|workspaceContains:\*\*\/\*\.(pipeline|features|monitor)\.\{yaml,yml\}|onWebviewPanel:mlops\.[A-Za-z]+)$/);
+      assert.match(
+        event,
+        /^(onLanguage:mlops-(pipeline|features|monitor)|workspaceContains:\*\*\/\*\.(pipeline|features|monitor)\.\{yaml,yml\}|onWebviewPanel:mlops\.[A-Za-z]+)$/,
+      );
     }
     assert.equal(manifest.activationEvents.filter((e) => !e.startsWith('onWebviewPanel:')).length, 6);
     // Each panel with a serializer (restored after a reload) activates the extension.
-    for (const viewType of Object.values(ChartViewTypes)) assert.ok(manifest.activationEvents.includes(`onWebviewPanel:${viewType}`), viewType);
+    for (const viewType of Object.values(ChartViewTypes))
+      assert.ok(manifest.activationEvents.includes(`onWebviewPanel:${viewType}`), viewType);
   });
 
   it('declares limited support in untrusted workspaces and says what is off', () => {
@@ -84,28 +91,54 @@ describe('package.json manifest', () => {
 
   it('offers the runner where pipelines are: editor title, palette, and the mlops task type', () => {
     const { menus, taskDefinitions, configuration } = manifest.contributes;
-    assert.ok(menus['editor/title']!.some((m) => m.command === Commands.runPipeline && m.when?.includes('resourceLangId == mlops-pipeline')));
+    assert.ok(
+      menus['editor/title']!.some((m) => m.command === Commands.runPipeline && m.when?.includes('resourceLangId == mlops-pipeline')),
+    );
     for (const id of [Commands.runPipeline, Commands.runPipelineWithParams, Commands.cancelRun]) {
-      assert.ok(menus.commandPalette!.some((m) => m.command === id && m.when !== 'false'), `${id} is in the palette`);
+      assert.ok(
+        menus.commandPalette!.some((m) => m.command === id && m.when !== 'false'),
+        `${id} is in the palette`,
+      );
     }
     for (const id of [Commands.runStep, Commands.showRun, Commands.openMonitor]) {
-      assert.ok(menus.commandPalette!.some((m) => m.command === id && m.when === 'false'), `${id} needs arguments and stays out of the palette`);
+      assert.ok(
+        menus.commandPalette!.some((m) => m.command === id && m.when === 'false'),
+        `${id} needs arguments and stays out of the palette`,
+      );
     }
     const task = taskDefinitions.find((t) => t.type === TASK_TYPE);
     assert.deepEqual(task?.required, ['pipeline']);
     assert.equal(task?.properties['pipeline']?.type, 'string');
     assert.equal(task?.properties['params']?.type, 'object');
-    assert.deepEqual(configuration.properties['mlops.maxParallelSteps'], { ...configuration.properties['mlops.maxParallelSteps'], type: 'number', default: 0 });
+    assert.deepEqual(configuration.properties['mlops.maxParallelSteps'], {
+      ...configuration.properties['mlops.maxParallelSteps'],
+      type: 'number',
+      default: 0,
+    });
   });
 
   it('offers drift checks in the palette, the Monitors view and monitor editors, and the autoRetrain setting', () => {
     const { menus, configuration } = manifest.contributes;
     for (const id of [Commands.checkDrift, Commands.showDriftReport, Commands.retrainFromMonitor]) {
-      assert.ok(menus.commandPalette!.some((m) => m.command === id && m.when !== 'false'), `${id} is in the palette`);
+      assert.ok(
+        menus.commandPalette!.some((m) => m.command === id && m.when !== 'false'),
+        `${id} is in the palette`,
+      );
     }
-    assert.ok(menus['view/item/context']!.some((m) => m.command === Commands.checkDrift && m.when?.includes('view == mlops.monitors') && (m as { group?: string }).group?.startsWith('inline')));
+    assert.ok(
+      menus['view/item/context']!.some(
+        (m) =>
+          m.command === Commands.checkDrift &&
+          m.when?.includes('view == mlops.monitors') &&
+          (m as { group?: string }).group?.startsWith('inline'),
+      ),
+    );
     assert.ok(menus['editor/title']!.some((m) => m.command === Commands.checkDrift && m.when?.includes('resourceLangId == mlops-monitor')));
-    assert.deepEqual(configuration.properties['mlops.monitor.autoRetrain'], { ...configuration.properties['mlops.monitor.autoRetrain'], type: 'boolean', default: false });
+    assert.deepEqual(configuration.properties['mlops.monitor.autoRetrain'], {
+      ...configuration.properties['mlops.monitor.autoRetrain'],
+      type: 'boolean',
+      default: false,
+    });
   });
 
   it('puts the views in an MLOps activity-bar container, each with welcome content', () => {
@@ -113,13 +146,27 @@ describe('package.json manifest', () => {
     assert.ok(existsSync(path.join(ROOT, manifest.contributes.viewsContainers.activitybar[0]!.icon)));
     const ids = (manifest.contributes.views.mlops ?? []).map((v) => v.id).sort();
     assert.deepEqual(ids, Object.values(Views).sort());
-    for (const id of ids) assert.ok(manifest.contributes.viewsWelcome.some((w) => w.view === id), `welcome for ${id}`);
+    for (const id of ids)
+      assert.ok(
+        manifest.contributes.viewsWelcome.some((w) => w.view === id),
+        `welcome for ${id}`,
+      );
   });
 
   it('keeps .vscodeignore an allow-list that ships the bundles, grammars and media', () => {
-    const lines = readFileSync(path.join(ROOT, '.vscodeignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    const lines = readFileSync(path.join(ROOT, '.vscodeignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
     assert.equal(lines[0], '**', 'first ignore everything');
-    for (const needed of ['client/out/extension.js', 'client/out/cli.js', 'server/out/server.js', 'syntaxes/**', 'language-configuration.json', 'media/**']) {
+    for (const needed of [
+      'client/out/extension.js',
+      'client/out/cli.js',
+      'server/out/server.js',
+      'syntaxes/**',
+      'language-configuration.json',
+      'media/**',
+    ]) {
       assert.ok(lines.includes(`!${needed}`), `.vscodeignore allows ${needed}`);
     }
     for (const file of readdirSync(path.join(ROOT, 'syntaxes'))) JSON.parse(readFileSync(path.join(ROOT, 'syntaxes', file), 'utf8'));

@@ -3,7 +3,14 @@ import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DataFileError } from '../../client/src/core/drift';
-import { checkMonitor, dataDriftInWorker, formatMonitorResult, loadMonitor, monitorHistory, MonitorInvalidError } from '../../client/src/core/monitor';
+import {
+  checkMonitor,
+  dataDriftInWorker,
+  formatMonitorResult,
+  loadMonitor,
+  monitorHistory,
+  MonitorInvalidError,
+} from '../../client/src/core/monitor';
 import type { TrackingApi } from '../../client/src/core/tracking/repository';
 import { openTrackingStore, type TrackingStore } from '../../client/src/core/tracking/store';
 import { tempWorkspace } from '../helpers/trackingFiles';
@@ -26,7 +33,10 @@ describe('checkMonitor on a copy of samples/churn with a real store on disk', ()
   before(async () => {
     dir = temp.dirs();
     // As a clean clone has it: no store and none of the pipeline's outputs.
-    cpSync(path.join(ROOT, 'samples/churn'), dir, { recursive: true, filter: (src) => !/[\\/](\.mlops|models|reports)$/.test(src) && !/data[\\/](train|test)\.csv$/.test(src) });
+    cpSync(path.join(ROOT, 'samples/churn'), dir, {
+      recursive: true,
+      filter: (src) => !/[\\/](\.mlops|models|reports)$/.test(src) && !/data[\\/](train|test)\.csv$/.test(src),
+    });
     store = await openTrackingStore({ workspaceDir: dir, inProcess: true });
     api = store.api;
   });
@@ -39,10 +49,16 @@ describe('checkMonitor on a copy of samples/churn with a real store on disk', ()
   async function registeredRun(metrics: Record<string, number>, stage: string): Promise<string> {
     const { experiment_id } = await api.createExperiment({ name: `exp-${Object.values(metrics).join('-')}-${stage}` });
     const { run } = await api.createRun({ experiment_id, start_time: T0 });
-    for (const [key, value] of Object.entries(metrics)) await api.logMetric({ run_id: run.info.run_id, key, value, timestamp: T0, step: 0 });
+    for (const [key, value] of Object.entries(metrics))
+      await api.logMetric({ run_id: run.info.run_id, key, value, timestamp: T0, step: 0 });
     await api.createRegisteredModel({ name: 'customer_churn' }).catch(() => undefined);
     const { model_version } = await api.createModelVersion({ name: 'customer_churn', source: 'file:///m', run_id: run.info.run_id });
-    await api.transitionModelVersionStage({ name: 'customer_churn', version: model_version.version, stage, archive_existing_versions: true });
+    await api.transitionModelVersionStage({
+      name: 'customer_churn',
+      version: model_version.version,
+      stage,
+      archive_existing_versions: true,
+    });
     return run.info.run_id;
   }
 
@@ -53,11 +69,18 @@ describe('checkMonitor on a copy of samples/churn with a real store on disk', ()
     assert.equal(result.status, 'drift');
     assert.equal(result.monitor, 'churn-monitor');
     assert.equal(result.time, T0);
-    assert.deepEqual(result.data?.columns.filter((c) => c.drift).map((c) => c.column), ['avg_order_value', 'days_since_last_order']);
+    assert.deepEqual(
+      result.data?.columns.filter((c) => c.drift).map((c) => c.column),
+      ['avg_order_value', 'days_since_last_order'],
+    );
     assert.equal(result.data?.referenceFile, 'data/churn.csv');
     assert.deepEqual(result.data?.currentFiles, ['data/incoming/batch-001.csv']);
     assert.deepEqual(result.performance, { skipped: 'no live metrics yet: reports/live_metrics.json not found' });
-    assert.deepEqual(result.onDrift, { notify: true, pipeline: path.join(dir, 'churn.pipeline.yaml'), params: { input_data: 'data/incoming/batch-001.csv' } });
+    assert.deepEqual(result.onDrift, {
+      notify: true,
+      pipeline: path.join(dir, 'churn.pipeline.yaml'),
+      params: { input_data: 'data/incoming/batch-001.csv' },
+    });
     const history = await monitorHistory(api, 'churn-monitor');
     assert.equal(history.length, 1);
     assert.equal(history[0]!.status, 'drift');
@@ -70,12 +93,18 @@ describe('checkMonitor on a copy of samples/churn with a real store on disk', ()
 
   it('gives the same data result from its worker thread as in process, and the same error classes', async () => {
     const config = await loadMonitor(monitorFile());
-    const [inProcess, inWorker] = await Promise.all([checkMonitor(monitorFile(), { now: () => T0 }), checkMonitor(monitorFile(), { now: () => T0, runDataDrift: dataDriftInWorker })]);
+    const [inProcess, inWorker] = await Promise.all([
+      checkMonitor(monitorFile(), { now: () => T0 }),
+      checkMonitor(monitorFile(), { now: () => T0, runDataDrift: dataDriftInWorker }),
+    ]);
     assert.deepEqual(inWorker.result, inProcess.result);
-    await assert.rejects(dataDriftInWorker({ ...config, reference: 'data/nope.csv' }), (e: Error) => e instanceof DataFileError && /nope\.csv/.test(e.message));
+    await assert.rejects(
+      dataDriftInWorker({ ...config, reference: 'data/nope.csv' }),
+      (e: Error) => e instanceof DataFileError && /nope\.csv/.test(e.message),
+    );
   });
 
-  it('compares live metrics with the Production version\'s run and alerts where |change| > alert_threshold', async () => {
+  it("compares live metrics with the Production version's run and alerts where |change| > alert_threshold", async () => {
     await registeredRun({ accuracy: 0.81, precision: 0.85, recall: 0.55 }, 'Production');
     write('reports/live_metrics.json', JSON.stringify({ accuracy: 0.72, precision: 0.84, recall: 0.52 }));
     const { result } = await checkMonitor(monitorFile(), { api, now: () => T0 + 1000 });
@@ -83,7 +112,14 @@ describe('checkMonitor on a copy of samples/churn with a real store on disk', ()
     assert.ok(perf && 'metrics' in perf, JSON.stringify(perf));
     assert.match(perf.baseline, /^customer_churn v1 \(in Production, run [0-9a-f]{32}\)$/);
     assert.equal(perf.current, 'reports/live_metrics.json');
-    assert.deepEqual(perf.metrics.map((m) => [m.metric, m.alert]), [['accuracy', true], ['precision', false], ['recall', false]]);
+    assert.deepEqual(
+      perf.metrics.map((m) => [m.metric, m.alert]),
+      [
+        ['accuracy', true],
+        ['precision', false],
+        ['recall', false],
+      ],
+    );
     assert.ok(Math.abs(perf.metrics[0]!.change! + 0.09) < 1e-12);
     assert.equal(perf.drift, true);
     assert.equal((await monitorHistory(api, 'churn-monitor')).map((h) => h.time).join(), `${T0 + 1000},${T0}`);
@@ -105,15 +141,27 @@ describe('checkMonitor on a copy of samples/churn with a real store on disk', ()
     assert.ok(perf && 'metrics' in perf);
     assert.match(perf.baseline, /^customer_churn v2 \(@champion, run /);
     assert.equal(perf.current, `run ${live.info.run_id}`);
-    assert.deepEqual(perf.metrics.map((m) => [m.metric, m.baseline, m.current, m.alert]), [['accuracy', 0.8, 0.78, false]]);
+    assert.deepEqual(
+      perf.metrics.map((m) => [m.metric, m.baseline, m.current, m.alert]),
+      [['accuracy', 0.8, 0.78, false]],
+    );
 
-    write('same.monitor.yaml', `monitor: same\nreference: data/churn.csv\ncurrent: data/churn.csv\nperformance:\n  metrics: [accuracy, auc]\n  alert_threshold: 0.01\n  baseline_run: ${baseline}\n  current_run: ${live.info.run_id}\n`);
+    write(
+      'same.monitor.yaml',
+      `monitor: same\nreference: data/churn.csv\ncurrent: data/churn.csv\nperformance:\n  metrics: [accuracy, auc]\n  alert_threshold: 0.01\n  baseline_run: ${baseline}\n  current_run: ${live.info.run_id}\n`,
+    );
     const byRun = (await checkMonitor(file, { api })).result;
     assert.equal(byRun.status, 'drift');
     const p2 = byRun.performance;
     assert.ok(p2 && 'metrics' in p2);
     assert.equal(p2.baseline, `run ${baseline}`);
-    assert.deepEqual(p2.metrics.map((m) => [m.metric, m.alert, m.change === null]), [['accuracy', true, false], ['auc', false, true]]);
+    assert.deepEqual(
+      p2.metrics.map((m) => [m.metric, m.alert, m.change === null]),
+      [
+        ['accuracy', true, false],
+        ['auc', false, true],
+      ],
+    );
   });
 
   it('works without a store: nothing recorded, performance skipped for want of a baseline', async () => {
@@ -133,7 +181,10 @@ describe('checkMonitor on a copy of samples/churn with a real store on disk', ()
   });
 
   it('refuses a monitor file with errors, naming each problem, and records nothing', async () => {
-    const file = write('bad.monitor.yaml', 'monitor: bad\nreference: data/churn.csv\ncurrent: data/churn.csv\ndata_drift:\n  method: kss\nfrequency: 1h\n');
+    const file = write(
+      'bad.monitor.yaml',
+      'monitor: bad\nreference: data/churn.csv\ncurrent: data/churn.csv\ndata_drift:\n  method: kss\nfrequency: 1h\n',
+    );
     await assert.rejects(checkMonitor(file, { api }), (error: unknown) => {
       assert.ok(error instanceof MonitorInvalidError);
       assert.equal(error.problems.length, 2);
@@ -144,9 +195,14 @@ describe('checkMonitor on a copy of samples/churn with a real store on disk', ()
     assert.deepEqual(await monitorHistory(api, 'bad'), []);
   });
 
-  it('checks the editor\'s unsaved text when given', async () => {
-    const { result } = await checkMonitor(monitorFile(), { text: 'monitor: edited\nreference: data/churn.csv\ncurrent: data/churn.csv\ncolumns: [plan]\n' });
+  it("checks the editor's unsaved text when given", async () => {
+    const { result } = await checkMonitor(monitorFile(), {
+      text: 'monitor: edited\nreference: data/churn.csv\ncurrent: data/churn.csv\ncolumns: [plan]\n',
+    });
     assert.equal(result.monitor, 'edited');
-    assert.deepEqual(result.data?.columns.map((c) => [c.column, c.drift]), [['plan', false]]);
+    assert.deepEqual(
+      result.data?.columns.map((c) => [c.column, c.drift]),
+      [['plan', false]],
+    );
   });
 });

@@ -8,7 +8,7 @@ import { ecdfGap, ecdfPoints } from '../../client/src/core/monitor/distributions
 const CHURN = path.resolve(__dirname, '../../samples/churn');
 
 describe('the distributions a check stores for the report', () => {
-  it('gives the drift core\'s figures, column for column, plus histograms and ECDFs', async () => {
+  it("gives the drift core's figures, column for column, plus histograms and ECDFs", async () => {
     const { result } = await checkMonitor(path.join(CHURN, 'churn.monitor.yaml'));
     const core = await checkDrift({
       reference: 'data/churn.csv',
@@ -31,17 +31,26 @@ describe('the distributions a check stores for the report', () => {
       assert.ok(d, c.column);
       if (d.kind === 'numeric') {
         assert.equal(d.edges.length, d.reference.length + 1);
-        assert.equal(d.reference.reduce((a, b) => a + b, 0), c.reference.count);
-        assert.equal(d.current.reduce((a, b) => a + b, 0), c.current.count);
+        assert.equal(
+          d.reference.reduce((a, b) => a + b, 0),
+          c.reference.count,
+        );
+        assert.equal(
+          d.current.reduce((a, b) => a + b, 0),
+          c.current.count,
+        );
         assert.ok(d.ecdf.reference.length <= 120 && d.ecdf.reference.at(-1)![1] === 1);
       } else {
         assert.deepEqual([...d.categories].sort(), ['basic', 'plus', 'pro']);
-        assert.equal(d.current.reduce((a, b) => a + b, 0), c.current.count);
+        assert.equal(
+          d.current.reduce((a, b) => a + b, 0),
+          c.current.count,
+        );
       }
     }
   });
 
-  it('marks the KS distance where scipy\'s ks_2samp finds it, ties included', async () => {
+  it("marks the KS distance where scipy's ks_2samp finds it, ties included", async () => {
     const reference = await readTable(path.join(CHURN, 'data/churn.csv'));
     const current = await readTable(path.join(CHURN, 'data/incoming/batch-001.csv'));
     for (const name of ['avg_order_value', 'num_returns', 'total_purchases']) {
@@ -58,7 +67,11 @@ describe('the distributions a check stores for the report', () => {
   });
 
   it('steps ECDF points past ties and keeps the last point', () => {
-    assert.deepEqual(ecdfPoints(new Float64Array([1, 1, 2, 3]), 3), [[1, 0.5], [2, 0.75], [3, 1]]);
+    assert.deepEqual(ecdfPoints(new Float64Array([1, 1, 2, 3]), 3), [
+      [1, 0.5],
+      [2, 0.75],
+      [3, 1],
+    ]);
     assert.deepEqual(ecdfPoints(new Float64Array([5]), 10), [[5, 1]]);
   });
 });

@@ -51,7 +51,21 @@ describe('the quick reader of plain block YAML', () => {
 
   it('reads scalars as the core schema does and gives up where it is not sure', () => {
     assert.ok(same('a: 1\nb: 1.50\nc: true\nd: "q"\ne: \'s\'\nf: x y\ng: -3\nh: [a, b]\ni: { k: v, l: [1, 2] }\n', 'features'));
-    for (const text of ['a: &x 1\n', 'a: *x\n', 'a: !t x\n', 'a: |\n  x\n', 'a:\n', 'a: null\n', 'a: 1\na: 2\n', 'a: [1,\n  2]\n', '---\na: 1\n', 'a: "x\\"y"\n', 'a:\tb\n', 'a: 0x1F\n', 'a: b: c\n']) {
+    for (const text of [
+      'a: &x 1\n',
+      'a: *x\n',
+      'a: !t x\n',
+      'a: |\n  x\n',
+      'a:\n',
+      'a: null\n',
+      'a: 1\na: 2\n',
+      'a: [1,\n  2]\n',
+      '---\na: 1\n',
+      'a: "x\\"y"\n',
+      'a:\tb\n',
+      'a: 0x1F\n',
+      'a: b: c\n',
+    ]) {
       assert.equal(quickParse(text), undefined, JSON.stringify(text));
     }
   });

@@ -16,14 +16,31 @@ const started: RunEvent = {
   params: { epochs: 3 },
   runDir: '/w/.mlops/runs/r1',
 };
-const stepStarted = (step: string, attempt = 1, maxAttempts = 1): RunEvent => ({ type: 'step-started', step, attempt, maxAttempts, command: `make ${step}`, logPath: `/w/.mlops/runs/r1/${step}.log` });
+const stepStarted = (step: string, attempt = 1, maxAttempts = 1): RunEvent => ({
+  type: 'step-started',
+  step,
+  attempt,
+  maxAttempts,
+  command: `make ${step}`,
+  logPath: `/w/.mlops/runs/r1/${step}.log`,
+});
 const out = (step: string, text: string): RunEvent => ({ type: 'step-output', step, stream: 'stdout', text });
-const done = (step: string, extra: Partial<RunResult['steps'][number]> = {}): RunEvent => ({ type: 'step-finished', step, status: 'SUCCEEDED', durationMs: 1200, attempts: 1, ...extra });
+const done = (step: string, extra: Partial<RunResult['steps'][number]> = {}): RunEvent => ({
+  type: 'step-finished',
+  step,
+  status: 'SUCCEEDED',
+  durationMs: 1200,
+  attempts: 1,
+  ...extra,
+});
 
 /** Renders events in plain text and returns the terminal text with CRLF turned back into LF. */
 function render(events: RunEvent[], options: ConstructorParameters<typeof RunRenderer>[0] = {}): string {
   const renderer = new RunRenderer({ color: false, ...options });
-  return events.map((e) => renderer.render(e)).join('').replace(/\r\n/g, '\n');
+  return events
+    .map((e) => renderer.render(e))
+    .join('')
+    .replace(/\r\n/g, '\n');
 }
 
 describe('run terminal renderer', () => {
@@ -42,14 +59,27 @@ describe('run terminal renderer', () => {
   });
 
   it('shows the attempt when a step may retry, and the retry itself', () => {
-    const text = render([stepStarted('a', 1, 3), { type: 'step-retry', step: 'a', attempt: 1, maxAttempts: 3, reason: 'exit 1' }, stepStarted('a', 2, 3)]);
+    const text = render([
+      stepStarted('a', 1, 3),
+      { type: 'step-retry', step: 'a', attempt: 1, maxAttempts: 3, reason: 'exit 1' },
+      stepStarted('a', 2, 3),
+    ]);
     assert.match(text, /▶ a attempt 1\/3/);
     assert.match(text, /↻ a: attempt 1\/3 failed \(exit 1\); retrying/);
     assert.match(text, /▶ a attempt 2\/3/);
   });
 
   it('prefixes whole lines with the step name while steps run in parallel', () => {
-    const text = render([stepStarted('a'), stepStarted('b'), out('a', 'a1\na'), out('b', 'b1\n'), out('a', '2\n'), out('b', 'tail'), done('b'), done('a')]);
+    const text = render([
+      stepStarted('a'),
+      stepStarted('b'),
+      out('a', 'a1\na'),
+      out('b', 'b1\n'),
+      out('a', '2\n'),
+      out('b', 'tail'),
+      done('b'),
+      done('a'),
+    ]);
     assert.match(text, /\[a\] a1\n\[b\] b1\n\[a\] a2\n\[b\] tail\n✔ b succeeded/);
   });
 
@@ -88,7 +118,13 @@ describe('run terminal renderer', () => {
       metrics: { auc: 0.91 },
       registered: { model: 'churn', version: '2', stage: 'Staging', alias: 'candidate', source: 'x' },
     };
-    const text = render([{ type: 'registered', version: result.registered! }, { type: 'run-finished', ...result }], { formatSummary });
+    const text = render(
+      [
+        { type: 'registered', version: result.registered! },
+        { type: 'run-finished', ...result },
+      ],
+      { formatSummary },
+    );
     assert.match(text, /★ Registered model churn version 2 \(stage Staging, alias @candidate\)/);
     assert.match(text, /step +status +duration +cached\n/);
     assert.match(text, /a +SUCCEEDED +1\.2 s +no/);

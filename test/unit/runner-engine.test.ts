@@ -4,7 +4,14 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { loadPipeline, ParamError, PipelineInvalidError, recoverAbandonedRuns, runPipeline, type RunEvent } from '../../client/src/core/runner';
+import {
+  loadPipeline,
+  ParamError,
+  PipelineInvalidError,
+  recoverAbandonedRuns,
+  runPipeline,
+  type RunEvent,
+} from '../../client/src/core/runner';
 import { RunnerWorkspace, stepOf } from '../helpers/runnerWorkspace';
 import { tempWorkspace } from '../helpers/trackingFiles';
 import { isAlive as alive } from '../helpers/processes';
@@ -22,11 +29,15 @@ after(async () => {
 describe('runner: order and parallelism', () => {
   it('runs independent steps in parallel up to the limit, and a joining step after all of them', async () => {
     // Each step appends "start <id> <ms>" and "end <id> <ms>" to one log.
-    const step = (id: string, extra = '') => `  ${id}:\n    run: echo "start ${id} $(date +%s%N)" >> events.log; sleep 0.4; echo "end ${id} $(date +%s%N)" >> events.log\n${extra}`;
+    const step = (id: string, extra = '') =>
+      `  ${id}:\n    run: echo "start ${id} $(date +%s%N)" >> events.log; sleep 0.4; echo "end ${id} $(date +%s%N)" >> events.log\n${extra}`;
     const yaml = `pipeline: fan\nsteps:\n${step('a')}${step('b')}${step('c')}${step('d')}${step('join', '    needs: [a, b, c, d]\n')}`;
     const { result } = await ws.run(yaml, { maxParallel: 2 }, 'fan');
     assert.equal(result.status, 'FINISHED');
-    const lines = readFileSync(path.join(ws.dir, 'events.log'), 'utf8').trim().split('\n').map((l) => l.split(' '));
+    const lines = readFileSync(path.join(ws.dir, 'events.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' '));
     const events = lines.map(([kind, id, ns]) => ({ kind: kind!, id: id!, t: BigInt(ns!) })).sort((x, y) => (x.t < y.t ? -1 : 1));
     let running = 0;
     let peak = 0;
@@ -36,7 +47,8 @@ describe('runner: order and parallelism', () => {
     }
     assert.equal(peak, 2, 'two steps at once, never more');
     const joinStart = events.find((e) => e.kind === 'start' && e.id === 'join')!.t;
-    for (const id of ['a', 'b', 'c', 'd']) assert.ok(events.find((e) => e.kind === 'end' && e.id === id)!.t <= joinStart, `${id} ends before join starts`);
+    for (const id of ['a', 'b', 'c', 'd'])
+      assert.ok(events.find((e) => e.kind === 'end' && e.id === id)!.t <= joinStart, `${id} ends before join starts`);
   });
 
   it('passes outputs downstream and gives each step the run environment', async () => {
@@ -71,7 +83,13 @@ steps:
     assert.equal(tags['mlops.pipelineFile'], 'env-check.pipeline.yaml');
     assert.deepEqual(run.data.params, [{ key: 'who', value: 'world' }]);
     const { steps } = await ws.api.listSteps({ run_id: result.runId });
-    assert.deepEqual(steps.map((s) => [s.step_id, s.status, s.exit_code]), [['produce', 'SUCCEEDED', 0], ['consume', 'SUCCEEDED', 0]]);
+    assert.deepEqual(
+      steps.map((s) => [s.step_id, s.status, s.exit_code]),
+      [
+        ['produce', 'SUCCEEDED', 0],
+        ['consume', 'SUCCEEDED', 0],
+      ],
+    );
     assert.ok(steps.every((s) => s.log_path && existsSync(s.log_path)));
   });
 });
@@ -129,7 +147,11 @@ steps:
     assert.equal(result.status, 'FINISHED');
     assert.equal(stepOf(result, 'flaky').attempts, 2);
     const retry = events.find((e) => e.type === 'step-retry');
-    assert.deepEqual(retry && { attempt: retry.attempt, max: retry.maxAttempts, reason: retry.reason }, { attempt: 2, max: 3, reason: 'exited with code 1' });
+    assert.deepEqual(retry && { attempt: retry.attempt, max: retry.maxAttempts, reason: retry.reason }, {
+      attempt: 2,
+      max: 3,
+      reason: 'exited with code 1',
+    });
   });
 
   it('kills a step at its timeout', async () => {
@@ -160,7 +182,12 @@ steps:
     assert.equal(result.status, 'FAILED');
     assert.deepEqual(
       result.steps.map((s) => [s.step, s.status, s.exitCode ?? null]),
-      [['bad', 'FAILED', 3], ['sibling', 'SUCCEEDED', 0], ['after_bad', 'SKIPPED', null], ['after_after', 'SKIPPED', null]],
+      [
+        ['bad', 'FAILED', 3],
+        ['sibling', 'SUCCEEDED', 0],
+        ['after_bad', 'SKIPPED', null],
+        ['after_after', 'SKIPPED', null],
+      ],
     );
     assert.equal(stepOf(result, 'after_bad').message, 'needs bad, which did not succeed');
     assert.ok(!existsSync(path.join(ws.dir, 'never.txt')));
@@ -187,7 +214,13 @@ steps:
     await watcher;
     const grandchild = Number(readFileSync(pidFile, 'utf8'));
     assert.equal(result.status, 'KILLED');
-    assert.deepEqual(result.steps.map((s) => [s.step, s.status]), [['hang', 'CANCELLED'], ['later', 'CANCELLED']]);
+    assert.deepEqual(
+      result.steps.map((s) => [s.step, s.status]),
+      [
+        ['hang', 'CANCELLED'],
+        ['later', 'CANCELLED'],
+      ],
+    );
     let gone = false;
     for (let i = 0; i < 40 && !gone; i++) {
       gone = !alive(grandchild);
@@ -200,7 +233,7 @@ steps:
 });
 
 describe('runner: params and quoting', () => {
-  const hostile = ["x; touch pwned", "$(touch pwned)", "`touch pwned`", "a'b\"c", "--flag with  spaces", '', '*', 'new\nline'];
+  const hostile = ['x; touch pwned', '$(touch pwned)', '`touch pwned`', 'a\'b"c', '--flag with  spaces', '', '*', 'new\nline'];
   for (const value of hostile) {
     it(`passes ${JSON.stringify(value)} to the program as one literal argument`, async () => {
       const yaml = `pipeline: quoting\nparams:\n  v: { type: string, default: safe }\nsteps:\n  echo:\n    run: printf '%s|' \${{ params.v }} > arg.txt\n`;
@@ -215,7 +248,10 @@ describe('runner: params and quoting', () => {
     const yaml = `pipeline: typed\nparams:\n  n: { type: int, default: 3, min: 1 }\n  kind: { type: string, default: rf, enum: [rf, logreg] }\nsteps:\n  s:\n    run: echo \${{ params.n }} \${{ params.kind }} > typed.txt\n`;
     const file = ws.write('typed.pipeline.yaml', yaml);
     const request = { pipelineFile: file, workspaceDir: ws.dir, tracking: { api: ws.api, url: 'http://127.0.0.1:9/', token: 't' } };
-    await assert.rejects(runPipeline({ ...request, params: { n: 'abc' } }), (e: Error) => e instanceof ParamError && e.message === 'n must be an integer, got "abc"');
+    await assert.rejects(
+      runPipeline({ ...request, params: { n: 'abc' } }),
+      (e: Error) => e instanceof ParamError && e.message === 'n must be an integer, got "abc"',
+    );
     await assert.rejects(runPipeline({ ...request, params: { n: '0' } }), /n must be at least 1, got 0/);
     await assert.rejects(runPipeline({ ...request, params: { kind: 'svm' } }), /kind must be one of "rf", "logreg", got "svm"/);
     await assert.rejects(runPipeline({ ...request, params: { nope: '1' } }), /unknown param nope/);
@@ -227,7 +263,10 @@ describe('runner: params and quoting', () => {
 
   it('refuses a pipeline with errors, listing them with positions', async () => {
     const file = ws.write('broken.pipeline.yaml', 'pipeline: broken\nsteps:\n  a:\n    run: echo ${{ params.nope }}\n');
-    await assert.rejects(loadPipeline(file), (e: Error) => e instanceof PipelineInvalidError && /broken\.pipeline\.yaml:4:\d+ unknown-param/.test(e.message));
+    await assert.rejects(
+      loadPipeline(file),
+      (e: Error) => e instanceof PipelineInvalidError && /broken\.pipeline\.yaml:4:\d+ unknown-param/.test(e.message),
+    );
   });
 });
 
@@ -258,7 +297,14 @@ register:
     assert.equal(result.status, 'FINISHED');
     assert.deepEqual(result.metrics, { accuracy: 0.8, auc: 0.91, loss: 0.1 });
     const { metrics } = await ws.api.getMetricHistory({ run_id: result.runId, metric_key: 'loss' });
-    assert.deepEqual(metrics.map((m) => [m.step, m.value]), [[1, 0.3], [2, 0.2], [3, 0.1]]);
+    assert.deepEqual(
+      metrics.map((m) => [m.step, m.value]),
+      [
+        [1, 0.3],
+        [2, 0.2],
+        [3, 0.1],
+      ],
+    );
     assert.ok(events.some((e) => e.type === 'warning' && /skipped note \(not numbers\)/.test(e.message)));
     assert.equal(result.registered?.model, 'gated');
     assert.equal(result.registered?.stage, 'Staging');
@@ -301,16 +347,30 @@ steps:
     outputs: { out: c.txt }
 `;
     const first = await ws.run(yaml, { steps: ['c'] }, 'partial-run');
-    assert.deepEqual(first.result.steps.map((s) => s.step), ['a', 'b', 'c'], 'nothing exists yet: all three run');
+    assert.deepEqual(
+      first.result.steps.map((s) => s.step),
+      ['a', 'b', 'c'],
+      'nothing exists yet: all three run',
+    );
     const second = await ws.run(yaml, { steps: ['c'] }, 'partial-run');
-    assert.deepEqual(second.result.steps.map((s) => s.step), ['c'], 'a and b outputs exist: only c');
+    assert.deepEqual(
+      second.result.steps.map((s) => s.step),
+      ['c'],
+      'a and b outputs exist: only c',
+    );
     assert.equal(readFileSync(path.join(ws.dir, 'order.log'), 'utf8'), 'a\nb\nc\nc\n');
   });
 
   it('marks FAILED a run left RUNNING by a runner process that is gone', async () => {
     const { experiment_id } = await ws.api.createExperiment({ name: 'crashed' });
     const dead = 2 ** 22 + 12345; // above the default pid_max: never a live process here
-    const { run } = await ws.api.createRun({ experiment_id, tags: [{ key: 'mlops.runner.pid', value: String(dead) }, { key: 'mlops.runner.host', value: (await import('node:os')).hostname() }] });
+    const { run } = await ws.api.createRun({
+      experiment_id,
+      tags: [
+        { key: 'mlops.runner.pid', value: String(dead) },
+        { key: 'mlops.runner.host', value: (await import('node:os')).hostname() },
+      ],
+    });
     await ws.api.upsertStep({ run_id: run.info.run_id, step_id: 's', status: 'RUNNING', cached: false });
     const foreign = (await ws.api.createRun({ experiment_id })).run; // an mlflow client's run: left alone
     assert.equal(await recoverAbandonedRuns(ws.api), 1);
@@ -320,7 +380,8 @@ steps:
   });
 
   it('tags the run with the git commit when the pipeline sits in a git work tree', async () => {
-    const git = (...args: string[]) => execFileSync('git', ['-C', ws.dir, '-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { encoding: 'utf8' }).trim();
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-C', ws.dir, '-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { encoding: 'utf8' }).trim();
     git('init', '-q');
     ws.write('tracked.pipeline.yaml', 'pipeline: tracked\nsteps:\n  one:\n    run: "true"\n');
     git('add', 'tracked.pipeline.yaml');

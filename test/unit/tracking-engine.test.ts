@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
 import { setImmediate as tick } from 'node:timers/promises';
@@ -21,10 +31,16 @@ after(cleanup);
 
 /** An engine on the test repository whose background saves never fire on their own. */
 function openEngine(workspaceDir: string, log = logCollector()) {
-  return TrackingEngine.open<TestRepository>({ workspaceDir, binding: testBinding, log: log.log, savePolicy: defaultSavePolicy(3_600_000) });
+  return TrackingEngine.open<TestRepository>({
+    workspaceDir,
+    binding: testBinding,
+    log: log.log,
+    savePolicy: defaultSavePolicy(3_600_000),
+  });
 }
 
-const call = <T>(engine: TrackingEngine<TestRepository>, method: keyof TestRepository, ...args: unknown[]) => engine.call(method, args) as T;
+const call = <T>(engine: TrackingEngine<TestRepository>, method: keyof TestRepository, ...args: unknown[]) =>
+  engine.call(method, args) as T;
 
 function journalEntries(workspaceDir: string) {
   const dir = path.join(workspaceDir, '.mlops');
@@ -42,7 +58,10 @@ describe('tracking engine: journal framing', () => {
       [1, 2, 3].map((s) => [s, 'logBatch', [{ run_id: 'r', n: s }], [s, 'ab']]),
     );
     const torn = decodeFrames(whole.subarray(0, whole.length - 7));
-    assert.deepEqual(torn.entries.map((e) => e.s), [1, 2]);
+    assert.deepEqual(
+      torn.entries.map((e) => e.s),
+      [1, 2],
+    );
     assert.equal(torn.badBytes, (frames[2]?.length ?? 0) - 7);
     assert.equal(torn.tornTailOnly, true);
   });
@@ -53,7 +72,10 @@ describe('tracking engine: journal framing', () => {
     const second = (frames[0]?.length ?? 0) + 12;
     damaged[second] = damaged[second] === 0x31 ? 0x32 : 0x31;
     const decoded = decodeFrames(damaged);
-    assert.deepEqual(decoded.entries.map((e) => e.s), [1, 3]);
+    assert.deepEqual(
+      decoded.entries.map((e) => e.s),
+      [1, 3],
+    );
     assert.equal(decoded.tornTailOnly, false);
   });
 
@@ -83,7 +105,11 @@ describe('tracking engine: writes, replay, saves', () => {
     const log = logCollector();
     const second = await openEngine(dir, log);
     assert.equal(second.recovery.replayedWrites, 4);
-    assert.deepEqual(call(second, 'getRun', { run_id: run.info.run_id }), { run_id: run.info.run_id, experiment_id, start_time: touched.touched_at });
+    assert.deepEqual(call(second, 'getRun', { run_id: run.info.run_id }), {
+      run_id: run.info.run_id,
+      experiment_id,
+      start_time: touched.touched_at,
+    });
     assert.equal(call(second, 'countMetrics', { run_id: run.info.run_id }), 50);
     assert.match(log.text(), /replayed 4 journaled writes/);
     assert.equal(existsSync(path.join(dir, '.mlops/tracking.db')), true, 'the replay is saved at open');
@@ -100,7 +126,10 @@ describe('tracking engine: writes, replay, saves', () => {
     assert.equal(journalEntries(dir).length, before);
     call(engine, 'createExperiment', { name: 'x' });
     assert.throws(() => call(engine, 'createExperiment', { name: 'x' }), { errorCode: 'RESOURCE_ALREADY_EXISTS' });
-    assert.deepEqual(journalEntries(dir).map((e) => e.m), ['createExperiment']);
+    assert.deepEqual(
+      journalEntries(dir).map((e) => e.m),
+      ['createExperiment'],
+    );
     assert.throws(() => engine.call('noSuchMethod', []), /no method "noSuchMethod"/);
     await engine.close();
   });
@@ -161,7 +190,10 @@ describe('tracking engine: writes, replay, saves', () => {
     const { experiment_id } = call<{ experiment_id: string }>(engine, 'createExperiment', { name: 'e' });
     const runId = call<{ run: { info: { run_id: string } } }>(engine, 'createRun', { experiment_id }).run.info.run_id;
     call(engine, 'logBatch', { run_id: runId, metrics: points(0, 3) });
-    appendFileSync(path.join(dir, '.mlops/journal'), encodeFrame(4, 'logBatch', encodeArgs([{ run_id: runId, metrics: points(3, 3) }]), []).subarray(0, 40));
+    appendFileSync(
+      path.join(dir, '.mlops/journal'),
+      encodeFrame(4, 'logBatch', encodeArgs([{ run_id: runId, metrics: points(3, 3) }]), []).subarray(0, 40),
+    );
     const log = logCollector();
     const reopened = await openEngine(dir, log);
     assert.equal(reopened.recovery.replayedWrites, 3);
@@ -207,7 +239,10 @@ describe('tracking engine: when to save', () => {
     mkdirSync(blocker); // the temp image cannot be created
     await assert.rejects(engine.flush());
     assert.match(log.text(), /error: Saving the tracking database failed/);
-    assert.deepEqual(journalEntries(dir).map((e) => e.m), ['createExperiment']);
+    assert.deepEqual(
+      journalEntries(dir).map((e) => e.m),
+      ['createExperiment'],
+    );
     rmdirSync(blocker);
     call(engine, 'createExperiment', { name: 'f' });
     await engine.flush();
@@ -243,7 +278,10 @@ describe('tracking engine: corrupt database', () => {
       assert.deepEqual(readFileSync(aside), damaged, 'the damaged file is kept as it was');
       assert.match(log.text(), /error: The tracking database .* is corrupt .* moved to /);
       assert.equal(reopened.recovery.replayedWrites, 1, 'the journaled write is replayed into the new database');
-      assert.ok(readdirSync(path.join(dir, '.mlops')).some((name) => name.startsWith('journal.corrupt-') || /^journal.*\.corrupt-/.test(name)), 'a copy of the journal is kept beside it');
+      assert.ok(
+        readdirSync(path.join(dir, '.mlops')).some((name) => name.startsWith('journal.corrupt-') || /^journal.*\.corrupt-/.test(name)),
+        'a copy of the journal is kept beside it',
+      );
       assert.throws(() => call(reopened, 'createExperiment', { name: 'journaled' }), { errorCode: 'RESOURCE_ALREADY_EXISTS' });
       call(reopened, 'createExperiment', { name: 'saved' });
       await reopened.close();
@@ -252,7 +290,11 @@ describe('tracking engine: corrupt database', () => {
 });
 
 describe('tracking store: lock', () => {
-  const options = (workspaceDir: string, extra: Partial<OpenStoreOptions> = {}): OpenStoreOptions => ({ workspaceDir, inProcess: true, ...extra });
+  const options = (workspaceDir: string, extra: Partial<OpenStoreOptions> = {}): OpenStoreOptions => ({
+    workspaceDir,
+    inProcess: true,
+    ...extra,
+  });
 
   it('refuses a second open while a live process holds the lock, with its pid and server.json', async () => {
     const dir = dirs();
@@ -276,7 +318,10 @@ describe('tracking store: lock', () => {
   it('refuses a second store in the same process, and frees the lock on close', async () => {
     const dir = dirs();
     const store = await openStore(options(dir), testHost);
-    await assert.rejects(openStore(options(dir), testHost), (error: unknown) => error instanceof StoreLockedError && error.holder.pid === process.pid);
+    await assert.rejects(
+      openStore(options(dir), testHost),
+      (error: unknown) => error instanceof StoreLockedError && error.holder.pid === process.pid,
+    );
     await store.close();
     assert.equal(existsSync(store.paths.lock), false);
     await (await openStore(options(dir), testHost)).close();

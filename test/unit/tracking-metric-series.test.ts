@@ -19,7 +19,13 @@ async function withHistory(n: number, value: (step: number) => number) {
 describe('tracking repository: metric series for charts', () => {
   it('returns a short history at full resolution, without NaN and infinities, in step order', async () => {
     const { repo, runId } = await withHistory(10, (i) => i / 10);
-    repo.logBatch({ run_id: runId, metrics: [{ key: 'loss', value: 'NaN', timestamp: 1, step: 3 }, { key: 'loss', value: 'Infinity', timestamp: 2, step: 4 }] });
+    repo.logBatch({
+      run_id: runId,
+      metrics: [
+        { key: 'loss', value: 'NaN', timestamp: 1, step: 3 },
+        { key: 'loss', value: 'Infinity', timestamp: 2, step: 4 },
+      ],
+    });
     const series = repo.getMetricSeries({ run_id: runId, metric_key: 'loss' });
     assert.deepEqual(series.steps, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     assert.deepEqual(series.values, [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]);
@@ -34,7 +40,10 @@ describe('tracking repository: metric series for charts', () => {
     assert.equal(series.total, 50_000);
     assert.equal(series.downsampled, true);
     assert.ok(series.steps.length <= 2000 && series.steps.length > 1500, `${series.steps.length} points`);
-    assert.ok(series.steps.every((s, i) => i === 0 || series.steps[i - 1]! < s), 'in step order');
+    assert.ok(
+      series.steps.every((s, i) => i === 0 || series.steps[i - 1]! < s),
+      'in step order',
+    );
     assert.equal(series.steps[0], 0);
     assert.equal(series.steps.at(-1), 49_999);
     assert.equal(series.values[series.steps.indexOf(12_345)], 99);
@@ -49,7 +58,10 @@ describe('tracking repository: metric series for charts', () => {
       assert.equal(series.downsampled, true);
       assert.equal(series.total, 150_000);
       assert.ok(series.steps.length <= 2000, `${series.steps.length} points`);
-      assert.ok(series.steps.every((s, i) => i === 0 || series.steps[i - 1]! < s), 'in order');
+      assert.ok(
+        series.steps.every((s, i) => i === 0 || series.steps[i - 1]! < s),
+        'in order',
+      );
       assert.equal(Math.max(...series.values), 1e6);
       assert.equal(Math.min(...series.values), -1e6);
     }
@@ -66,7 +78,13 @@ describe('tracking repository: metric series for charts', () => {
     assert.equal(zoomed.downsampled, false);
     assert.equal(zoomed.steps.length, 1500);
     assert.equal(zoomed.steps[0], 20_000);
-    const byTime = repo.getMetricSeries({ run_id: runId, metric_key: 'loss', x_axis: 'time', min_x: 10_000 + 100 * 10, max_x: 10_000 + 199 * 10 });
+    const byTime = repo.getMetricSeries({
+      run_id: runId,
+      metric_key: 'loss',
+      x_axis: 'time',
+      min_x: 10_000 + 100 * 10,
+      max_x: 10_000 + 199 * 10,
+    });
     assert.deepEqual([byTime.steps[0], byTime.steps.at(-1), byTime.total], [100, 199, 100]);
     const wide = repo.getMetricSeries({ run_id: runId, metric_key: 'loss', x_axis: 'time', min_x: 10_000, max_x: 10_000 + 30_000 * 10 });
     assert.equal(wide.downsampled, true);
@@ -84,8 +102,14 @@ describe('tracking repository: metric series for charts', () => {
   it('is a read, and refuses unknown runs and bad arguments', async () => {
     const { repo, runId } = await withHistory(10, (i) => i);
     assert.ok(!WRITE_METHODS.has('getMetricSeries'));
-    assert.throws(() => repo.getMetricSeries({ run_id: 'nope', metric_key: 'loss' }), (e: unknown) => e instanceof MlflowError && e.errorCode === 'RESOURCE_DOES_NOT_EXIST');
-    assert.throws(() => repo.getMetricSeries({ run_id: runId, metric_key: 'loss', max_points: 2 }), (e: unknown) => e instanceof MlflowError && e.errorCode === 'INVALID_PARAMETER_VALUE');
+    assert.throws(
+      () => repo.getMetricSeries({ run_id: 'nope', metric_key: 'loss' }),
+      (e: unknown) => e instanceof MlflowError && e.errorCode === 'RESOURCE_DOES_NOT_EXIST',
+    );
+    assert.throws(
+      () => repo.getMetricSeries({ run_id: runId, metric_key: 'loss', max_points: 2 }),
+      (e: unknown) => e instanceof MlflowError && e.errorCode === 'INVALID_PARAMETER_VALUE',
+    );
     assert.deepEqual(repo.getMetricSeries({ run_id: runId, metric_key: 'absent' }).steps, []);
   });
 
@@ -93,10 +117,16 @@ describe('tracking repository: metric series for charts', () => {
     const server = await startTestServer();
     try {
       const { run } = server.repo.createRun({ experiment_id: '0', start_time: 1 });
-      server.repo.logBatch({ run_id: run.info.run_id, metrics: Array.from({ length: 30 }, (_, i) => ({ key: 'a b', value: i, timestamp: 100 + i, step: i })) });
+      server.repo.logBatch({
+        run_id: run.info.run_id,
+        metrics: Array.from({ length: 30 }, (_, i) => ({ key: 'a b', value: i, timestamp: 100 + i, step: i })),
+      });
       const api = restApi(server.url, server.token);
       const series = await api.getMetricSeries({ run_id: run.info.run_id, metric_key: 'a b', x_axis: 'time', min_x: 105, max_x: 109.5 });
-      assert.deepEqual(series, server.repo.getMetricSeries({ run_id: run.info.run_id, metric_key: 'a b', x_axis: 'time', min_x: 105, max_x: 109.5 }));
+      assert.deepEqual(
+        series,
+        server.repo.getMetricSeries({ run_id: run.info.run_id, metric_key: 'a b', x_axis: 'time', min_x: 105, max_x: 109.5 }),
+      );
       assert.deepEqual(series.steps, [5, 6, 7, 8, 9]);
       await assert.rejects(api.getMetricSeries({ run_id: run.info.run_id, metric_key: 'a b', x_axis: 'epoch' as 'time' }), /x_axis/);
     } finally {
@@ -107,9 +137,15 @@ describe('tracking repository: metric series for charts', () => {
   it('builds the block summaries of existing histories when a version 2 database is opened', async () => {
     const { db, repo } = await memoryRepository();
     const { run } = repo.createRun({ experiment_id: '0', start_time: 1 });
-    repo.logBatch({ run_id: run.info.run_id, metrics: Array.from({ length: 600 }, (_, i) => ({ key: 'k', value: i === 300 ? -5 : i % 7, timestamp: 1000 + i, step: i })) });
+    repo.logBatch({
+      run_id: run.info.run_id,
+      metrics: Array.from({ length: 600 }, (_, i) => ({ key: 'k', value: i === 300 ? -5 : i % 7, timestamp: 1000 + i, step: i })),
+    });
     repo.logBatch({ run_id: run.info.run_id, metrics: [{ key: 'k', value: 'NaN', timestamp: 1, step: 2 }] });
-    const blocks = () => db.exec('SELECT block, n, min_step, max_step, min_ts, max_ts, lo_value, lo_step, hi_value, hi_step FROM metric_blocks ORDER BY block')[0]?.values;
+    const blocks = () =>
+      db.exec(
+        'SELECT block, n, min_step, max_step, min_ts, max_ts, lo_value, lo_step, hi_value, hi_step FROM metric_blocks ORDER BY block',
+      )[0]?.values;
     const kept = blocks();
     assert.deepEqual(kept?.[1], [1, 256, 256, 511, 1256, 1511, -5, 300, 6, 258]);
     db.exec('DROP TABLE metric_blocks; PRAGMA user_version = 2');

@@ -32,7 +32,11 @@ describe('tracking repository: experiments', () => {
     const { repo } = await memoryRepository();
     repo.createExperiment({ name: 'a' });
     throwsMlflow(() => repo.createExperiment({ name: 'a' }), 'RESOURCE_ALREADY_EXISTS', /Experiment 'a' already exists/);
-    throwsMlflow(() => repo.getExperimentByName({ experiment_name: 'b' }), 'RESOURCE_DOES_NOT_EXIST', /Could not find experiment with name 'b'/);
+    throwsMlflow(
+      () => repo.getExperimentByName({ experiment_name: 'b' }),
+      'RESOURCE_DOES_NOT_EXIST',
+      /Could not find experiment with name 'b'/,
+    );
     throwsMlflow(() => repo.getExperiment({ experiment_id: '42' }), 'RESOURCE_DOES_NOT_EXIST', /No Experiment with id=42 exists/);
     throwsMlflow(() => repo.getExperiment({ experiment_id: 'x; DROP TABLE runs' }), 'RESOURCE_DOES_NOT_EXIST');
     throwsMlflow(() => repo.createExperiment({ name: '' }), 'INVALID_PARAMETER_VALUE');
@@ -43,8 +47,14 @@ describe('tracking repository: experiments', () => {
     const { repo, experimentId, runId } = await withRun();
     repo.deleteExperiment({ experiment_id: experimentId });
     assert.equal(repo.getRun({ run_id: runId }).run.info.lifecycle_stage, 'deleted');
-    assert.deepEqual(repo.searchExperiments({}).experiments.map((e) => e.name), ['Default']);
-    assert.deepEqual(repo.searchExperiments({ view_type: 'DELETED_ONLY' }).experiments.map((e) => e.name), ['churn']);
+    assert.deepEqual(
+      repo.searchExperiments({}).experiments.map((e) => e.name),
+      ['Default'],
+    );
+    assert.deepEqual(
+      repo.searchExperiments({ view_type: 'DELETED_ONLY' }).experiments.map((e) => e.name),
+      ['churn'],
+    );
     throwsMlflow(() => repo.createRun({ experiment_id: experimentId }), 'INVALID_PARAMETER_VALUE', /must be in the 'active' state/);
     repo.restoreExperiment({ experiment_id: experimentId });
     assert.equal(repo.getRun({ run_id: runId }).run.info.lifecycle_stage, 'active');
@@ -55,11 +65,25 @@ describe('tracking repository: experiments', () => {
     const { repo } = await memoryRepository({ now: () => ++t });
     for (const name of ['a1', 'a2', 'b1']) repo.createExperiment({ name, tags: [{ key: 'team', value: name[0]! }] });
     const first = repo.searchExperiments({ filter: "name LIKE 'a%'", max_results: 1, order_by: ['name ASC'] });
-    assert.deepEqual(first.experiments.map((e) => e.name), ['a1']);
-    const second = repo.searchExperiments({ filter: "name LIKE 'a%'", max_results: 1, order_by: ['name ASC'], page_token: first.next_page_token });
-    assert.deepEqual(second.experiments.map((e) => e.name), ['a2']);
+    assert.deepEqual(
+      first.experiments.map((e) => e.name),
+      ['a1'],
+    );
+    const second = repo.searchExperiments({
+      filter: "name LIKE 'a%'",
+      max_results: 1,
+      order_by: ['name ASC'],
+      page_token: first.next_page_token,
+    });
+    assert.deepEqual(
+      second.experiments.map((e) => e.name),
+      ['a2'],
+    );
     assert.equal(second.next_page_token, undefined);
-    assert.deepEqual(repo.searchExperiments({ filter: "tags.team = 'b'" }).experiments.map((e) => e.name), ['b1']);
+    assert.deepEqual(
+      repo.searchExperiments({ filter: "tags.team = 'b'" }).experiments.map((e) => e.name),
+      ['b1'],
+    );
     throwsMlflow(() => repo.searchExperiments({ max_results: 50001 }), 'INVALID_PARAMETER_VALUE', /max_results/);
     throwsMlflow(() => repo.searchExperiments({ page_token: 'not a token!' }), 'INVALID_PARAMETER_VALUE', /Invalid page token/);
   });
@@ -76,15 +100,27 @@ describe('tracking repository: runs, params, metrics', () => {
     assert.ok(run.info.artifact_uri.endsWith(`/${experimentId}/${runId}/artifacts`));
     const unnamed = repo.createRun({ experiment_id: experimentId }).run.info.run_name;
     assert.match(unnamed, /^[a-z]+-[a-z]+-\d+$/);
-    throwsMlflow(() => repo.createRun({ run_name: 'a', tags: [{ key: 'mlflow.runName', value: 'b' }] }), 'INVALID_PARAMETER_VALUE', /different values/);
+    throwsMlflow(
+      () => repo.createRun({ run_name: 'a', tags: [{ key: 'mlflow.runName', value: 'b' }] }),
+      'INVALID_PARAMETER_VALUE',
+      /different values/,
+    );
   });
 
   it('keeps params immutable: the same value again is fine, a different one is refused', async () => {
     const { repo, runId } = await withRun();
     repo.logParam({ run_id: runId, key: 'n_estimators', value: '100' });
     repo.logParam({ run_id: runId, key: 'n_estimators', value: '100' });
-    throwsMlflow(() => repo.logParam({ run_id: runId, key: 'n_estimators', value: '200' }), 'INVALID_PARAMETER_VALUE', /Changing param values is not allowed/);
-    throwsMlflow(() => repo.logBatch({ run_id: runId, params: [{ key: 'n_estimators', value: '5' }], metrics: [{ key: 'auc', value: 1, timestamp: 1 }] }), 'INVALID_PARAMETER_VALUE');
+    throwsMlflow(
+      () => repo.logParam({ run_id: runId, key: 'n_estimators', value: '200' }),
+      'INVALID_PARAMETER_VALUE',
+      /Changing param values is not allowed/,
+    );
+    throwsMlflow(
+      () =>
+        repo.logBatch({ run_id: runId, params: [{ key: 'n_estimators', value: '5' }], metrics: [{ key: 'auc', value: 1, timestamp: 1 }] }),
+      'INVALID_PARAMETER_VALUE',
+    );
     assert.deepEqual(repo.getRun({ run_id: runId }).run.data.metrics, [], 'a refused batch writes nothing');
   });
 
@@ -104,16 +140,25 @@ describe('tracking repository: runs, params, metrics', () => {
     repo.logMetric({ run_id: runId, key: 'loss', value: 'NaN', timestamp: 1, step: 3 });
     assert.equal(repo.getRun({ run_id: runId }).run.data.metrics[0]?.value, 'NaN');
     const history = repo.getMetricHistory({ run_id: runId, metric_key: 'loss' }).metrics;
-    assert.deepEqual(history.map((m) => m.step), [1, 2, 2, 2, 3]);
+    assert.deepEqual(
+      history.map((m) => m.step),
+      [1, 2, 2, 2, 3],
+    );
   });
 
   it('pages metric history with max_results and page_token', async () => {
     const { repo, runId } = await withRun();
     repo.logBatch({ run_id: runId, metrics: Array.from({ length: 5 }, (_, i) => ({ key: 'acc', value: i / 10, timestamp: i, step: i })) });
     const first = repo.getMetricHistory({ run_id: runId, metric_key: 'acc', max_results: 2 });
-    assert.deepEqual(first.metrics.map((m) => m.step), [0, 1]);
+    assert.deepEqual(
+      first.metrics.map((m) => m.step),
+      [0, 1],
+    );
     const rest = repo.getMetricHistory({ run_id: runId, metric_key: 'acc', max_results: 10, page_token: first.next_page_token });
-    assert.deepEqual(rest.metrics.map((m) => m.step), [2, 3, 4]);
+    assert.deepEqual(
+      rest.metrics.map((m) => m.step),
+      [2, 3, 4],
+    );
     assert.equal(rest.next_page_token, undefined);
   });
 
@@ -125,12 +170,35 @@ describe('tracking repository: runs, params, metrics', () => {
     throwsMlflow(() => repo.logBatch({ run_id: runId, params }), 'INVALID_PARAMETER_VALUE', /at most 100 params/);
     const tags = Array.from({ length: 101 }, (_, i) => ({ key: `t${i}`, value: 'v' }));
     throwsMlflow(() => repo.logBatch({ run_id: runId, tags }), 'INVALID_PARAMETER_VALUE', /at most 100 tags/);
-    throwsMlflow(() => repo.logBatch({ run_id: runId, metrics: metrics.slice(0, 950), params: params.slice(0, 51) }), 'INVALID_PARAMETER_VALUE', /at most 1000 metrics, params, and tags/);
+    throwsMlflow(
+      () => repo.logBatch({ run_id: runId, metrics: metrics.slice(0, 950), params: params.slice(0, 51) }),
+      'INVALID_PARAMETER_VALUE',
+      /at most 1000 metrics, params, and tags/,
+    );
     throwsMlflow(() => repo.logParam({ run_id: runId, key: 'big', value: 'x'.repeat(6001) }), 'INVALID_PARAMETER_VALUE', /6000/);
     throwsMlflow(() => repo.logParam({ run_id: runId, key: '../etc', value: '1' }), 'INVALID_PARAMETER_VALUE', /resolve to/);
-    throwsMlflow(() => repo.logMetric({ run_id: runId, key: 'a*b', value: 1, timestamp: 1 }), 'INVALID_PARAMETER_VALUE', /Names may only contain/);
-    throwsMlflow(() => repo.logBatch({ run_id: runId, params: [{ key: 'a', value: '1' }, { key: 'a', value: '1' }] }), 'INVALID_PARAMETER_VALUE', /Duplicate parameter keys/);
-    throwsMlflow(() => repo.logMetric({ run_id: 'f'.repeat(32), key: 'a', value: 1, timestamp: 1 }), 'RESOURCE_DOES_NOT_EXIST', /Run with id=f+ not found/);
+    throwsMlflow(
+      () => repo.logMetric({ run_id: runId, key: 'a*b', value: 1, timestamp: 1 }),
+      'INVALID_PARAMETER_VALUE',
+      /Names may only contain/,
+    );
+    throwsMlflow(
+      () =>
+        repo.logBatch({
+          run_id: runId,
+          params: [
+            { key: 'a', value: '1' },
+            { key: 'a', value: '1' },
+          ],
+        }),
+      'INVALID_PARAMETER_VALUE',
+      /Duplicate parameter keys/,
+    );
+    throwsMlflow(
+      () => repo.logMetric({ run_id: 'f'.repeat(32), key: 'a', value: 1, timestamp: 1 }),
+      'RESOURCE_DOES_NOT_EXIST',
+      /Run with id=f+ not found/,
+    );
   });
 
   it('deletes and restores runs, refusing writes to a deleted run', async () => {
@@ -154,7 +222,10 @@ describe('tracking repository: runs, params, metrics', () => {
 
   it('logs dataset inputs once per dataset, with their tags', async () => {
     const { repo, runId } = await withRun();
-    const input = { tags: [{ key: 'mlflow.data.context', value: 'training' }], dataset: { name: 'churn', digest: 'abc123', source_type: 'local', source: '{"uri": "data.csv"}' } };
+    const input = {
+      tags: [{ key: 'mlflow.data.context', value: 'training' }],
+      dataset: { name: 'churn', digest: 'abc123', source_type: 'local', source: '{"uri": "data.csv"}' },
+    };
     repo.logInputs({ run_id: runId, datasets: [input] });
     repo.logInputs({ run_id: runId, datasets: [input] });
     const inputs = repo.getRun({ run_id: runId }).run.inputs.dataset_inputs;
@@ -169,16 +240,21 @@ describe('tracking repository: runs, params, metrics', () => {
     repo.upsertStep({ run_id: runId, step_id: 'train', status: 'SUCCEEDED', end_time: 9, exit_code: 0 });
     repo.upsertStep({ run_id: runId, step_id: 'eval', status: 'SKIPPED', cached: true });
     const { steps } = repo.listSteps({ run_id: runId });
-    assert.deepEqual(steps.map((s) => [s.step_id, s.status, s.start_time, s.end_time, s.exit_code, s.cached]), [
-      ['train', 'SUCCEEDED', 5, 9, 0, false],
-      ['eval', 'SKIPPED', undefined, undefined, undefined, true],
-    ]);
+    assert.deepEqual(
+      steps.map((s) => [s.step_id, s.status, s.start_time, s.end_time, s.exit_code, s.cached]),
+      [
+        ['train', 'SUCCEEDED', 5, 9, 0, false],
+        ['eval', 'SKIPPED', undefined, undefined, undefined, true],
+      ],
+    );
     assert.ok(changes.some((c) => c.kind === 'step'));
     assert.ok(changes.some((c) => c.kind === 'run'));
   });
 
   it('lists exactly the writing methods for the journal', () => {
-    for (const name of ['createRun', 'logBatch', 'transitionModelVersionStage', 'upsertStep', 'setRegisteredModelAlias']) assert.ok(WRITE_METHODS.has(name), name);
-    for (const name of ['getRun', 'searchRuns', 'getMetricHistory', 'getLatestVersions', 'listSteps']) assert.ok(!WRITE_METHODS.has(name), name);
+    for (const name of ['createRun', 'logBatch', 'transitionModelVersionStage', 'upsertStep', 'setRegisteredModelAlias'])
+      assert.ok(WRITE_METHODS.has(name), name);
+    for (const name of ['getRun', 'searchRuns', 'getMetricHistory', 'getLatestVersions', 'listSteps'])
+      assert.ok(!WRITE_METHODS.has(name), name);
   });
 });

@@ -7,12 +7,18 @@ import { compileRunQuery } from '../../client/src/core/tracking/search/runs';
 import { memoryRepository } from '../helpers/restStore';
 
 function refused(filter: string, message: RegExp): void {
-  assert.throws(() => parseFilter(filter), (e: unknown) => e instanceof MlflowError && e.errorCode === 'INVALID_PARAMETER_VALUE' && message.test(e.message), filter);
+  assert.throws(
+    () => parseFilter(filter),
+    (e: unknown) => e instanceof MlflowError && e.errorCode === 'INVALID_PARAMETER_VALUE' && message.test(e.message),
+    filter,
+  );
 }
 
 describe('tracking search: filter parser', () => {
   it('parses comparisons on every entity, with aliases, quoting and AND', () => {
-    const parsed = parseFilter("metrics.auc > 0.9 and params.n_estimators = '100' AND tags.\"mlflow.runName\" LIKE 'xgb%' and attribute.status != \"FAILED\" and tags.mlflow.source.type = 'LOCAL'");
+    const parsed = parseFilter(
+      "metrics.auc > 0.9 and params.n_estimators = '100' AND tags.\"mlflow.runName\" LIKE 'xgb%' and attribute.status != \"FAILED\" and tags.mlflow.source.type = 'LOCAL'",
+    );
     assert.deepEqual(
       parsed.map((c) => [c.ident.kind, c.ident.key, c.op, c.value]),
       [
@@ -47,20 +53,33 @@ describe('tracking search: filter parser', () => {
   });
 
   it('parses order_by clauses', () => {
-    assert.deepEqual(parseOrderBy('metrics.auc DESC'), { ident: { kind: 'metric', key: 'auc', explicit: true }, ascending: false, text: 'metrics.auc DESC' });
+    assert.deepEqual(parseOrderBy('metrics.auc DESC'), {
+      ident: { kind: 'metric', key: 'auc', explicit: true },
+      ascending: false,
+      text: 'metrics.auc DESC',
+    });
     assert.equal(parseOrderBy('attributes.start_time').ascending, true);
     assert.throws(() => parseOrderBy('metrics.auc SIDEWAYS'), /expected ASC or DESC/);
   });
 
   it('compiles to parameterised SQL: user text never enters the statement', () => {
     const evil = "x'); DROP TABLE runs; --";
-    const q = compileRunQuery({ experimentIds: [1], filter: `params.\`${evil}\` = '${evil.replace(/'/g, "''")}'`, orderBy: [`tags.\`${evil}\` DESC`], viewType: 'ACTIVE_ONLY', artifactRootUri: 'file:///r', limit: 10, offset: 0 });
+    const q = compileRunQuery({
+      experimentIds: [1],
+      filter: `params.\`${evil}\` = '${evil.replace(/'/g, "''")}'`,
+      orderBy: [`tags.\`${evil}\` DESC`],
+      viewType: 'ACTIVE_ONLY',
+      artifactRootUri: 'file:///r',
+      limit: 10,
+      offset: 0,
+    });
     assert.ok(!q.sql.includes('DROP'), q.sql);
     assert.equal(q.params.filter((p) => p === evil).length, 3);
   });
 
   it('checks operators and value types per field', () => {
-    const compile = (filter: string) => () => compileRunQuery({ experimentIds: [1], filter, viewType: 'ALL', artifactRootUri: 'file:///r', limit: 1, offset: 0 });
+    const compile = (filter: string) => () =>
+      compileRunQuery({ experimentIds: [1], filter, viewType: 'ALL', artifactRootUri: 'file:///r', limit: 1, offset: 0 });
     assert.throws(compile("metrics.auc = 'high'"), /compares with a number/);
     assert.throws(compile('params.n = 5'), /compares with a quoted string/);
     assert.throws(compile("metrics.auc LIKE '1%'"), /'LIKE' is not supported for metrics.auc/);
@@ -79,14 +98,25 @@ describe('tracking search: runs through the repository', () => {
     const { repo } = await memoryRepository({ now: () => ++t });
     const experiment_id = repo.createExperiment({ name: 'e' }).experiment_id;
     const ids: Record<string, string> = {};
-    const runs: [string, number | 'NaN' | undefined, string][] = [['xgb-a', 0.95, '100'], ['xgb-b', 0.85, '200'], ['lr', 0.91, '100'], ['nan', 'NaN', '100'], ['none', undefined, '50']];
+    const runs: [string, number | 'NaN' | undefined, string][] = [
+      ['xgb-a', 0.95, '100'],
+      ['xgb-b', 0.85, '200'],
+      ['lr', 0.91, '100'],
+      ['nan', 'NaN', '100'],
+      ['none', undefined, '50'],
+    ];
     runs.forEach(([name, auc, n], i) => {
       const runId = repo.createRun({ experiment_id, run_name: name, start_time: 100 + i }).run.info.run_id;
       ids[name] = runId;
-      repo.logBatch({ run_id: runId, params: [{ key: 'n_estimators', value: n }], metrics: auc === undefined ? [] : [{ key: 'auc', value: auc, timestamp: 1 }] });
+      repo.logBatch({
+        run_id: runId,
+        params: [{ key: 'n_estimators', value: n }],
+        metrics: auc === undefined ? [] : [{ key: 'auc', value: auc, timestamp: 1 }],
+      });
     });
     repo.updateRun({ run_id: ids['lr']!, status: 'FINISHED' });
-    const names = (req: { filter?: string; order_by?: string[]; max_results?: number; page_token?: string }) => repo.searchRuns({ experiment_ids: [experiment_id], ...req }).runs.map((r) => r.info.run_name);
+    const names = (req: { filter?: string; order_by?: string[]; max_results?: number; page_token?: string }) =>
+      repo.searchRuns({ experiment_ids: [experiment_id], ...req }).runs.map((r) => r.info.run_name);
     return { repo, experiment_id, ids, names };
   }
 
@@ -113,7 +143,10 @@ describe('tracking search: runs through the repository', () => {
     const first = repo.searchRuns({ experiment_ids: [experiment_id], max_results: 2 });
     const second = repo.searchRuns({ experiment_ids: [experiment_id], max_results: 2, page_token: first.next_page_token });
     const third = repo.searchRuns({ experiment_ids: [experiment_id], max_results: 2, page_token: second.next_page_token });
-    assert.deepEqual([first, second, third].map((p) => p.runs.length), [2, 2, 1]);
+    assert.deepEqual(
+      [first, second, third].map((p) => p.runs.length),
+      [2, 2, 1],
+    );
     assert.equal(third.next_page_token, undefined);
   });
 });

@@ -44,7 +44,11 @@ describe('duplicate-key', () => {
   it('applies to all three kinds', () => {
     for (const kind of ['pipeline', 'features', 'monitor'] as const) {
       const found = diagnose('a: 1\na: 2\n', kind);
-      assert.deepEqual(found.map((d) => d.code), ['duplicate-key'], kind);
+      assert.deepEqual(
+        found.map((d) => d.code),
+        ['duplicate-key'],
+        kind,
+      );
     }
   });
 });
@@ -68,26 +72,43 @@ describe('yaml-syntax', () => {
     assert.deepEqual([found[0]!.start, found[0]!.end], ranges[0]);
     assert.match(found[0]!.message, /the `\[` opened on line 3 is not closed; add `]`/);
     const opener = text.indexOf('[');
-    assert.deepEqual(found[0]!.related?.map((r) => [r.start, r.end]), [[opener, opener + 1]]);
+    assert.deepEqual(
+      found[0]!.related?.map((r) => [r.start, r.end]),
+      [[opener, opener + 1]],
+    );
   });
 
   it('reports an unclosed [ once, not the echoes the parser finds on the next line', () => {
-    const found = diagnose('steps:\n  train:\n    needs: [prepare\n    run: python3 train.py --epochs 3\n    outputs:\n      model: m.pkl\n');
-    assert.deepEqual(found.map((d) => d.code), ['yaml-syntax']);
+    const found = diagnose(
+      'steps:\n  train:\n    needs: [prepare\n    run: python3 train.py --epochs 3\n    outputs:\n      model: m.pkl\n',
+    );
+    assert.deepEqual(
+      found.map((d) => d.code),
+      ['yaml-syntax'],
+    );
     assert.match(found[0]!.message, /not closed/);
   });
 
   it('at the end of the text, marks the last token instead of the final newline', () => {
     const { text, ranges } = parseMarkers('steps:\n  b:\n    needs: [«prepare»\n\n');
     const found = diagnose(text);
-    assert.deepEqual(found.map((d) => [d.start, d.end]), ranges);
+    assert.deepEqual(
+      found.map((d) => [d.start, d.end]),
+      ranges,
+    );
   });
 
   it('reports an unclosed quote and an unclosed flow sequence', () => {
     const quote = diagnose('pipeline: "unterminated\nsteps: {}\n');
-    assert.ok(quote.some((d) => d.code === 'yaml-syntax' && /quote/i.test(d.message)), JSON.stringify(quote));
+    assert.ok(
+      quote.some((d) => d.code === 'yaml-syntax' && /quote/i.test(d.message)),
+      JSON.stringify(quote),
+    );
     const flow = diagnose('steps:\n  a:\n    needs: [b, c\n    run: x\n');
-    assert.ok(flow.some((d) => d.code === 'yaml-syntax'), JSON.stringify(flow));
+    assert.ok(
+      flow.some((d) => d.code === 'yaml-syntax'),
+      JSON.stringify(flow),
+    );
   });
 
   it('never returns an empty range, even at the end of the text', () => {
@@ -107,7 +128,10 @@ describe('yaml-syntax', () => {
 
   it('reports both a syntax error and a duplicate key in one pass, in position order', () => {
     const found = diagnose('a: 1\na: 2\nb: [1\n');
-    assert.deepEqual(found.map((d) => d.code), ['duplicate-key', 'yaml-syntax']);
+    assert.deepEqual(
+      found.map((d) => d.code),
+      ['duplicate-key', 'yaml-syntax'],
+    );
   });
 
   it('is silent on a clean document and an empty one', () => {

@@ -24,8 +24,19 @@ before(async () => {
   experimentId = (await api.createExperiment({ name: 'views' })).experiment_id;
   // 250 runs, start times one second apart; auc rises with the index, every tenth run failed.
   for (let i = 0; i < 250; i++) {
-    const { run } = await api.createRun({ experiment_id: experimentId, run_name: `run-${String(i).padStart(3, '0')}`, start_time: 1_000_000 + i * 1000 });
-    await api.logBatch({ run_id: run.info.run_id, metrics: [{ key: 'auc', value: i / 1000, timestamp: 1, step: 0 }, { key: 'loss', value: 1 - i / 1000, timestamp: 1, step: 0 }], params: [{ key: 'n', value: String(i % 3) }] });
+    const { run } = await api.createRun({
+      experiment_id: experimentId,
+      run_name: `run-${String(i).padStart(3, '0')}`,
+      start_time: 1_000_000 + i * 1000,
+    });
+    await api.logBatch({
+      run_id: run.info.run_id,
+      metrics: [
+        { key: 'auc', value: i / 1000, timestamp: 1, step: 0 },
+        { key: 'loss', value: 1 - i / 1000, timestamp: 1, step: 0 },
+      ],
+      params: [{ key: 'n', value: String(i % 3) }],
+    });
     await api.updateRun({ run_id: run.info.run_id, status: i % 10 === 0 ? 'FAILED' : 'FINISHED', end_time: 1_000_000 + i * 1000 + 500 });
     runIds.push(run.info.run_id);
   }
@@ -42,23 +53,45 @@ describe('Experiments tree data', () => {
     assert.equal(first.rows[0]!.name, 'run-249');
     assert.equal(first.keyMetric, 'auc');
     assert.deepEqual(first.rows[0]!.keyMetric, { key: 'auc', value: 0.249 });
-    const second = await runsPage(api, experimentId, { sort: { by: 'start_time', descending: true } }, { token: first.nextPageToken!, keyMetric: first.keyMetric! });
+    const second = await runsPage(
+      api,
+      experimentId,
+      { sort: { by: 'start_time', descending: true } },
+      { token: first.nextPageToken!, keyMetric: first.keyMetric! },
+    );
     assert.equal(second.rows[0]!.name, 'run-149');
-    const third = await runsPage(api, experimentId, { sort: { by: 'start_time', descending: true } }, { token: second.nextPageToken!, keyMetric: first.keyMetric! });
+    const third = await runsPage(
+      api,
+      experimentId,
+      { sort: { by: 'start_time', descending: true } },
+      { token: second.nextPageToken!, keyMetric: first.keyMetric! },
+    );
     assert.equal(third.rows.length, 50);
     assert.equal(third.nextPageToken, undefined);
   });
 
   it('filters with MLflow syntax and sorts by a metric or the name', async () => {
-    const page = await runsPage(api, experimentId, { filter: "metrics.auc > 0.2 and params.n = '0'", sort: { by: 'metric', metric: 'loss', descending: false } });
+    const page = await runsPage(api, experimentId, {
+      filter: "metrics.auc > 0.2 and params.n = '0'",
+      sort: { by: 'metric', metric: 'loss', descending: false },
+    });
     assert.ok(page.rows.length > 0);
-    assert.ok(page.rows.every((r) => r.keyMetric!.key === 'loss'), 'sorting by a metric shows that metric');
+    assert.ok(
+      page.rows.every((r) => r.keyMetric!.key === 'loss'),
+      'sorting by a metric shows that metric',
+    );
     const losses = page.rows.map((r) => r.keyMetric!.value);
-    assert.deepEqual(losses, [...losses].sort((a, b) => a - b));
+    assert.deepEqual(
+      losses,
+      [...losses].sort((a, b) => a - b),
+    );
     const byName = await runsPage(api, experimentId, { sort: { by: 'name', descending: false } });
     assert.equal(byName.rows[0]!.name, 'run-000');
     assert.deepEqual(orderBy({ by: 'metric', metric: 'val.loss', descending: true }), ['metrics.`val.loss` DESC']);
-    assert.equal(describeQuery({ filter: 'metrics.auc > 0.9', sort: { by: 'start_time', descending: true } }), 'filter: metrics.auc > 0.9 · sorted by start time ↓');
+    assert.equal(
+      describeQuery({ filter: 'metrics.auc > 0.9', sort: { by: 'start_time', descending: true } }),
+      'filter: metrics.auc > 0.9 · sorted by start time ↓',
+    );
     await assert.rejects(runsPage(api, experimentId, { filter: 'metrics.auc >', sort: { by: 'name', descending: false } }));
   });
 
@@ -69,15 +102,33 @@ describe('Experiments tree data', () => {
     await api.upsertStep({ run_id: runId, step_id: 'train', status: 'SUCCEEDED', cached: true, cached_from: runIds[1]! });
     const details = await runDetails(api, runId);
     assert.deepEqual(details.params, [{ key: 'n', value: '2' }]);
-    assert.deepEqual(details.metrics.map((m) => m.key), ['auc', 'loss']);
-    assert.deepEqual(details.tags.map((t) => t.key), ['team']);
+    assert.deepEqual(
+      details.metrics.map((m) => m.key),
+      ['auc', 'loss'],
+    );
+    assert.deepEqual(
+      details.tags.map((t) => t.key),
+      ['team'],
+    );
     assert.equal(details.note, 'baseline');
-    assert.deepEqual(details.steps.map((s) => [s.step_id, s.cached, s.cached_from]), [['train', true, runIds[1]]]);
+    assert.deepEqual(
+      details.steps.map((s) => [s.step_id, s.cached, s.cached_from]),
+      [['train', true, runIds[1]]],
+    );
     mkdirSync(path.join(details.artifactRoot!, 'model'), { recursive: true });
     writeFileSync(path.join(details.artifactRoot!, 'model', 'm.json'), '{}');
     writeFileSync(path.join(details.artifactRoot!, 'a.txt'), 'a');
-    assert.deepEqual((await artifactEntries(details.artifactRoot!)).map((e) => [e.path, e.isDir]), [['model', true], ['a.txt', false]]);
-    assert.deepEqual((await artifactEntries(details.artifactRoot!, 'model')).map((e) => e.path), ['model/m.json']);
+    assert.deepEqual(
+      (await artifactEntries(details.artifactRoot!)).map((e) => [e.path, e.isDir]),
+      [
+        ['model', true],
+        ['a.txt', false],
+      ],
+    );
+    assert.deepEqual(
+      (await artifactEntries(details.artifactRoot!, 'model')).map((e) => e.path),
+      ['model/m.json'],
+    );
   });
 
   it('formats durations and start times', () => {
@@ -94,11 +145,24 @@ describe('Model Registry tree data and promotion', () => {
   it('lists versions newest first with stage, aliases and URIs; promotes with archiving and aliases', async () => {
     await api.createRegisteredModel({ name: 'churn' });
     for (const runId of runIds.slice(1, 4)) await api.createModelVersion({ name: 'churn', source: 'file:///tmp/m', run_id: runId });
-    assert.equal(await promote(api, 'churn', '1', { kind: 'stage', stage: 'Production', archiveExisting: false }), 'churn version 1 moved to Production');
-    assert.equal(await promote(api, 'churn', '3', { kind: 'stage', stage: 'Production', archiveExisting: true }), 'churn version 3 moved to Production; archived version 1');
+    assert.equal(
+      await promote(api, 'churn', '1', { kind: 'stage', stage: 'Production', archiveExisting: false }),
+      'churn version 1 moved to Production',
+    );
+    assert.equal(
+      await promote(api, 'churn', '3', { kind: 'stage', stage: 'Production', archiveExisting: true }),
+      'churn version 3 moved to Production; archived version 1',
+    );
     assert.equal(await promote(api, 'churn', '2', { kind: 'alias', alias: 'champion' }), 'churn version 2 is now @champion');
     const rows = await versionsOf(api, 'churn');
-    assert.deepEqual(rows.map((r) => [r.version, r.stage, r.aliases.join(',')]), [['3', 'Production', ''], ['2', 'None', 'champion'], ['1', 'Archived', '']]);
+    assert.deepEqual(
+      rows.map((r) => [r.version, r.stage, r.aliases.join(',')]),
+      [
+        ['3', 'Production', ''],
+        ['2', 'None', 'champion'],
+        ['1', 'Archived', ''],
+      ],
+    );
     assert.deepEqual(modelUris(rows[1]!), ['models:/churn@champion', 'models:/churn/2']);
     await assert.rejects(promote(api, 'churn', '2', { kind: 'alias', alias: 'latest' }), /`latest` is reserved/);
     assert.equal(aliasProblem('v3'), 'an alias cannot look like a version (v1, v2, ...)');
@@ -171,9 +235,15 @@ describe('Experiments tree model', () => {
     const runNode = await model.findRun(runIds[3]!);
     assert.equal(runNode?.kind === 'run' && runNode.row.name, 'run-003', 'found on a later page');
     const groups = await model.children(runNode);
-    assert.deepEqual(groups.map((g) => g.kind === 'group' && g.group), ['params', 'metrics', 'steps', 'artifacts', 'tags']);
+    assert.deepEqual(
+      groups.map((g) => g.kind === 'group' && g.group),
+      ['params', 'metrics', 'steps', 'artifacts', 'tags'],
+    );
     const metrics = await model.children(groups[1]);
-    assert.deepEqual(metrics.map((m) => m.kind === 'metric' && m.metric.key), ['auc', 'loss']);
+    assert.deepEqual(
+      metrics.map((m) => m.kind === 'metric' && m.metric.key),
+      ['auc', 'loss'],
+    );
     assert.equal(model.parent(metrics[0]!), groups[1]);
     model.setQuery({ filter: "attributes.status = 'FAILED'", sort: { by: 'start_time', descending: true } });
     const views = (await model.children()).find((n) => n.kind === 'experiment' && n.name === 'views')!;

@@ -3,7 +3,12 @@ import { describe, it } from 'node:test';
 import { makeNonce, webviewHtml } from '../../client/src/ui/webviewHtml';
 
 describe('webview page shell', () => {
-  const page = { cspSource: 'https://ext.vscode-cdn.net', scriptUri: 'https://ext/graph.js', styleUri: 'https://ext/graph.css', title: 'Graph <x> & "y"' };
+  const page = {
+    cspSource: 'https://ext.vscode-cdn.net',
+    scriptUri: 'https://ext/graph.js',
+    styleUri: 'https://ext/graph.css',
+    title: 'Graph <x> & "y"',
+  };
 
   it('allows only its nonce-tagged script, no inline code and no eval', () => {
     const html = webviewHtml({ ...page, nonce: 'abc123' });

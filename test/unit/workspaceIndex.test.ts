@@ -24,7 +24,11 @@ describe('the workspace index', () => {
     for (let n = 0; n < 3; n++) index.set(summary(`v${n}.features.yaml`, views(n)));
     index.set(summary('other.features.yaml', 'entities:\n  - name: store\n'));
     assert.deepEqual([...index.set(summary('e.features.yaml', `# a comment\n${entities}`))], [], 'the same definitions');
-    assert.deepEqual([...index.set(summary('e.features.yaml', entities.replace('String', 'Int64')))].sort(), ['file:///ws/v0.features.yaml', 'file:///ws/v1.features.yaml', 'file:///ws/v2.features.yaml']);
+    assert.deepEqual([...index.set(summary('e.features.yaml', entities.replace('String', 'Int64')))].sort(), [
+      'file:///ws/v0.features.yaml',
+      'file:///ws/v1.features.yaml',
+      'file:///ws/v2.features.yaml',
+    ]);
     assert.deepEqual([...index.set(summary('dup.features.yaml', 'entities:\n  - name: store\n'))], ['file:///ws/other.features.yaml']);
     assert.deepEqual([...index.delete('file:///ws/dup.features.yaml')], ['file:///ws/other.features.yaml']);
     assert.deepEqual(index.users('entity', 'customer').length, 3);
@@ -33,10 +37,18 @@ describe('the workspace index', () => {
 
   it('ties a monitor to its pipeline and its data files', () => {
     const index = new WorkspaceIndex();
-    index.set(summary('m.monitor.yaml', 'monitor: m\nreference: data/r.csv\ncurrent: data/in/*.csv\non_drift:\n  run_pipeline: p.pipeline.yaml\n'));
+    index.set(
+      summary('m.monitor.yaml', 'monitor: m\nreference: data/r.csv\ncurrent: data/in/*.csv\non_drift:\n  run_pipeline: p.pipeline.yaml\n'),
+    );
     index.set(summary('g.monitor.yaml', 'monitor: g\nreference: data/other.csv\n'));
-    assert.deepEqual([...index.set(summary('p.pipeline.yaml', 'pipeline: p\nparams:\n  a: 1\nsteps:\n  s:\n    run: x\n'))], ['file:///ws/m.monitor.yaml']);
-    assert.deepEqual(index.pipelineAt('/ws/p.pipeline.yaml')?.def.params.map((p) => [p.name, p.type]), [['a', 'int']]);
+    assert.deepEqual(
+      [...index.set(summary('p.pipeline.yaml', 'pipeline: p\nparams:\n  a: 1\nsteps:\n  s:\n    run: x\n'))],
+      ['file:///ws/m.monitor.yaml'],
+    );
+    assert.deepEqual(
+      index.pipelineAt('/ws/p.pipeline.yaml')?.def.params.map((p) => [p.name, p.type]),
+      [['a', 'int']],
+    );
     assert.deepEqual([...index.dataDependents('/ws/data/r.csv')], ['file:///ws/m.monitor.yaml']);
     assert.deepEqual([...index.dataDependents('/ws/data/in/new.csv')], ['file:///ws/m.monitor.yaml'], 'a glob may match any new file');
   });
@@ -61,7 +73,11 @@ describe('data file columns', () => {
       });
       writeFileSync(csv, 'x,y\n1,2\n');
       utimesSync(csv, new Date(), new Date(Date.now() + 5000));
-      assert.deepEqual(readDataColumns(csv)?.columns.map((c) => c.name), ['x', 'y'], 'read again after a change');
+      assert.deepEqual(
+        readDataColumns(csv)?.columns.map((c) => c.name),
+        ['x', 'y'],
+        'read again after a change',
+      );
       const parquet = path.join(dir, 's.parquet');
       writeStoresParquet(parquet);
       assert.deepEqual(readDataColumns(parquet), {
@@ -88,7 +104,16 @@ describe('data file columns', () => {
 describe('the features and monitor cursor', () => {
   const at = (marked: string) => formatCursor(marked.replace('|', ''), marked.indexOf('|'));
   it('finds the path, the key and the token in block and flow places', () => {
-    assert.deepEqual(at('feature_views:\n  - name: v\n    entities: [customer, |]'), { dash: false, flow: true, path: ['feature_views', '[]'], at: 'item', key: 'entities', hasColon: false, prefix: '', range: { start: 52, end: 52 } });
+    assert.deepEqual(at('feature_views:\n  - name: v\n    entities: [customer, |]'), {
+      dash: false,
+      flow: true,
+      path: ['feature_views', '[]'],
+      at: 'item',
+      key: 'entities',
+      hasColon: false,
+      prefix: '',
+      range: { start: 52, end: 52 },
+    });
     const field = at('feature_views:\n  - name: v\n    schema:\n      - { name: x, dtype: In| }')!;
     assert.deepEqual([field.path, field.at, field.key, field.prefix], [['feature_views', '[]', 'schema', '[]'], 'value', 'dtype', 'In']);
     const compact = at('entities:\n- name: c\n  value_type: |')!;

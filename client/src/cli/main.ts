@@ -12,7 +12,16 @@ import { MlflowError } from '../core/tracking/repository/errors';
 
 declare const MLOPS_VERSION: string | undefined;
 
-export const COMMANDS: readonly CliEntry[] = [validateCommand, runPipelineCommand, serveCommand, experimentsCommand, runsCommand, modelsCommand, driftCommand, monitorCommand];
+export const COMMANDS: readonly CliEntry[] = [
+  validateCommand,
+  runPipelineCommand,
+  serveCommand,
+  experimentsCommand,
+  runsCommand,
+  modelsCommand,
+  driftCommand,
+  monitorCommand,
+];
 
 function version(): string {
   return typeof MLOPS_VERSION === 'string' ? MLOPS_VERSION : 'dev';
@@ -23,7 +32,7 @@ export function mainHelp(): string {
   return [
     'Usage: mlops <command> [options]',
     '',
-    'MLOps Workbench on the command line: the editor\'s checks and pipelines, for CI.',
+    "MLOps Workbench on the command line: the editor's checks and pipelines, for CI.",
     '',
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),

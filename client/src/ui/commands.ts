@@ -24,9 +24,8 @@ export function registerCommands(tree: DisposableTree, deps: CommandDeps): void 
   const register = (id: string, fn: (...args: never[]) => unknown) => tree.track(vscode.commands.registerCommand(id, fn));
 
   register(Commands.restartServer, async () => {
-    await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: 'Restarting the MLOps language server' },
-      () => deps.client.restart(),
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Restarting the MLOps language server' }, () =>
+      deps.client.restart(),
     );
   });
   register(Commands.newPipeline, () => newPipelineFile());

@@ -42,7 +42,10 @@ export class PipelineGraphPanel implements vscode.Disposable {
   }
 
   private createPanel(): vscode.WebviewPanel {
-    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Pipeline Graph', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Pipeline Graph', {
+      viewColumn: vscode.ViewColumn.Beside,
+      preserveFocus: true,
+    });
     setWebviewPage(panel, this.extensionUri, { bundle: 'graph', stylesheet: 'graph.css', title: 'Pipeline Graph' });
     panel.webview.onDidReceiveMessage((message: GraphViewMessage) => this.onMessage(message));
     panel.onDidDispose(() => {
@@ -79,7 +82,10 @@ export class PipelineGraphPanel implements vscode.Disposable {
     try {
       message = { type: 'graph', payload: { file, graph: (await readGraph(uri)).graph } };
     } catch (error) {
-      message = { type: 'problem', payload: { file, message: `Could not read ${file}: ${error instanceof Error ? error.message : String(error)}` } };
+      message = {
+        type: 'problem',
+        payload: { file, message: `Could not read ${file}: ${error instanceof Error ? error.message : String(error)}` },
+      };
     }
     if (uri === this.shown) void panel.webview.postMessage(message);
   }

@@ -7,7 +7,8 @@ import type { TrackingSource } from './trees/trackingSource';
 import { findPipelineFiles, PIPELINE_GLOB } from './workspaceFiles';
 
 /** Plain data behind one row; the TreeItem is made in getTreeItem. */
-type PipelineFile = { readonly kind: 'file'; readonly uri: vscode.Uri } | { readonly kind: 'run'; readonly file: vscode.Uri; readonly row: RunRow };
+type PipelineFile =
+  { readonly kind: 'file'; readonly uri: vscode.Uri } | { readonly kind: 'run'; readonly file: vscode.Uri; readonly row: RunRow };
 
 const RUN_ICONS: Record<string, vscode.ThemeIcon> = {
   RUNNING: new vscode.ThemeIcon('sync~spin'),
@@ -67,14 +68,23 @@ export class PipelinesTreeProvider implements vscode.TreeDataProvider<PipelineFi
       const item = new vscode.TreeItem(row.name, vscode.TreeItemCollapsibleState.None);
       item.id = `${element.file.toString()}#${row.runId}`;
       const now = Date.now();
-      item.description = [formatDuration(row, now), row.startTime !== undefined ? relativeTime(row.startTime, now) : undefined, row.keyMetric ? `${row.keyMetric.key} ${formatMetric(row.keyMetric.value)}` : undefined].filter(Boolean).join(' · ');
+      item.description = [
+        formatDuration(row, now),
+        row.startTime !== undefined ? relativeTime(row.startTime, now) : undefined,
+        row.keyMetric ? `${row.keyMetric.key} ${formatMetric(row.keyMetric.value)}` : undefined,
+      ]
+        .filter(Boolean)
+        .join(' · ');
       item.iconPath = RUN_ICONS[row.status] ?? new vscode.ThemeIcon('circle-outline');
       item.tooltip = `${row.name} — ${row.status}\nrun id ${row.runId}`;
       item.contextValue = 'pipelineRun';
       item.command = { command: Commands.showRun, title: 'Show Run', arguments: [row.runId] };
       return item;
     }
-    const item = new vscode.TreeItem(element.uri, this.source ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      element.uri,
+      this.source ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+    );
     item.id = element.uri.toString();
     item.description = folderDescription(element.uri);
     item.tooltip = vscode.workspace.asRelativePath(element.uri, true);

@@ -56,7 +56,11 @@ export class TrackingConnection implements vscode.Disposable {
         joinPeer: true,
         log: (level, message) => this.output[level](`tracking store: ${message}`),
       });
-      this.output.info(tracking.role === 'owner' ? `Tracking endpoint ${tracking.url} serves ${folder.uri.fsPath}/.mlops` : `Tracking store held by process ${tracking.ownerPid}; writing through its endpoint ${tracking.url}`);
+      this.output.info(
+        tracking.role === 'owner'
+          ? `Tracking endpoint ${tracking.url} serves ${folder.uri.fsPath}/.mlops`
+          : `Tracking store held by process ${tracking.ownerPid}; writing through its endpoint ${tracking.url}`,
+      );
       this.lastError = undefined;
       if (tracking.role === 'owner') await this.recoverRuns(tracking.api);
       this.applyTerminalEnvironment(tracking);
@@ -68,10 +72,12 @@ export class TrackingConnection implements vscode.Disposable {
       this.status.show();
       const movedTo = tracking.recovery?.corruptDatabaseMovedTo;
       if (movedTo) {
-        void vscode.window.showWarningMessage(
-          `MLOps: the tracking database was damaged and has been moved aside to ${movedTo}; a new one was started from the journal. Nothing was deleted.`,
-          'Show Output',
-        ).then((choice) => choice && this.output.show(true));
+        void vscode.window
+          .showWarningMessage(
+            `MLOps: the tracking database was damaged and has been moved aside to ${movedTo}; a new one was started from the journal. Nothing was deleted.`,
+            'Show Output',
+          )
+          .then((choice) => choice && this.output.show(true));
       }
       this.changes = tracking.onChange((batch) => this.onStoreChange(batch, tracking.api));
       this.scheduleModelPush(tracking.api, 0);
@@ -92,7 +98,8 @@ export class TrackingConnection implements vscode.Disposable {
   private async recoverRuns(api: TrackingApi): Promise<void> {
     try {
       const recovered = await recoverAbandonedRuns(api);
-      if (recovered > 0) this.output.info(`Marked ${recovered} run${recovered === 1 ? '' : 's'} left RUNNING by a process that is gone as FAILED`);
+      if (recovered > 0)
+        this.output.info(`Marked ${recovered} run${recovered === 1 ? '' : 's'} left RUNNING by a process that is gone as FAILED`);
     } catch (error) {
       this.output.warn(`Could not check for abandoned runs: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -116,7 +123,8 @@ export class TrackingConnection implements vscode.Disposable {
   }
 
   /** Store change batches from every writer, while this window owns the store (the trees follow them). */
-  readonly onDidChange: vscode.Event<readonly StoreChange[]> = (listener, thisArg, disposables) => this.storeChanged.event(listener, thisArg, disposables);
+  readonly onDidChange: vscode.Event<readonly StoreChange[]> = (listener, thisArg, disposables) =>
+    this.storeChanged.event(listener, thisArg, disposables);
   private readonly storeChanged = new vscode.EventEmitter<readonly StoreChange[]>();
 
   /** The store's API, opening it on first use; undefined when it cannot open here. */
@@ -150,14 +158,20 @@ export class TrackingConnection implements vscode.Disposable {
     const tracking = await this.start();
     if (!tracking) {
       void vscode.window.showWarningMessage(
-        vscode.workspace.isTrusted ? 'MLOps: the tracking store is not open; see the MLOps Workbench output.' : 'MLOps: the tracking store does not run in an untrusted workspace.',
+        vscode.workspace.isTrusted
+          ? 'MLOps: the tracking store is not open; see the MLOps Workbench output.'
+          : 'MLOps: the tracking store does not run in an untrusted workspace.',
       );
       return;
     }
     const exports = `export MLFLOW_TRACKING_URI=${tracking.url}\nexport MLFLOW_TRACKING_TOKEN=${tracking.token}\n`;
     const picked = await vscode.window.showQuickPick(
       [
-        { label: '$(copy) Copy shell exports', detail: 'MLFLOW_TRACKING_URI and MLFLOW_TRACKING_TOKEN, for a shell outside VS Code', value: exports },
+        {
+          label: '$(copy) Copy shell exports',
+          detail: 'MLFLOW_TRACKING_URI and MLFLOW_TRACKING_TOKEN, for a shell outside VS Code',
+          value: exports,
+        },
         { label: '$(copy) Copy tracking URI', detail: tracking.url, value: tracking.url },
         { label: '$(key) Copy token', detail: 'Sent by mlflow clients as Authorization: Bearer', value: tracking.token },
       ],

@@ -73,7 +73,7 @@ function indentedBelow(text: string, from: number, column: number): boolean {
 
 /** Whether the last line that is not blank may hold a comment (a `#` first or after a blank; quotes are not looked at). */
 export function endsWithComment(text: string): boolean {
-  for (let end = text.length; end > 0; ) {
+  for (let end = text.length; end > 0;) {
     const start = text.lastIndexOf('\n', end - 1) + 1;
     if (indentAt(text, start) !== BLANK) return /(^|[ \t])#/.test(text.slice(start, end));
     end = start - 1;

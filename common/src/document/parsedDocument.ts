@@ -43,7 +43,8 @@ export class ParseCache {
 
   get(text: TextDocument, kind: DocumentKind): ParsedDocument {
     const cached = this.entries.get(text.uri);
-    if (cached && cached.parsed.version === text.version && cached.parsed.kind === kind && cached.parsed.text === text) return cached.parsed;
+    if (cached && cached.parsed.version === text.version && cached.parsed.kind === kind && cached.parsed.text === text)
+      return cached.parsed;
     const source = text.getText();
     const yaml = (cached && cached.parsed.kind === kind && ParseCache.splice(cached, source)) || parseYaml(source);
     const parsed: ParsedDocument = { uri: text.uri, kind, version: text.version, text, yaml };

@@ -48,7 +48,12 @@ export function parseInPieces(text: string): Document.Parsed | undefined {
  * The root entry in `[from, to)` whose key is at `keyLine`, in offsets from
  * `from`: split by the entries of its block map when it has several.
  */
-function readSection(text: string, from: number, keyLine: number, to: number): { doc: Document.Parsed; pair: Pair; last: LastChunk } | undefined {
+function readSection(
+  text: string,
+  from: number,
+  keyLine: number,
+  to: number,
+): { doc: Document.Parsed; pair: Pair; last: LastChunk } | undefined {
   const whole = () => {
     const entry = readEntry(text.slice(from, to), keyLine - from, 0);
     return entry && { doc: entry.doc, pair: entry.pair, last: { entry, offset: from } };
@@ -62,7 +67,15 @@ function readSection(text: string, from: number, keyLine: number, to: number): {
 
   const head = readEntry(text.slice(from, children[1]), keyLine - from, 0);
   const map = head?.pair.value;
-  if (!head || !isMap(map) || map.flow || !map.range || map.items.length !== 1 || (map.items[0]!.key as Node).range?.[0] !== children[0]! + column - from) return whole();
+  if (
+    !head ||
+    !isMap(map) ||
+    map.flow ||
+    !map.range ||
+    map.items.length !== 1 ||
+    (map.items[0]!.key as Node).range?.[0] !== children[0]! + column - from
+  )
+    return whole();
   let last: LastChunk | undefined;
   for (let k = 1; k < children.length; k++) {
     const start = children[k]!;
@@ -78,7 +91,7 @@ function readSection(text: string, from: number, keyLine: number, to: number): {
 
 /** The first line in `[from, to)` that is neither blank nor a comment. */
 function firstContentLine(text: string, from = 0, to = text.length): number | undefined {
-  for (let at = from; at < to; ) {
+  for (let at = from; at < to;) {
     const indent = indentAt(text, at);
     if (indent === TAB || (indent !== BLANK && text[at + indent] !== '#')) return at;
     const next = text.indexOf('\n', at) + 1;
@@ -95,7 +108,7 @@ function firstContentLine(text: string, from = 0, to = text.length): number | un
  */
 function entryLines(text: string, from: number, to: number, column: number): number[] | undefined {
   const lines: number[] = [];
-  for (let at = from; at < to; ) {
+  for (let at = from; at < to;) {
     const indent = indentAt(text, at);
     if (indent === TAB || (indent !== BLANK && indent < column)) return undefined;
     if (indent === column) {

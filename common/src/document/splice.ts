@@ -58,7 +58,8 @@ export function spliceYaml(previous: ParsedText, text: string): Document.Parsed 
   const inner = isMap(section) && !section.flow ? chunkAt(section, source, prefix, source.length - suffix, top.end) : undefined;
   // A step or a param alone if it reads so, else its whole section (a new param, say) when small: a
   // large one (`steps:` with a new step) is better read by pieces, as the caller does.
-  const splice = (inner && planSplice(previous, text, top, inner)) ?? (top.end - top.start <= MAX_SECTION ? planSplice(previous, text, top) : undefined);
+  const splice =
+    (inner && planSplice(previous, text, top, inner)) ?? (top.end - top.start <= MAX_SECTION ? planSplice(previous, text, top) : undefined);
   if (!splice) return undefined;
   splice();
   return yaml;

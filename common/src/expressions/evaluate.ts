@@ -15,7 +15,14 @@ function compare(operator: string, left: Value, right: Value): boolean {
   if (typeof left !== typeof right) {
     const l = Number(left);
     const r = Number(right);
-    if (typeof left !== 'boolean' && typeof right !== 'boolean' && !Number.isNaN(l) && !Number.isNaN(r) && String(left).trim() !== '' && String(right).trim() !== '') {
+    if (
+      typeof left !== 'boolean' &&
+      typeof right !== 'boolean' &&
+      !Number.isNaN(l) &&
+      !Number.isNaN(r) &&
+      String(left).trim() !== '' &&
+      String(right).trim() !== ''
+    ) {
       left = l;
       right = r;
     } else if (operator === '==' || operator === '!=') {

@@ -22,7 +22,12 @@ class Parser {
     const expr = this.binary(0);
     const next = this.peek();
     if (next.kind !== 'end') {
-      const message = next.kind === 'rparen' ? 'unmatched `)`' : next.kind === 'invalid' ? invalidMessage(next) : `unexpected ${describe(next)} after a complete expression`;
+      const message =
+        next.kind === 'rparen'
+          ? 'unmatched `)`'
+          : next.kind === 'invalid'
+            ? invalidMessage(next)
+            : `unexpected ${describe(next)} after a complete expression`;
       this.fail(message, next);
     }
     return expr;
@@ -185,7 +190,14 @@ export function findTemplates(source: string, from: number, to: number): Templat
     }
     const bodyEnd = from + close;
     const { expr, errors } = parseExpression(source, bodyStart, bodyEnd);
-    out.push({ start, end: bodyEnd + CLOSE.length, body: { start: bodyStart, end: bodyEnd }, closed: true, ...(expr ? { expr } : {}), errors });
+    out.push({
+      start,
+      end: bodyEnd + CLOSE.length,
+      body: { start: bodyStart, end: bodyEnd },
+      closed: true,
+      ...(expr ? { expr } : {}),
+      errors,
+    });
     at = text.indexOf(OPEN, close + CLOSE.length);
   }
   return out;

@@ -143,7 +143,14 @@ function readModel(root: unknown, text: string): FeaturesModel {
   }
   for (const item of items(top, 'feature_services')) if (isMap(item)) pushDefined(services, readService(item));
   const project = top ? str(top, 'project') : undefined;
-  return { ...(project !== undefined ? { project } : {}), entities, sources, views, services, occurrences: occurrencesOf(entities, sources, views, services) };
+  return {
+    ...(project !== undefined ? { project } : {}),
+    entities,
+    sources,
+    views,
+    services,
+    occurrences: occurrencesOf(entities, sources, views, services),
+  };
 }
 
 function pushDefined<T>(list: T[], value: T | undefined): void {
@@ -271,7 +278,12 @@ function readService(map: YAMLMap): ServiceDef | undefined {
   return { ...name, projections, ...(description !== undefined ? { description } : {}) };
 }
 
-function occurrencesOf(entities: readonly EntityDef[], sources: readonly SourceDef[], views: readonly ViewDef[], services: readonly ServiceDef[]): Occurrence[] {
+function occurrencesOf(
+  entities: readonly EntityDef[],
+  sources: readonly SourceDef[],
+  views: readonly ViewDef[],
+  services: readonly ServiceDef[],
+): Occurrence[] {
   const out: Occurrence[] = [];
   const add = (n: Named, kind: FeaturesSymbolKind, isDeclaration: boolean, view?: string) =>
     out.push({ kind, name: n.name, start: n.start, end: n.end, isDeclaration, ...(view !== undefined ? { view } : {}) });

@@ -19,7 +19,14 @@ export interface KeyCheckOptions {
  * one map against its key table. Values of shape `dtype`, `ref` and `custom`
  * are left to the format's own rules.
  */
-export function checkKeys(report: Report, map: YAMLMap, table: readonly FormatKey[], owner: Span, ownerName: string, options: KeyCheckOptions = {}): void {
+export function checkKeys(
+  report: Report,
+  map: YAMLMap,
+  table: readonly FormatKey[],
+  owner: Span,
+  ownerName: string,
+  options: KeyCheckOptions = {},
+): void {
   const present = new Set<string>();
   for (const pair of map.items) {
     const key = keyOf(pair);
@@ -36,9 +43,16 @@ export function checkKeys(report: Report, map: YAMLMap, table: readonly FormatKe
     } else {
       const allowed = table.map((s) => s.key);
       const close = suggestions(key.name, allowed);
-      report.add('unknown-key', key, close.length > 0 ? `unknown key \`${key.name}\` in ${ownerName}${didYouMean(key.name, allowed)}` : `unknown key \`${key.name}\` in ${ownerName}; allowed: ${listOf(allowed)}`, {
-        fixes: close.map((name, i) => replaceFix(`Change to \`${name}\``, key, name, i === 0)),
-      });
+      report.add(
+        'unknown-key',
+        key,
+        close.length > 0
+          ? `unknown key \`${key.name}\` in ${ownerName}${didYouMean(key.name, allowed)}`
+          : `unknown key \`${key.name}\` in ${ownerName}; allowed: ${listOf(allowed)}`,
+        {
+          fixes: close.map((name, i) => replaceFix(`Change to \`${name}\``, key, name, i === 0)),
+        },
+      );
     }
   }
   for (const spec of table) {
@@ -68,7 +82,8 @@ export function checkValue(report: Report, spec: FormatKey, pair: Pair): void {
   const empty = !node || (isScalar(node) && (node.value === null || node.value === undefined));
   if (spec.shape === 'custom' || spec.shape === 'ref' || spec.shape === 'dtype') return;
   if (empty) {
-    if (spec.shape !== 'map' && spec.shape !== 'list') report.add('type-mismatch', keySpan(pair), `${where} has no value; write ${expected(spec)}`);
+    if (spec.shape !== 'map' && spec.shape !== 'list')
+      report.add('type-mismatch', keySpan(pair), `${where} has no value; write ${expected(spec)}`);
     return;
   }
   const scalar = isScalar(node) ? node.value : undefined;
@@ -83,15 +98,20 @@ export function checkValue(report: Report, spec: FormatKey, pair: Pair): void {
     case 'bool':
       if (typeof scalar !== 'boolean') {
         const word = typeof scalar === 'string' ? scalar : '';
-        const fix = /^(yes|no|on|off)$/i.test(word) || /^(true|false)$/i.test(word) ? [replaceFix(`Change to \`${/^(yes|on|true)$/i.test(word)}\``, span, String(/^(yes|on|true)$/i.test(word)), true)] : [];
+        const fix =
+          /^(yes|no|on|off)$/i.test(word) || /^(true|false)$/i.test(word)
+            ? [replaceFix(`Change to \`${/^(yes|on|true)$/i.test(word)}\``, span, String(/^(yes|on|true)$/i.test(word)), true)]
+            : [];
         report.add('type-mismatch', span, `${where} must be \`true\` or \`false\`, not ${describeValue(node)}`, { fixes: fix });
       }
       return;
     case 'number':
     case 'fraction':
       if (typeof scalar !== 'number') mismatch();
-      else if (spec.shape === 'fraction' && (scalar < 0 || scalar > 1)) report.add('type-mismatch', span, `${where} must be between 0 and 1, not ${scalar}`);
-      else if (spec.minimum !== undefined && scalar < spec.minimum) report.add('type-mismatch', span, `${where} must be at least ${spec.minimum}`);
+      else if (spec.shape === 'fraction' && (scalar < 0 || scalar > 1))
+        report.add('type-mismatch', span, `${where} must be between 0 and 1, not ${scalar}`);
+      else if (spec.minimum !== undefined && scalar < spec.minimum)
+        report.add('type-mismatch', span, `${where} must be at least ${spec.minimum}`);
       return;
     case 'duration':
       checkDuration(report, node, span, where);
@@ -100,9 +120,14 @@ export function checkValue(report: Report, spec: FormatKey, pair: Pair): void {
       if (!isScalar(node) || typeof scalar === 'object') return mismatch();
       if (spec.values && !spec.values.includes(String(scalar))) {
         const close = suggestions(String(scalar), spec.values);
-        report.add('type-mismatch', span, `\`${String(scalar)}\` is not a valid ${where}${didYouMean(String(scalar), spec.values) || `; use ${listOf(spec.values)}`}`, {
-          fixes: close.map((v, i) => replaceFix(`Change to \`${v}\``, span, v, i === 0)),
-        });
+        report.add(
+          'type-mismatch',
+          span,
+          `\`${String(scalar)}\` is not a valid ${where}${didYouMean(String(scalar), spec.values) || `; use ${listOf(spec.values)}`}`,
+          {
+            fixes: close.map((v, i) => replaceFix(`Change to \`${v}\``, span, v, i === 0)),
+          },
+        );
       }
       return;
   }
@@ -113,9 +138,15 @@ export function checkDuration(report: Report, node: Node | null, span: Span, whe
   const scalar = isScalar(node) ? node.value : undefined;
   if (zero && (scalar === 0 || scalar === '0')) return;
   if (typeof scalar === 'number') {
-    report.add('invalid-duration', span, `${where} needs a unit: \`${scalar}s\`, \`${scalar}m\`, \`${scalar}h\` or \`${scalar}d\``, { fixes: [replaceFix(`Change to \`${scalar}s\``, span, `${scalar}s`, true)] });
+    report.add('invalid-duration', span, `${where} needs a unit: \`${scalar}s\`, \`${scalar}m\`, \`${scalar}h\` or \`${scalar}d\``, {
+      fixes: [replaceFix(`Change to \`${scalar}s\``, span, `${scalar}s`, true)],
+    });
   } else if (typeof scalar !== 'string' || parseDuration(scalar) === undefined || (!zero && parseDuration(scalar) === 0)) {
-    report.add('invalid-duration', span, `\`${typeof scalar === 'string' ? scalar : describeValue(node)}\` is not a duration; write a number and a unit, such as \`90s\`, \`30m\`, \`2h\` or \`1d\``);
+    report.add(
+      'invalid-duration',
+      span,
+      `\`${typeof scalar === 'string' ? scalar : describeValue(node)}\` is not a duration; write a number and a unit, such as \`90s\`, \`30m\`, \`2h\` or \`1d\``,
+    );
   }
 }
 

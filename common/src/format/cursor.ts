@@ -93,7 +93,8 @@ function enclosing(lines: readonly string[], lineIndex: number, column: number, 
       for (let k = j - 1; k >= 0; k--) {
         const above = shapeOf(lines[k]!);
         if (!above) continue;
-        if ((above.dashes[0] ?? above.content) === 0 && above.dashes.length === 0 && above.key !== undefined && above.open) path.push(above.key);
+        if ((above.dashes[0] ?? above.content) === 0 && above.dashes.length === 0 && above.key !== undefined && above.open)
+          path.push(above.key);
         break;
       }
     }

@@ -34,7 +34,10 @@ export type ColumnDistribution =
       readonly reference: readonly number[];
       readonly current: readonly number[];
       /** ECDF points [x, F(x)], downsampled. */
-      readonly ecdf: { readonly reference: readonly (readonly [number, number])[]; readonly current: readonly (readonly [number, number])[] };
+      readonly ecdf: {
+        readonly reference: readonly (readonly [number, number])[];
+        readonly current: readonly (readonly [number, number])[];
+      };
       /** Where the ECDFs are furthest apart (the KS distance) and their values there. */
       readonly gap: { readonly location: number; readonly reference: number; readonly current: number; readonly distance: number };
     }
@@ -117,5 +120,12 @@ export type DriftReportViewMessage = { type: 'initialized' } | { type: 'retrain'
 /** Whether a stored payload is a check result of this shape. */
 export function isMonitorCheckResult(value: unknown): value is MonitorCheckResult {
   const v = value as Partial<MonitorCheckResult> | null;
-  return typeof v === 'object' && v !== null && v.version === 1 && typeof v.monitor === 'string' && typeof v.time === 'number' && typeof v.status === 'string';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    v.version === 1 &&
+    typeof v.monitor === 'string' &&
+    typeof v.time === 'number' &&
+    typeof v.status === 'string'
+  );
 }

@@ -113,7 +113,11 @@ function parquetColumns(file: string): DataColumns | undefined {
 }
 
 interface SchemaNode {
-  readonly element: { readonly type?: string; readonly converted_type?: string; readonly logical_type?: { readonly type: string; readonly bitWidth?: number } };
+  readonly element: {
+    readonly type?: string;
+    readonly converted_type?: string;
+    readonly logical_type?: { readonly type: string; readonly bitWidth?: number };
+  };
   readonly children: readonly SchemaNode[];
 }
 
@@ -129,7 +133,8 @@ function parquetType(node: SchemaNode): string {
   }
   const logical = element.logical_type?.type ?? element.converted_type;
   if (logical === 'STRING' || logical === 'UTF8' || logical === 'ENUM' || logical === 'JSON') return 'String';
-  if (logical === 'TIMESTAMP' || logical === 'TIMESTAMP_MILLIS' || logical === 'TIMESTAMP_MICROS' || logical === 'DATE') return 'UnixTimestamp';
+  if (logical === 'TIMESTAMP' || logical === 'TIMESTAMP_MILLIS' || logical === 'TIMESTAMP_MICROS' || logical === 'DATE')
+    return 'UnixTimestamp';
   switch (element.type) {
     case 'BOOLEAN':
       return 'Bool';

@@ -57,7 +57,12 @@ export function stronglyConnected(next: ReadonlyMap<string, ReadonlySet<string>>
 }
 
 /** A shortest path `from` ... `to` inside `allowed`, by BFS; undefined when there is none. */
-export function shortestPath(next: ReadonlyMap<string, ReadonlySet<string>>, from: string, to: string, allowed?: ReadonlySet<string>): string[] | undefined {
+export function shortestPath(
+  next: ReadonlyMap<string, ReadonlySet<string>>,
+  from: string,
+  to: string,
+  allowed?: ReadonlySet<string>,
+): string[] | undefined {
   const previous = new Map<string, string>([[from, from]]);
   const queue = [from];
   for (let i = 0; i < queue.length; i++) {
@@ -111,7 +116,11 @@ export function runsBefore(model: PipelineModel, ancestor: string, step: string)
  * Steps that would close a cycle if `step` needed them: `step` itself and
  * everything downstream of it. Pass `next` when an adjacency is at hand.
  */
-export function downstreamOf(model: PipelineModel, step: string, next: ReadonlyMap<string, ReadonlySet<string>> = successors(model)): Set<string> {
+export function downstreamOf(
+  model: PipelineModel,
+  step: string,
+  next: ReadonlyMap<string, ReadonlySet<string>> = successors(model),
+): Set<string> {
   const seen = new Set<string>([step]);
   const queue = [step];
   while (queue.length > 0) {

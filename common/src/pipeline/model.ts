@@ -3,7 +3,16 @@ import type { ParsedDocument } from '../document/parsedDocument';
 import type { Span, Template } from '../expressions/ast';
 import { keyOf, scalarText, stringValue, type Declared } from './nodes';
 import { keySpec, type OutputType, type ParamType } from './schema';
-import { finishPart, isStepPart, newPart, readExpressions, stepPart, type ExpressionProblem, type ModelPart, type SitePlace } from './stepModel';
+import {
+  finishPart,
+  isStepPart,
+  newPart,
+  readExpressions,
+  stepPart,
+  type ExpressionProblem,
+  type ModelPart,
+  type SitePlace,
+} from './stepModel';
 
 export { forEachStringScalar, keyOf, scalarText, type Declared } from './nodes';
 export type { ExpressionProblem, ModelPart } from './stepModel';
@@ -140,10 +149,24 @@ function readParams(node: unknown): Map<string, ParamDecl> {
       const defaultNode = spec.get('default', true) as Node | undefined;
       const type = (declared as ParamType | undefined) ?? (isScalar(defaultNode) ? inferType(defaultNode.value) : 'string');
       const description = stringValue(spec, 'description');
-      params.set(key.name, { ...key, pair, spec, type, typeDeclared: declared !== undefined, ...(defaultNode ? { defaultNode } : {}), ...(description ? { description } : {}) });
+      params.set(key.name, {
+        ...key,
+        pair,
+        spec,
+        type,
+        typeDeclared: declared !== undefined,
+        ...(defaultNode ? { defaultNode } : {}),
+        ...(description ? { description } : {}),
+      });
     } else {
       const value = pair.value as Node | null;
-      params.set(key.name, { ...key, pair, type: inferType(isScalar(value) ? value.value : undefined), typeDeclared: false, ...(value ? { defaultNode: value } : {}) });
+      params.set(key.name, {
+        ...key,
+        pair,
+        type: inferType(isScalar(value) ? value.value : undefined),
+        typeDeclared: false,
+        ...(value ? { defaultNode: value } : {}),
+      });
     }
   }
   return params;
@@ -186,7 +209,11 @@ function buildModel(doc: ParsedDocument): PipelineModel {
       for (const entry of item.value.items) {
         const entryKey = scalarText(entry.key);
         if (entryKey === undefined || !keySpec('register', entryKey)) continue;
-        readTopLevel(entry.value, { key: `register.${entryKey}`, allowed: entryKey === 'from' || entryKey === 'when', condition: entryKey === 'when' });
+        readTopLevel(entry.value, {
+          key: `register.${entryKey}`,
+          allowed: entryKey === 'from' || entryKey === 'when',
+          condition: entryKey === 'when',
+        });
       }
       continue;
     }
@@ -255,7 +282,8 @@ function sameDeclarations(previous: PipelineModel, params: ReadonlyMap<string, P
     const now = parts[i]!;
     if (before === now) continue;
     if (isStepPart(before) !== isStepPart(now)) return false;
-    if (isStepPart(before) && isStepPart(now) && (before.decl.name !== now.decl.name || !sameKeys(before.decl.outputs, now.decl.outputs))) return false;
+    if (isStepPart(before) && isStepPart(now) && (before.decl.name !== now.decl.name || !sameKeys(before.decl.outputs, now.decl.outputs)))
+      return false;
   }
   return true;
 }

@@ -18,12 +18,19 @@ export function classifyTemplate(site: ExpressionSite, uses: NameUse[], problems
   const { template } = site;
   problems.push(...template.errors);
   if (!site.allowed) {
-    problems.push({ start: template.start, end: template.end, message: `expressions are not evaluated in \`${site.key}\`; write a literal value` });
+    problems.push({
+      start: template.start,
+      end: template.end,
+      message: `expressions are not evaluated in \`${site.key}\`; write a literal value`,
+    });
     return;
   }
   const operator = firstOperator(template.expr);
   if (operator && !site.condition) {
-    problems.push({ ...operator, message: `operators are allowed only in conditions (\`register.when\`); \`${site.key}\` takes a single value such as \`\${{ params.NAME }}\`` });
+    problems.push({
+      ...operator,
+      message: `operators are allowed only in conditions (\`register.when\`); \`${site.key}\` takes a single value such as \`\${{ params.NAME }}\``,
+    });
   }
   forEachReference(template.expr, (ref) => classifyReference(ref, site, uses, problems));
 }
@@ -33,7 +40,10 @@ function classifyReference(ref: ReferenceExpr, site: ExpressionSite, uses: NameU
   if (!root) return;
   const inStep = site.step !== undefined ? { inStep: site.step } : {};
   const tooLong = (from: Span, what: string) => {
-    const extra = ref.segments.filter((s) => s.start >= from.start).map((s) => s.name).join('.');
+    const extra = ref.segments
+      .filter((s) => s.start >= from.start)
+      .map((s) => s.name)
+      .join('.');
     problems.push({ start: from.start, end: ref.end, message: `${what} ends before \`${extra}\`; remove it` });
   };
   const needsName = (example: string): void => {
@@ -50,30 +60,66 @@ function classifyReference(ref: ReferenceExpr, site: ExpressionSite, uses: NameU
       if (!second) return needsName('steps.ID.outputs.NAME');
       uses.push({ kind: 'step', name: second.name, start: second.start, end: second.end, origin: 'expression', site, ...inStep });
       if (!third || third.name !== 'outputs') {
-        problems.push({ start: (third ?? second).start, end: (third ?? second).end, message: third ? `a step has only \`outputs\`: \`steps.${second.name}.outputs.NAME\`` : `\`steps.${second.name}\` needs an output: \`steps.${second.name}.outputs.NAME\`` });
+        problems.push({
+          start: (third ?? second).start,
+          end: (third ?? second).end,
+          message: third
+            ? `a step has only \`outputs\`: \`steps.${second.name}.outputs.NAME\``
+            : `\`steps.${second.name}\` needs an output: \`steps.${second.name}.outputs.NAME\``,
+        });
         return;
       }
       if (!fourth) {
         problems.push({ start: third.start, end: third.end, message: `name the output: \`steps.${second.name}.outputs.NAME\`` });
         return;
       }
-      uses.push({ kind: 'output', name: fourth.name, step: second.name, start: fourth.start, end: fourth.end, origin: 'expression', site, ...inStep });
+      uses.push({
+        kind: 'output',
+        name: fourth.name,
+        step: second.name,
+        start: fourth.start,
+        end: fourth.end,
+        origin: 'expression',
+        site,
+        ...inStep,
+      });
       if (rest[0]) tooLong(rest[0], '`steps.ID.outputs.NAME`');
       return;
     }
     case 'outputs':
       if (site.step === undefined) {
-        problems.push({ start: root.start, end: root.end, message: '`outputs.NAME` means the current step\'s outputs; outside a step use `steps.ID.outputs.NAME`' });
+        problems.push({
+          start: root.start,
+          end: root.end,
+          message: "`outputs.NAME` means the current step's outputs; outside a step use `steps.ID.outputs.NAME`",
+        });
         return;
       }
       if (!second) return needsName('outputs.NAME');
-      uses.push({ kind: 'output', name: second.name, step: site.step, own: true, start: second.start, end: second.end, origin: 'expression', site, inStep: site.step });
+      uses.push({
+        kind: 'output',
+        name: second.name,
+        step: site.step,
+        own: true,
+        start: second.start,
+        end: second.end,
+        origin: 'expression',
+        site,
+        inStep: site.step,
+      });
       if (third) tooLong(third, '`outputs.NAME`');
       return;
     case 'run':
       if (!second || !(RUN_FIELDS as readonly string[]).includes(second.name)) {
         const at = second ?? root;
-        problems.push({ start: at.start, end: at.end, message: `\`run\` has ${listOf(RUN_FIELDS.map((f) => `run.${f}`), 'and')}${second ? didYouMean(second.name, RUN_FIELDS) : ''}` });
+        problems.push({
+          start: at.start,
+          end: at.end,
+          message: `\`run\` has ${listOf(
+            RUN_FIELDS.map((f) => `run.${f}`),
+            'and',
+          )}${second ? didYouMean(second.name, RUN_FIELDS) : ''}`,
+        });
         return;
       }
       if (third) tooLong(third, `\`run.${second.name}\``);
@@ -100,7 +146,11 @@ function classifyReference(ref: ReferenceExpr, site: ExpressionSite, uses: NameU
       return;
     default: {
       const allowed = site.condition ? ROOTS : ROOTS.filter((r) => r !== 'metrics');
-      problems.push({ start: root.start, end: root.end, message: `unknown root \`${root.name}\`${didYouMean(root.name, allowed) || `; use ${listOf(allowed)}`}` });
+      problems.push({
+        start: root.start,
+        end: root.end,
+        message: `unknown root \`${root.name}\`${didYouMean(root.name, allowed) || `; use ${listOf(allowed)}`}`,
+      });
     }
   }
 }

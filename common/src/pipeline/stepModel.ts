@@ -61,7 +61,19 @@ class Part implements ModelPart {
   get edges(): DependencyEdge[] {
     const step = this.step;
     if (step === undefined) return [];
-    return this.uses.flatMap((use) => (use.kind === 'step' ? [{ from: use.name, to: step, kind: use.origin === 'needs' ? ('needs' as const) : ('data' as const), start: use.start, end: use.end }] : []));
+    return this.uses.flatMap((use) =>
+      use.kind === 'step'
+        ? [
+            {
+              from: use.name,
+              to: step,
+              kind: use.origin === 'needs' ? ('needs' as const) : ('data' as const),
+              start: use.start,
+              end: use.end,
+            },
+          ]
+        : [],
+    );
   }
 }
 
@@ -126,7 +138,17 @@ function readStep(pair: Pair, source: string): StepPart | undefined {
   if (name === undefined || !key.range) return undefined;
   const body = isMap(pair.value) ? pair.value : undefined;
   const needs = needsEntries(body?.get('needs', true));
-  const decl = new StepAt(key, name, pair, body, stringValue(body, 'run'), stringValue(body, 'description'), stringValue(body, 'workdir'), needs.map((n) => new NameAt(n.scalar, n.name)), readOutputs(name, body?.get('outputs', true)));
+  const decl = new StepAt(
+    key,
+    name,
+    pair,
+    body,
+    stringValue(body, 'run'),
+    stringValue(body, 'description'),
+    stringValue(body, 'workdir'),
+    needs.map((n) => new NameAt(n.scalar, n.name)),
+    readOutputs(name, body?.get('outputs', true)),
+  );
 
   const part = newPart();
   for (const item of body?.items ?? []) {
@@ -136,7 +158,10 @@ function readStep(pair: Pair, source: string): StepPart | undefined {
     const allowed = itemKey === 'run' || itemKey === 'env' || itemKey === 'inputs';
     readExpressions(source, item.value, { key: itemKey, allowed, condition: false, step: name }, part);
   }
-  for (const { scalar, name: need } of needs) part.uses.push(new UseAt(scalar, { kind: 'step', name: need, start: scalar.range![0], end: scalar.range![1], inStep: name, origin: 'needs' }));
+  for (const { scalar, name: need } of needs)
+    part.uses.push(
+      new UseAt(scalar, { kind: 'step', name: need, start: scalar.range![0], end: scalar.range![1], inStep: name, origin: 'needs' }),
+    );
   return new StepPartAt(decl, finishPart(part), writtenPaths(decl), readPaths(decl));
 }
 
@@ -152,7 +177,10 @@ function readOutputs(step: string, node: unknown): Map<string, OutputDecl> {
     const path = isScalar(pathNode) && typeof pathNode.value === 'string' ? pathNode : undefined;
     const declaredType = stringValue(spec, 'type');
     const type = (OUTPUT_TYPES as readonly string[]).includes(declaredType ?? '') ? (declaredType as OutputType) : 'file';
-    outputs.set(name, new OutputAt(key, name, step, pair, type, path?.value as string | undefined, path, stringValue(spec, 'description') || undefined));
+    outputs.set(
+      name,
+      new OutputAt(key, name, step, pair, type, path?.value as string | undefined, path, stringValue(spec, 'description') || undefined),
+    );
   }
   return outputs;
 }
@@ -170,7 +198,8 @@ function needsEntries(node: unknown): { scalar: Scalar; name: string }[] {
 function writtenPaths(step: StepDecl): StepPath<OutputDecl>[] {
   const paths: StepPath<OutputDecl>[] = [];
   for (const output of step.outputs.values()) {
-    if (output.path !== undefined && isLiteralPath(output.path)) paths.push({ path: fromPipelineFolder(step.workdir, output.path), at: output });
+    if (output.path !== undefined && isLiteralPath(output.path))
+      paths.push({ path: fromPipelineFolder(step.workdir, output.path), at: output });
   }
   return paths;
 }
@@ -180,7 +209,8 @@ function readPaths(step: StepDecl): StepPath<Scalar<string>>[] {
   const items = isSeq(inputs) ? inputs.items : isScalar(inputs) ? [inputs] : [];
   const paths: StepPath<Scalar<string>>[] = [];
   for (const item of items) {
-    if (isScalar(item) && typeof item.value === 'string' && isLiteralPath(item.value)) paths.push({ path: fromPipelineFolder(step.workdir, item.value), at: item as Scalar<string> });
+    if (isScalar(item) && typeof item.value === 'string' && isLiteralPath(item.value))
+      paths.push({ path: fromPipelineFolder(step.workdir, item.value), at: item as Scalar<string> });
   }
   return paths;
 }

@@ -53,7 +53,11 @@ function declarations(model: PipelineModel): Declarations {
 }
 
 /** The last entry of `sorted` whose start is <= offset (binary search). */
-function lastStartingAtOrBefore<T>(sorted: readonly T[], offset: number, startOf: (item: T) => number = (item) => (item as Span).start): T | undefined {
+function lastStartingAtOrBefore<T>(
+  sorted: readonly T[],
+  offset: number,
+  startOf: (item: T) => number = (item) => (item as Span).start,
+): T | undefined {
   let lo = 0;
   let hi = sorted.length - 1;
   let found: T | undefined;
@@ -74,7 +78,14 @@ const within = (span: Span, offset: number) => span.start <= offset && offset <=
 export function symbolAt(model: PipelineModel, offset: number): SymbolAt | undefined {
   const use = lastStartingAtOrBefore(model.uses, offset);
   if (use && within(use, offset)) {
-    return { kind: use.kind, name: use.name, start: use.start, end: use.end, isDeclaration: false, ...(use.step !== undefined ? { step: use.step } : {}) };
+    return {
+      kind: use.kind,
+      name: use.name,
+      start: use.start,
+      end: use.end,
+      isDeclaration: false,
+      ...(use.step !== undefined ? { step: use.step } : {}),
+    };
   }
   const declaration = lastStartingAtOrBefore(declarations(model).sorted, offset);
   if (declaration && within(declaration, offset)) return declaration;
@@ -91,7 +102,12 @@ function rootAt(model: PipelineModel, offset: number): RootSymbol | undefined {
       const [root, field] = segments;
       if (root && within(root, offset)) found = { kind: 'root', path: root.name, start: root.start, end: root.end };
       else if (root && field && within(field, offset) && ['run', 'pipeline', 'env', 'metrics'].includes(root.name)) {
-        found = { kind: 'root', path: `${root.name}.${root.name === 'env' || root.name === 'metrics' ? '*' : field.name}`, start: field.start, end: field.end };
+        found = {
+          kind: 'root',
+          path: `${root.name}.${root.name === 'env' || root.name === 'metrics' ? '*' : field.name}`,
+          start: field.start,
+          end: field.end,
+        };
       }
     });
     return found;
@@ -119,11 +135,12 @@ function keyAt(model: PipelineModel, offset: number): KeySymbol | undefined {
     return key && within(key, offset) ? { kind: 'key', context, key: key.name, start: key.start, end: key.end } : undefined;
   };
   const inside = (node: unknown): node is YAMLMap => isMap(node) && !!node.range && node.range[0] <= offset && offset <= node.range[2];
-  const pairIn = (map: YAMLMap) => map.items.find((p) => {
-    const start = (p.key as Node | null)?.range?.[0];
-    const end = (p.value as Node | null)?.range?.[2] ?? (p.key as Node | null)?.range?.[2];
-    return start !== undefined && end !== undefined && start <= offset && offset <= end;
-  });
+  const pairIn = (map: YAMLMap) =>
+    map.items.find((p) => {
+      const start = (p.key as Node | null)?.range?.[0];
+      const end = (p.value as Node | null)?.range?.[2] ?? (p.key as Node | null)?.range?.[2];
+      return start !== undefined && end !== undefined && start <= offset && offset <= end;
+    });
 
   const top = pairIn(root);
   if (!top) return undefined;

@@ -94,8 +94,7 @@ export interface CompareViewState {
 
 export type CompareHostMessage =
   /** Host -> page: the runs side by side (sent again when one of them changes). */
-  | { type: 'compare'; payload: { runs: CompareRun[]; state: CompareViewState } }
-  | { type: 'problem'; payload: { message: string } };
+  { type: 'compare'; payload: { runs: CompareRun[]; state: CompareViewState } } | { type: 'problem'; payload: { message: string } };
 
 export type CompareViewMessage =
   | { type: 'initialized' }

@@ -38,7 +38,10 @@ export function suggestions(word: string, candidates: Iterable<string>, limit = 
     const score = candidate === lower ? 0 : editDistance(lower, candidate);
     if (score <= budget) scored.push({ name, score });
   }
-  return scored.sort((a, b) => a.score - b.score || a.name.localeCompare(b.name)).slice(0, limit).map((s) => s.name);
+  return scored
+    .sort((a, b) => a.score - b.score || a.name.localeCompare(b.name))
+    .slice(0, limit)
+    .map((s) => s.name);
 }
 
 /** "; did you mean `train`?" or "" — for the end of a message. */

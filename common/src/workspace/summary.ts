@@ -29,7 +29,15 @@ function pipelineSummary(root: unknown): PipelineSummary {
       if (!key || params.some((p) => p.name === key.name)) continue;
       const spec = isMap(pair.value) ? pair.value : undefined;
       const value = spec ? spec.get('default', true) : pair.value;
-      const inferred = isScalar(value) ? (typeof value.value === 'boolean' ? 'bool' : typeof value.value === 'number' ? (Number.isInteger(value.value) ? 'int' : 'float') : 'string') : 'string';
+      const inferred = isScalar(value)
+        ? typeof value.value === 'boolean'
+          ? 'bool'
+          : typeof value.value === 'number'
+            ? Number.isInteger(value.value)
+              ? 'int'
+              : 'float'
+            : 'string'
+        : 'string';
       const type = (spec && scalarText(spec.get('type', true))) ?? inferred;
       const description = spec ? scalarText(spec.get('description', true)) : undefined;
       params.push({ name: key.name, start: key.start, end: key.end, type, ...(description !== undefined ? { description } : {}) });

@@ -4,7 +4,12 @@ import { normalizePath } from '../pipeline/paths';
 export function pathOfUri(uri: string): string | undefined {
   if (!uri.startsWith('file://')) return undefined;
   try {
-    return decodeURIComponent(uri.slice('file://'.length).replace(/^\/([A-Za-z]):/, '$1:').replace(/[?#].*$/, ''));
+    return decodeURIComponent(
+      uri
+        .slice('file://'.length)
+        .replace(/^\/([A-Za-z]):/, '$1:')
+        .replace(/[?#].*$/, ''),
+    );
   } catch {
     return undefined;
   }

@@ -109,7 +109,8 @@ export class WorkspaceIndex implements WorkspaceView {
     const out = new Set<string>(this.usersOf.get(`data:${path}`) ?? []);
     for (const uri of [...out]) {
       for (const source of this.files.get(uri)?.summary.features?.sources ?? []) {
-        if (source.path && resolveFrom(uri, source.path.name) === path) for (const user of this.usersOf.get(`source:${source.name}`) ?? []) out.add(user);
+        if (source.path && resolveFrom(uri, source.path.name) === path)
+          for (const user of this.usersOf.get(`source:${source.name}`) ?? []) out.add(user);
       }
     }
     for (const uri of this.globMonitors) out.add(uri);
@@ -203,7 +204,16 @@ function contributionOf(summary: FileSummary): Contribution {
   if (f) {
     for (const e of f.entities) sign(`entity:${e.name}`, `${e.joinKey}|${e.valueType ?? ''}`);
     for (const s of f.sources) {
-      if (s.name !== '') sign(`source:${s.name}`, [s.path?.name, s.timestampField?.name, s.createdTimestampColumn?.name, ...s.fieldMapping.map((m) => `${m.column.name}=${m.feature.name}`)].join('|'));
+      if (s.name !== '')
+        sign(
+          `source:${s.name}`,
+          [
+            s.path?.name,
+            s.timestampField?.name,
+            s.createdTimestampColumn?.name,
+            ...s.fieldMapping.map((m) => `${m.column.name}=${m.feature.name}`),
+          ].join('|'),
+        );
       const data = s.path && resolveFrom(summary.uri, s.path.name);
       if (data !== undefined) uses.add(`data:${data}`);
     }

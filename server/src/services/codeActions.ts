@@ -19,7 +19,10 @@ export function codeActions(doc: ParsedDocument, diagnostics: readonly MlopsDiag
         ...(fix.preferred ? { isPreferred: true } : {}),
         edit: {
           changes: {
-            [doc.uri]: fix.edits.map((e) => ({ range: { start: text.positionAt(e.start), end: text.positionAt(e.end) }, newText: e.newText })),
+            [doc.uri]: fix.edits.map((e) => ({
+              range: { start: text.positionAt(e.start), end: text.positionAt(e.end) },
+              newText: e.newText,
+            })),
           },
         },
       });

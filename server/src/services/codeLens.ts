@@ -22,11 +22,20 @@ export function codeLenses(doc: ParsedDocument): CodeLens[] {
   const namePair = root.items.find((p) => (p.key as { value?: unknown } | null)?.value === 'pipeline');
   const nameStart = (namePair?.key as { range?: [number, number, number] } | null)?.range?.[0];
   if (nameStart !== undefined) {
-    out.push({ range: lineRange(nameStart), command: { title: '$(play) Run pipeline', command: LENS_COMMANDS.runPipeline, arguments: [doc.uri] } });
-    out.push({ range: lineRange(nameStart), command: { title: '$(type-hierarchy) Show graph', command: LENS_COMMANDS.showGraph, arguments: [doc.uri] } });
+    out.push({
+      range: lineRange(nameStart),
+      command: { title: '$(play) Run pipeline', command: LENS_COMMANDS.runPipeline, arguments: [doc.uri] },
+    });
+    out.push({
+      range: lineRange(nameStart),
+      command: { title: '$(type-hierarchy) Show graph', command: LENS_COMMANDS.showGraph, arguments: [doc.uri] },
+    });
   }
   for (const step of model.steps.values()) {
-    out.push({ range: lineRange(step.start), command: { title: '$(play) Run step', command: LENS_COMMANDS.runStep, arguments: [doc.uri, step.name] } });
+    out.push({
+      range: lineRange(step.start),
+      command: { title: '$(play) Run step', command: LENS_COMMANDS.runStep, arguments: [doc.uri, step.name] },
+    });
   }
   return out;
 }

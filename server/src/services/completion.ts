@@ -26,7 +26,11 @@ export function completion(doc: ParsedDocument, position: Position, env: Complet
   return items.length > 0 || incomplete ? { isIncomplete: incomplete, items } : null;
 }
 
-function itemsAt(doc: ParsedDocument, context: CursorContext, env: CompletionEnv): CompletionItem[] | { items: CompletionItem[]; incomplete: boolean } | undefined {
+function itemsAt(
+  doc: ParsedDocument,
+  context: CursorContext,
+  env: CompletionEnv,
+): CompletionItem[] | { items: CompletionItem[]; incomplete: boolean } | undefined {
   switch (context.kind) {
     case 'none':
       return undefined;

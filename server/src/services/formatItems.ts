@@ -1,4 +1,11 @@
-import { CompletionItemKind, InsertTextFormat, type CompletionItem, type CompletionList, type Position, type Range } from 'vscode-languageserver';
+import {
+  CompletionItemKind,
+  InsertTextFormat,
+  type CompletionItem,
+  type CompletionList,
+  type Position,
+  type Range,
+} from 'vscode-languageserver';
 import type { FormatKey } from '../../../common/src/format/keyTable';
 import { formatCursor, type FormatCursor } from '../../../common/src/format/cursor';
 import type { DataColumns, ParsedDocument } from '../../../common/src';
@@ -7,7 +14,12 @@ import type { DataColumns, ParsedDocument } from '../../../common/src';
 type KeyDoc = Pick<FormatKey, 'key' | 'doc' | 'required' | 'snippet'>;
 
 /** Key items of a key table, less those present; a new key gets `key:` and its snippet (one line in a flow map). */
-export function keyTableItems(table: readonly KeyDoc[], present: readonly string[], cursor: Pick<FormatCursor, 'flow' | 'hasColon'>, range: Range): CompletionItem[] {
+export function keyTableItems(
+  table: readonly KeyDoc[],
+  present: readonly string[],
+  cursor: Pick<FormatCursor, 'flow' | 'hasColon'>,
+  range: Range,
+): CompletionItem[] {
   return table
     .filter((spec) => !present.includes(spec.key))
     .map((spec, index): CompletionItem => {
@@ -26,15 +38,34 @@ export function keyTableItems(table: readonly KeyDoc[], present: readonly string
 }
 
 /** Plain values (names, enum members), in the order given. */
-export function valueItems(values: readonly string[], range: Range, kind: CompletionItemKind, detail?: (value: string) => string | undefined, lead = ''): CompletionItem[] {
+export function valueItems(
+  values: readonly string[],
+  range: Range,
+  kind: CompletionItemKind,
+  detail?: (value: string) => string | undefined,
+  lead = '',
+): CompletionItem[] {
   return values.map((value, index) => {
     const d = detail?.(value);
-    return { label: value, kind, sortText: String(index).padStart(4, '0'), ...(d ? { detail: d } : {}), textEdit: { range, newText: lead + value } };
+    return {
+      label: value,
+      kind,
+      sortText: String(index).padStart(4, '0'),
+      ...(d ? { detail: d } : {}),
+      textEdit: { range, newText: lead + value },
+    };
   });
 }
 
 /** Column names of a data file, with their type. */
-export function columnItems(data: DataColumns, file: string, range: Range, exclude: readonly string[] = [], extra: readonly string[] = [], lead = ''): CompletionItem[] {
+export function columnItems(
+  data: DataColumns,
+  file: string,
+  range: Range,
+  exclude: readonly string[] = [],
+  extra: readonly string[] = [],
+  lead = '',
+): CompletionItem[] {
   const seen = new Set(exclude);
   const out: CompletionItem[] = [];
   for (const column of [...data.columns, ...extra.map((name) => ({ name, type: '' }))]) {

@@ -10,8 +10,8 @@ const ROOT_DOCS: Record<string, string> = {
   run: '`run.id` and `run.dir`: the tracked run.',
   'run.id': "`run.id`: the tracking run's id (32 hex characters).",
   'run.dir': "`run.dir`: this run's artifact folder.",
-  pipeline: '`pipeline.name`: this pipeline\'s name.',
-  'pipeline.name': '`pipeline.name`: this pipeline\'s name.',
+  pipeline: "`pipeline.name`: this pipeline's name.",
+  'pipeline.name': "`pipeline.name`: this pipeline's name.",
   env: '`env.NAME`: an environment variable of the step.',
   'env.*': 'An environment variable of the step, as the pipeline and step `env` and the runner set it.',
   metrics: '`metrics.NAME`: a metric of the run (in `register.when` only).',
@@ -61,7 +61,8 @@ function describe(model: PipelineModel, symbol: NamedSymbol): string | undefined
       if (isScalar(node) && node.value !== null) facts.push(`${bound} ${code(String(node.value))}`);
     }
     const enumNode = param.spec?.get('enum');
-    if (enumNode && typeof enumNode === 'object' && 'items' in enumNode) facts.push(`one of ${(enumNode.items as unknown[]).map((i) => code(String(isScalar(i) ? i.value : i))).join(', ')}`);
+    if (enumNode && typeof enumNode === 'object' && 'items' in enumNode)
+      facts.push(`one of ${(enumNode.items as unknown[]).map((i) => code(String(isScalar(i) ? i.value : i))).join(', ')}`);
     lines.push('', facts.join(' · '));
     lines.push('', usedIn(model, model.usesOf('param', param.name)));
     return lines.join('\n');
@@ -74,24 +75,41 @@ function describe(model: PipelineModel, symbol: NamedSymbol): string | undefined
     const lines = [`**step** ${code(step.name)}`];
     if (step.description) lines.push('', step.description);
     if (step.run !== undefined) lines.push('', '```sh', step.run.trimEnd(), '```');
-    const outputs = [...step.outputs.values()].map((o) => `${code(o.name)} → ${code(o.path ?? '?')}${o.type !== 'file' ? ` (${o.type})` : ''}`);
+    const outputs = [...step.outputs.values()].map(
+      (o) => `${code(o.name)} → ${code(o.path ?? '?')}${o.type !== 'file' ? ` (${o.type})` : ''}`,
+    );
     lines.push('', `outputs: ${outputs.length > 0 ? outputs.join(', ') : 'none'}`);
-    lines.push('', `needs: ${needs.length > 0 ? needs.map(code).join(', ') : 'nothing'} · dependents: ${dependents.length > 0 ? dependents.map(code).join(', ') : 'none'}`);
+    lines.push(
+      '',
+      `needs: ${needs.length > 0 ? needs.map(code).join(', ') : 'nothing'} · dependents: ${dependents.length > 0 ? dependents.map(code).join(', ') : 'none'}`,
+    );
     return lines.join('\n');
   }
   const producer = symbol.step === undefined ? undefined : model.steps.get(symbol.step);
   const output = producer?.outputs.get(symbol.name);
   if (!producer || !output) return undefined;
-  const lines = [`**output** ${code(output.name)} of step ${code(producer.name)}`, '', `path ${code(output.path ?? '?')} · type ${code(output.type)}`];
+  const lines = [
+    `**output** ${code(output.name)} of step ${code(producer.name)}`,
+    '',
+    `path ${code(output.path ?? '?')} · type ${code(output.type)}`,
+  ];
   if (output.description) lines.push('', output.description);
   const consumers = model.usesOf('output', output.name, producer.name);
-  const readers = [...new Set(consumers.map((u) => (u.inStep !== undefined ? (u.inStep === producer.name ? `${u.inStep} (itself)` : u.inStep) : `\`${u.site?.key ?? '?'}\``)))];
+  const readers = [
+    ...new Set(
+      consumers.map((u) =>
+        u.inStep !== undefined ? (u.inStep === producer.name ? `${u.inStep} (itself)` : u.inStep) : `\`${u.site?.key ?? '?'}\``,
+      ),
+    ),
+  ];
   lines.push('', `read by: ${readers.length > 0 ? readers.map((r) => (r.startsWith('`') ? r : code(r))).join(', ') : 'no step'}`);
   return lines.join('\n');
 }
 
 function usedIn(model: PipelineModel, uses: readonly { start: number; inStep?: string; site?: { key: string } }[]): string {
   if (uses.length === 0) return 'not used';
-  const places = uses.slice(0, 10).map((u) => `${u.inStep !== undefined ? `step ${code(u.inStep)} ` : ''}${code(u.site?.key ?? '?')} (line ${lineOf(model, u.start)})`);
+  const places = uses
+    .slice(0, 10)
+    .map((u) => `${u.inStep !== undefined ? `step ${code(u.inStep)} ` : ''}${code(u.site?.key ?? '?')} (line ${lineOf(model, u.start)})`);
   return `used in ${places.join(', ')}${uses.length > 10 ? `, and ${uses.length - 10} more` : ''}`;
 }

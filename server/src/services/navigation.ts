@@ -52,13 +52,22 @@ export function rename(doc: ParsedDocument, position: Position, newName: string)
   if (!found) return null;
   const { model, symbol } = found;
   const declaration = declarationOf(model, symbol);
-  if (!declaration) return new ResponseError(ErrorCodes.InvalidRequest, `\`${symbol.name}\` is not declared in this file, so it cannot be renamed`);
+  if (!declaration)
+    return new ResponseError(ErrorCodes.InvalidRequest, `\`${symbol.name}\` is not declared in this file, so it cannot be renamed`);
   if (!IDENTIFIER.test(newName)) {
-    return new ResponseError(ErrorCodes.InvalidParams, `\`${newName}\` is not a valid name: start with a letter or \`_\`, then letters, digits, \`_\` or \`-\``);
+    return new ResponseError(
+      ErrorCodes.InvalidParams,
+      `\`${newName}\` is not a valid name: start with a letter or \`_\`, then letters, digits, \`_\` or \`-\``,
+    );
   }
   const taken =
-    symbol.kind === 'param' ? model.params.has(newName) : symbol.kind === 'step' ? model.steps.has(newName) : !!model.steps.get(symbol.step ?? '')?.outputs.has(newName);
-  if (taken && newName !== symbol.name) return new ResponseError(ErrorCodes.InvalidParams, `a ${symbol.kind} named \`${newName}\` already exists`);
+    symbol.kind === 'param'
+      ? model.params.has(newName)
+      : symbol.kind === 'step'
+        ? model.steps.has(newName)
+        : !!model.steps.get(symbol.step ?? '')?.outputs.has(newName);
+  if (taken && newName !== symbol.name)
+    return new ResponseError(ErrorCodes.InvalidParams, `a ${symbol.kind} named \`${newName}\` already exists`);
   const edits = [declaration, ...usesOf(model, symbol)].map((s) => ({ range: range(doc, s), newText: newName }));
   return { changes: { [doc.uri]: edits } };
 }

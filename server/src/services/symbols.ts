@@ -28,11 +28,23 @@ export function documentSymbols(doc: ParsedDocument): DocumentSymbol[] {
   const out: DocumentSymbol[] = [];
 
   const namePair = section('pipeline');
-  if (namePair) out.push({ name: `pipeline ${model.name?.value ?? ''}`.trim(), kind: SymbolKind.Module, range: pairRange(namePair), selectionRange: keyRange(namePair) });
+  if (namePair)
+    out.push({
+      name: `pipeline ${model.name?.value ?? ''}`.trim(),
+      kind: SymbolKind.Module,
+      range: pairRange(namePair),
+      selectionRange: keyRange(namePair),
+    });
 
   const paramsPair = section('params');
   if (paramsPair) {
-    const children = [...model.params.values()].map((p) => ({ name: nameOf(p.name, p.pair), detail: p.type, kind: SymbolKind.Variable, range: pairRange(p.pair), selectionRange: keyRange(p.pair) }));
+    const children = [...model.params.values()].map((p) => ({
+      name: nameOf(p.name, p.pair),
+      detail: p.type,
+      kind: SymbolKind.Variable,
+      range: pairRange(p.pair),
+      selectionRange: keyRange(p.pair),
+    }));
     out.push({ name: 'params', kind: SymbolKind.Namespace, range: pairRange(paramsPair), selectionRange: keyRange(paramsPair), children });
   }
 
@@ -44,12 +56,19 @@ export function documentSymbols(doc: ParsedDocument): DocumentSymbol[] {
       kind: SymbolKind.Function,
       range: pairRange(s.pair),
       selectionRange: keyRange(s.pair),
-      children: [...s.outputs.values()].map((o) => ({ name: nameOf(o.name, o.pair), detail: o.path ?? '', kind: SymbolKind.Field, range: pairRange(o.pair), selectionRange: keyRange(o.pair) })),
+      children: [...s.outputs.values()].map((o) => ({
+        name: nameOf(o.name, o.pair),
+        detail: o.path ?? '',
+        kind: SymbolKind.Field,
+        range: pairRange(o.pair),
+        selectionRange: keyRange(o.pair),
+      })),
     }));
     out.push({ name: 'steps', kind: SymbolKind.Namespace, range: pairRange(stepsPair), selectionRange: keyRange(stepsPair), children });
   }
 
   const registerPair = section('register');
-  if (registerPair) out.push({ name: 'register', kind: SymbolKind.Object, range: pairRange(registerPair), selectionRange: keyRange(registerPair) });
+  if (registerPair)
+    out.push({ name: 'register', kind: SymbolKind.Object, range: pairRange(registerPair), selectionRange: keyRange(registerPair) });
   return out;
 }

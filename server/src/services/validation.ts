@@ -1,6 +1,13 @@
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { summarize, validateDocument, type FileSummary, type MlopsDiagnostic, type ParsedDocument, type ValidationContext } from '../../../common/src';
+import {
+  summarize,
+  validateDocument,
+  type FileSummary,
+  type MlopsDiagnostic,
+  type ParsedDocument,
+  type ValidationContext,
+} from '../../../common/src';
 import { nodeValidationContext } from '../../../common/src/node/fileContext';
 import { finishDiagnostics, localDiagnostics, workspaceDiagnostics } from '../../../common/src/validation/validate';
 
@@ -25,7 +32,10 @@ export class ValidationService {
    */
   validate(doc: ParsedDocument, summary?: FileSummary): MlopsDiagnostic[] {
     if (doc.kind !== 'pipeline') {
-      const cross = workspaceDiagnostics(summary ?? summarize(doc), { context: this.context, onRuleError: (rule, error) => this.onRuleError(rule, doc.uri, error) });
+      const cross = workspaceDiagnostics(summary ?? summarize(doc), {
+        context: this.context,
+        onRuleError: (rule, error) => this.onRuleError(rule, doc.uri, error),
+      });
       return finishDiagnostics(doc.text, [...this.local(doc), ...cross]);
     }
     const cached = this.results.get(doc.uri);
@@ -43,7 +53,10 @@ export class ValidationService {
   local(doc: ParsedDocument): MlopsDiagnostic[] {
     const cached = this.results.get(doc.uri);
     if (cached && cached.version === doc.version) return cached.diagnostics;
-    const diagnostics = localDiagnostics(doc, { context: this.context, onRuleError: (rule, error) => this.onRuleError(rule, doc.uri, error) });
+    const diagnostics = localDiagnostics(doc, {
+      context: this.context,
+      onRuleError: (rule, error) => this.onRuleError(rule, doc.uri, error),
+    });
     this.results.set(doc.uri, { version: doc.version, diagnostics });
     this.heap.afterWork();
     return diagnostics;

@@ -44,7 +44,12 @@ export class WorkspaceFiles {
   contains(file: string): boolean {
     return this.folders.some((folder) => {
       const relative = path.relative(folder, file);
-      return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) && !relative.split(path.sep).some((part) => IGNORED_FOLDERS.has(part));
+      return (
+        relative !== '' &&
+        !relative.startsWith('..') &&
+        !path.isAbsolute(relative) &&
+        !relative.split(path.sep).some((part) => IGNORED_FOLDERS.has(part))
+      );
     });
   }
 
@@ -90,7 +95,8 @@ export class WorkspaceFiles {
     const quick = kind === 'pipeline' ? undefined : quickParse(source);
     const doc = quick ? { uri, kind, version: 0, text, yaml: quick } : parseMlopsDocument(text, kind);
     // Checked now, so that the AST dies young: keeping hundreds of them for later costs more in garbage collection.
-    if (kind !== 'pipeline') this.local.set(uri, localDiagnostics(doc, { onRuleError: (rule, error) => this.onRuleError(rule, uri, error) }));
+    if (kind !== 'pipeline')
+      this.local.set(uri, localDiagnostics(doc, { onRuleError: (rule, error) => this.onRuleError(rule, uri, error) }));
     return this.index.set(summarize(doc));
   }
 

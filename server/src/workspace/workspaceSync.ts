@@ -1,6 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { FileChangeType, type Connection, type FileEvent, type TextDocuments, type WorkspaceFoldersChangeEvent } from 'vscode-languageserver/node';
+import {
+  FileChangeType,
+  type Connection,
+  type FileEvent,
+  type TextDocuments,
+  type WorkspaceFoldersChangeEvent,
+} from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { kindOfPath, summarize, type FileSummary, type ParsedDocument } from '../../../common/src';
 import type { NodeWorkspaceContext } from '../../../common/src/node/workspaceContext';
@@ -100,12 +106,16 @@ export class WorkspaceSync {
       try {
         const list = await this.files.list(folders);
         const loaded = await this.files.load(list, (uri) => this.documents.get(uri) !== undefined);
-        this.connection.console.info(`workspace index: ${loaded.length} files in ${Math.round(performance.now() - started)} ms (cpu ${cpuMs()} ms)`);
+        this.connection.console.info(
+          `workspace index: ${loaded.length} files in ${Math.round(performance.now() - started)} ms (cpu ${cpuMs()} ms)`,
+        );
         this.busy = false;
         for (const uri of loaded) this.publish(uri);
         for (const doc of this.documents.all()) this.validateOpen(doc.uri);
         this.pending.clear();
-        this.connection.console.info(`workspace diagnostics: ${loaded.length} files in ${Math.round(performance.now() - started)} ms (cpu ${cpuMs()} ms)`);
+        this.connection.console.info(
+          `workspace diagnostics: ${loaded.length} files in ${Math.round(performance.now() - started)} ms (cpu ${cpuMs()} ms)`,
+        );
       } catch (error) {
         this.connection.console.error(`indexing the workspace failed: ${describe(error)}`);
       } finally {
@@ -194,14 +204,18 @@ export class WorkspaceSync {
     const doc = this.parsed(uri);
     if (doc) {
       if (doc.kind !== 'pipeline') this.syncOpen(uri);
-      const diagnostics = doc.kind === 'pipeline' ? this.validation.validate(doc) : this.validation.validate(doc, this.files.index.file(uri));
+      const diagnostics =
+        doc.kind === 'pipeline' ? this.validation.validate(doc) : this.validation.validate(doc, this.files.index.file(uri));
       void this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics: diagnostics.map((d) => toLspDiagnostic(doc, d)) });
       return;
     }
     const summary = this.files.index.file(uri);
     const local = this.files.localOf(uri);
     if (!summary || !local) return;
-    const cross = workspaceDiagnostics(summary, { context: this.context, onRuleError: (rule, error) => this.logRuleError(rule, uri, error) });
+    const cross = workspaceDiagnostics(summary, {
+      context: this.context,
+      onRuleError: (rule, error) => this.logRuleError(rule, uri, error),
+    });
     const diagnostics = finishDiagnostics(summary.text, [...local, ...cross]);
     if (diagnostics.length === 0 && !this.publishedClosed.has(uri)) return;
     if (diagnostics.length > 0) this.publishedClosed.add(uri);

@@ -14,10 +14,17 @@ const POINTS = 2000;
 const line = (label: string, value: string) => console.log(`  ${label.padEnd(60)} ${value}`);
 
 async function main(): Promise<void> {
-  console.log(`charts draw benchmark; machine: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(
+    `charts draw benchmark; machine: ${cpus().length} CPUs, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   const workspace = fixtureWorkspace('test/fixtures/e2e-tracking', 'mlops-bench-charts-');
   const names = Array.from({ length: RUNS }, (_, i) => `bench-run-${i}`);
-  await seedRuns(workspace, names.map((name) => ({ name, experiment: 'bench', metrics: { loss: POINTS } })));
+  await seedRuns(
+    workspace,
+    names.map((name) => ({ name, experiment: 'bench', metrics: { loss: POINTS } })),
+  );
   const wb = await launchWorkbench({ vsix: packagedVsix(), workspace, name: 'bench-charts' });
   try {
     await wb.openFile('register.pipeline.yaml');

@@ -11,7 +11,11 @@ const POINTS = 1_000_000;
 const line = (label: string, value: string) => console.log(`  ${label.padEnd(60)} ${value}`);
 
 async function main(): Promise<void> {
-  console.log(`charts history benchmark (Node ${process.version}); machine: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(
+    `charts history benchmark (Node ${process.version}); machine: ${cpus().length} CPUs, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   const dir = mkdtempSync(path.join(tmpdir(), 'mlops-bench-charts-'));
   try {
     let store = await openTrackingStore({ workspaceDir: dir, inProcess: true });
@@ -19,7 +23,12 @@ async function main(): Promise<void> {
     const runId = run.info.run_id;
     const seeded = performance.now();
     for (let s = 0; s < POINTS; s += 1000) {
-      const metrics = Array.from({ length: 1000 }, (_, i) => ({ key: 'loss', value: Math.exp(-(s + i) / 200_000) + Math.sin(s + i) * 0.01, timestamp: 1_700_000_000_000 + (s + i) * 5, step: s + i }));
+      const metrics = Array.from({ length: 1000 }, (_, i) => ({
+        key: 'loss',
+        value: Math.exp(-(s + i) / 200_000) + Math.sin(s + i) * 0.01,
+        timestamp: 1_700_000_000_000 + (s + i) * 5,
+        step: s + i,
+      }));
       await store.api.logBatch({ run_id: runId, metrics });
     }
     await store.close();
@@ -36,16 +45,30 @@ async function main(): Promise<void> {
         points = out.steps.length;
       }
       samples.sort((a, b) => a - b);
-      line(label, `median ${samples[2]!.toFixed(0)} ms, best ${samples[0]!.toFixed(0)} ms, worst ${samples[4]!.toFixed(0)} ms -> ${points} points`);
+      line(
+        label,
+        `median ${samples[2]!.toFixed(0)} ms, best ${samples[0]!.toFixed(0)} ms, worst ${samples[4]!.toFixed(0)} ms -> ${points} points`,
+      );
     };
     await time('whole history by step, through the worker', () => store.api.getMetricSeries({ run_id: runId, metric_key: 'loss' }));
-    await time('whole history by wall time, through the worker', () => store.api.getMetricSeries({ run_id: runId, metric_key: 'loss', x_axis: 'time' }));
-    await time('zoomed to 10% of the steps', () => store.api.getMetricSeries({ run_id: runId, metric_key: 'loss', min_x: 400_000, max_x: 499_999 }));
-    await time('zoomed to 1,500 steps (full resolution)', () => store.api.getMetricSeries({ run_id: runId, metric_key: 'loss', min_x: 400_000, max_x: 401_499 }));
-    await time('live append: points after the last step', () => store.api.getMetricSeries({ run_id: runId, metric_key: 'loss', after_step: POINTS - 10, after_timestamp: 0 }));
+    await time('whole history by wall time, through the worker', () =>
+      store.api.getMetricSeries({ run_id: runId, metric_key: 'loss', x_axis: 'time' }),
+    );
+    await time('zoomed to 10% of the steps', () =>
+      store.api.getMetricSeries({ run_id: runId, metric_key: 'loss', min_x: 400_000, max_x: 499_999 }),
+    );
+    await time('zoomed to 1,500 steps (full resolution)', () =>
+      store.api.getMetricSeries({ run_id: runId, metric_key: 'loss', min_x: 400_000, max_x: 401_499 }),
+    );
+    await time('live append: points after the last step', () =>
+      store.api.getMetricSeries({ run_id: runId, metric_key: 'loss', after_step: POINTS - 10, after_timestamp: 0 }),
+    );
     const t = performance.now();
     const { metrics } = await store.api.getMetricHistory({ run_id: runId, metric_key: 'loss' });
-    line('for reference: getMetricHistory (all points, no downsampling)', `${(performance.now() - t).toFixed(0)} ms -> ${metrics.length} points`);
+    line(
+      'for reference: getMetricHistory (all points, no downsampling)',
+      `${(performance.now() - t).toFixed(0)} ms -> ${metrics.length} points`,
+    );
     await store.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

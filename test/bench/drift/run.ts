@@ -48,7 +48,9 @@ function python(args: string[]): any | undefined {
 
 function ksBenchmark(): void {
   const n = 1_000_000;
-  console.log(`\nKS, ${n.toLocaleString('en-US')} against ${n.toLocaleString('en-US')} values (asymptotic p-value), best and median of ${REPEATS}`);
+  console.log(
+    `\nKS, ${n.toLocaleString('en-US')} against ${n.toLocaleString('en-US')} values (asymptotic p-value), best and median of ${REPEATS}`,
+  );
   const a = bell(n, 1);
   const b = bell(n, 2, 0.003);
   const times: number[] = [];
@@ -95,7 +97,9 @@ async function reportBenchmark(): Promise<void> {
   const cur = path.join(dir, 'current.csv');
   writeCsv(ref, 11, 0);
   writeCsv(cur, 12, 0.5);
-  console.log(`\nfull auto report: reference and current CSVs of ${ROWS.toLocaleString('en-US')} rows x 20 columns (14 continuous, 3 with 3-5 values, 3 text)`);
+  console.log(
+    `\nfull auto report: reference and current CSVs of ${ROWS.toLocaleString('en-US')} rows x 20 columns (14 continuous, 3 with 3-5 values, 3 text)`,
+  );
   const runs: { read: number; report: number; ks: number }[] = [];
   let summary = '';
   for (let i = 0; i < REPEATS; i++) {
@@ -128,7 +132,11 @@ async function reportBenchmark(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  console.log(`drift benchmark (Node ${process.version}; machine: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
+  console.log(
+    `drift benchmark (Node ${process.version}; machine: ${cpus().length} CPUs, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')})`,
+  );
   if (PYTHON !== '0' && !existsSync(PYTHON)) console.log(`  (${PYTHON} not found: scipy figures skipped; apt-get install python3-scipy)`);
   try {
     ksBenchmark();

@@ -35,7 +35,15 @@ export const PARAMS: readonly ParamDef[] = [
 export const SCRIPTS = ['prepare', 'clean', 'featurize', 'train', 'evaluate', 'score', 'export', 'report'] as const;
 
 const VERBS = ['Prepare', 'Clean', 'Join', 'Featurize', 'Train', 'Evaluate', 'Score', 'Export', 'Summarize', 'Validate'];
-const NOUNS = ['the raw events', 'customer tables', 'the feature matrix', 'a gradient-boosted model', 'holdout metrics', 'embeddings', 'the report'];
+const NOUNS = [
+  'the raw events',
+  'customer tables',
+  'the feature matrix',
+  'a gradient-boosted model',
+  'holdout metrics',
+  'embeddings',
+  'the report',
+];
 const OUTPUT_FORMS = [
   (step: number, j: number) => `out/s${step}/o${j}.csv`,
   (step: number, j: number) => `{ path: out/s${step}/o${j}.json, type: metrics }`,
@@ -89,7 +97,9 @@ export function generatePipeline(stepCount: number, seed: number): GeneratedPipe
       out.push(`    needs: [${[...needs].map((k) => `s${k}`).join(', ')}]`);
     }
     const ins = refs.map((r, n) => ` --in${n} ${r}`).join('');
-    out.push(`    run: python steps/${script}.py${ins} --${param.name.replace(/_/g, '-')} \${{ params.${param.name} }} --out \${{ outputs.o0 }}`);
+    out.push(
+      `    run: python steps/${script}.py${ins} --${param.name.replace(/_/g, '-')} \${{ params.${param.name} }} --out \${{ outputs.o0 }}`,
+    );
     out.push(`    inputs: [steps/${script}.py${refs.length ? `, "${refs[0]!}"` : ''}]`);
     out.push('    outputs:');
     for (let j = 0; j < outputs; j++) {
@@ -102,7 +112,15 @@ export function generatePipeline(stepCount: number, seed: number): GeneratedPipe
     out.push('    timeout: 30m');
     outputCounts.push(outputs);
   }
-  out.push('', 'register:', '  model: bench_model', `  from: \${{ steps.s${stepCount - 1}.outputs.o1 }}`, '  when: ${{ metrics.auc >= 0.9 && metrics.accuracy >= 0.8 }}', '  stage: Staging', '');
+  out.push(
+    '',
+    'register:',
+    '  model: bench_model',
+    `  from: \${{ steps.s${stepCount - 1}.outputs.o1 }}`,
+    '  when: ${{ metrics.auc >= 0.9 && metrics.accuracy >= 0.8 }}',
+    '  stage: Staging',
+    '',
+  );
   const text = out.join('\n');
   return { text, lineCount: out.length, stepCount, outputCounts };
 }

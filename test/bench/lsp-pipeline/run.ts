@@ -13,7 +13,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { ResponseError, type ClientCapabilities, type CompletionItem, type CompletionList, type ConfigurationItem, type Diagnostic, type Position, type Range } from 'vscode-languageserver-protocol/node';
+import {
+  ResponseError,
+  type ClientCapabilities,
+  type CompletionItem,
+  type CompletionList,
+  type ConfigurationItem,
+  type Diagnostic,
+  type Position,
+  type Range,
+} from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LspServer, SERVER_JS, type StartOptions } from '../../helpers/lspServer';
 import { median, percentile, Random } from '../../helpers/lspRandom';
@@ -120,7 +129,16 @@ interface CompletionPoint {
   readonly position: Position;
 }
 
-const COMPLETION_KINDS = ['needs: [|', 'needs: [s|', '${{ steps.|', '${{ steps.X.outputs.|', '${{ params.|', 'step key |', 'step key prefix', 'type: |'] as const;
+const COMPLETION_KINDS = [
+  'needs: [|',
+  'needs: [s|',
+  '${{ steps.|',
+  '${{ steps.X.outputs.|',
+  '${{ params.|',
+  'step key |',
+  'step key prefix',
+  'type: |',
+] as const;
 
 /** Positions over the whole file, the kinds interleaved so that any prefix of the list mixes them. */
 function completionPoints(text: string, count: number, random: Random): CompletionPoint[] {
@@ -210,14 +228,24 @@ interface Subject {
 const running = new Set<LspServer>();
 
 async function measure(subject: Subject, uri: string, text: string, edits: readonly PlannedEdit[], dir: string): Promise<Figures> {
-  const figures: Figures = { name: subject.name, editMs: [], editDiagnostics: [], completionMs: [], completionKinds: [], completionOutcome: new Map(), notes: [] };
+  const figures: Figures = {
+    name: subject.name,
+    editMs: [],
+    editDiagnostics: [],
+    completionMs: [],
+    completionKinds: [],
+    completionOutcome: new Map(),
+    notes: [],
+  };
   let server: LspServer | undefined;
   try {
     server = await subject.start();
     running.add(server);
     if (subject.sanity) figures.notes.push(await subject.sanity(server, dir));
     const waitFor = async (version: number, after: number) =>
-      subject.versioned ? server!.diagnosticsFor(uri, version, subject.timeoutMs, after) : server!.publication(uri, () => true, subject.timeoutMs, after);
+      subject.versioned
+        ? server!.diagnosticsFor(uri, version, subject.timeoutMs, after)
+        : server!.publication(uri, () => true, subject.timeoutMs, after);
 
     let mark = server.published.length;
     let sent = performance.now();
@@ -286,7 +314,11 @@ function ours(completions: readonly CompletionPoint[], dir: string): Subject {
     start: () =>
       LspServer.start(
         { validationDelayMs: 0 },
-        { capabilities: CAPABILITIES, rootUri: pathToFileURL(dir).href, workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'bench' }] },
+        {
+          capabilities: CAPABILITIES,
+          rootUri: pathToFileURL(dir).href,
+          workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'bench' }],
+        },
       ),
     languageId: 'mlops-pipeline',
     versioned: true,
@@ -336,7 +368,8 @@ function yamlLs(name: string, script: string, completions: readonly CompletionPo
 
 // ---------------------------------------------------------------- printing
 
-const ms = (value: number | undefined): string => (value === undefined || Number.isNaN(value) ? 'n/a' : value >= 100 ? `${value.toFixed(0)} ms` : `${value.toFixed(1)} ms`);
+const ms = (value: number | undefined): string =>
+  value === undefined || Number.isNaN(value) ? 'n/a' : value >= 100 ? `${value.toFixed(0)} ms` : `${value.toFixed(1)} ms`;
 const mb = (value: number | undefined): string => (value === undefined ? 'n/a' : `${value.toFixed(0)} MB`);
 const times = (value: number | undefined): string => (value === undefined || !Number.isFinite(value) ? 'n/a' : `${value.toFixed(1)}×`);
 
@@ -350,7 +383,13 @@ function outcomes(f: Figures): string {
   return [...f.completionOutcome].map(([k, v]) => `${v} ${k}`).join(', ') || 'none';
 }
 
-function report(text: { lines: number; bytes: number }, edits: readonly PlannedEdit[], o: Figures, y: Figures | undefined, x: Figures | undefined): void {
+function report(
+  text: { lines: number; bytes: number },
+  edits: readonly PlannedEdit[],
+  o: Figures,
+  y: Figures | undefined,
+  x: Figures | undefined,
+): void {
   const minus = (values: readonly number[]) => values.map((v) => v - YAMLLS_DEBOUNCE_MS);
   const oursEdit = median(o.editMs);
   const oursEditP95 = percentile(o.editMs, 95);
@@ -367,23 +406,53 @@ function report(text: { lines: number; bytes: number }, edits: readonly PlannedE
   const completionRatio95 = yC95 !== undefined && oursAnswered ? yC95 / oursC95 : undefined;
   const noHandler = oursAnswered ? '' : ' (only error answers)';
 
-  console.log(`\nFigures (${o.editMs.length} edits; completion over ${o.completionMs.length} positions for ours, ${y?.completionMs.length ?? 0} for yaml-language-server)\n`);
-  const rows: string[][] = [['measure', 'ours', `yaml-ls ${YAMLLS_VERSION} raw`, `yaml-ls adjusted (−${YAMLLS_DEBOUNCE_MS} ms)`, 'yaml-ls / ours']];
+  console.log(
+    `\nFigures (${o.editMs.length} edits; completion over ${o.completionMs.length} positions for ours, ${y?.completionMs.length ?? 0} for yaml-language-server)\n`,
+  );
+  const rows: string[][] = [
+    ['measure', 'ours', `yaml-ls ${YAMLLS_VERSION} raw`, `yaml-ls adjusted (−${YAMLLS_DEBOUNCE_MS} ms)`, 'yaml-ls / ours'],
+  ];
   const first = y?.firstValidationMs;
-  rows.push(['first validation after didOpen', ms(o.firstValidationMs), ms(first), ms(first === undefined ? undefined : first - YAMLLS_DEBOUNCE_MS), times(first === undefined || o.firstValidationMs === undefined ? undefined : (first - YAMLLS_DEBOUNCE_MS) / o.firstValidationMs)]);
+  rows.push([
+    'first validation after didOpen',
+    ms(o.firstValidationMs),
+    ms(first),
+    ms(first === undefined ? undefined : first - YAMLLS_DEBOUNCE_MS),
+    times(first === undefined || o.firstValidationMs === undefined ? undefined : (first - YAMLLS_DEBOUNCE_MS) / o.firstValidationMs),
+  ]);
   rows.push(['validation after an edit, median', ms(oursEdit), ms(yRaw), ms(yAdj), times(validationRatio)]);
-  rows.push(['validation after an edit, p95', ms(oursEditP95), ms(y ? percentile(y.editMs, 95) : undefined), ms(y ? percentile(minus(y.editMs), 95) : undefined), times(y ? percentile(minus(y.editMs), 95) / oursEditP95 : undefined)]);
-  rows.push(['validation after an edit, min … max', `${ms(Math.min(...o.editMs))} … ${ms(Math.max(...o.editMs))}`, y ? `${ms(Math.min(...y.editMs))} … ${ms(Math.max(...y.editMs))}` : 'n/a', y ? `${ms(Math.min(...y.editMs) - YAMLLS_DEBOUNCE_MS)} … ${ms(Math.max(...y.editMs) - YAMLLS_DEBOUNCE_MS)}` : 'n/a', '']);
+  rows.push([
+    'validation after an edit, p95',
+    ms(oursEditP95),
+    ms(y ? percentile(y.editMs, 95) : undefined),
+    ms(y ? percentile(minus(y.editMs), 95) : undefined),
+    times(y ? percentile(minus(y.editMs), 95) / oursEditP95 : undefined),
+  ]);
+  rows.push([
+    'validation after an edit, min … max',
+    `${ms(Math.min(...o.editMs))} … ${ms(Math.max(...o.editMs))}`,
+    y ? `${ms(Math.min(...y.editMs))} … ${ms(Math.max(...y.editMs))}` : 'n/a',
+    y ? `${ms(Math.min(...y.editMs) - YAMLLS_DEBOUNCE_MS)} … ${ms(Math.max(...y.editMs) - YAMLLS_DEBOUNCE_MS)}` : 'n/a',
+    '',
+  ]);
   rows.push(['completion p50', ms(oursC50), ms(yC50), '(no debounce)', times(completionRatio)]);
   rows.push(['completion p95', ms(oursC95), ms(yC95), '(no debounce)', times(completionRatio95)]);
-  rows.push(['peak memory (VmHWM)', mb(o.peakRssMb), mb(y?.peakRssMb), '', y?.peakRssMb && o.peakRssMb ? times(y.peakRssMb / o.peakRssMb) : 'n/a']);
+  rows.push([
+    'peak memory (VmHWM)',
+    mb(o.peakRssMb),
+    mb(y?.peakRssMb),
+    '',
+    y?.peakRssMb && o.peakRssMb ? times(y.peakRssMb / o.peakRssMb) : 'n/a',
+  ]);
   console.log(table(rows));
   if (x) {
     const xMed = median(x.editMs);
     console.log(
       `\nCross-check of the subtraction: yaml-language-server with its debounce patched to 0 ms (yaml-ls-no-debounce.cjs): ` +
         `validation after an edit median ${ms(xMed)}, p95 ${ms(percentile(x.editMs, 95))}, first validation ${ms(x.firstValidationMs)}` +
-        (yAdj !== undefined ? `; raw − ${YAMLLS_DEBOUNCE_MS} ms gave ${ms(yAdj)} (difference ${ms(Math.abs(xMed - yAdj))}); ratio against the patched run ${times(xMed / oursEdit)}` : '') +
+        (yAdj !== undefined
+          ? `; raw − ${YAMLLS_DEBOUNCE_MS} ms gave ${ms(yAdj)} (difference ${ms(Math.abs(xMed - yAdj))}); ratio against the patched run ${times(xMed / oursEdit)}`
+          : '') +
         (x.error ? `; error: ${x.error}` : ''),
     );
   }
@@ -395,26 +464,51 @@ function report(text: { lines: number; bytes: number }, edits: readonly PlannedE
       ['goal', 'figure', 'met'],
       ['validation after an edit ≤ 100 ms (median)', ms(oursEdit), met(Number.isNaN(oursEdit) ? undefined : oursEdit <= 100)],
       ['completion ≤ 20 ms (p95)', ms(oursC95) + noHandler, met(Number.isNaN(oursC95) || !oursAnswered ? undefined : oursC95 <= 20)],
-      [`validation ≥ 12× faster than yaml-ls (median, its ${YAMLLS_DEBOUNCE_MS} ms wait taken out)`, times(validationRatio), met(validationRatio === undefined || Number.isNaN(validationRatio) ? undefined : validationRatio >= 12)],
-      ['completion ≥ 12× faster than yaml-ls (p50)', times(completionRatio) + noHandler, met(completionRatio === undefined || Number.isNaN(completionRatio) ? undefined : completionRatio >= 12)],
+      [
+        `validation ≥ 12× faster than yaml-ls (median, its ${YAMLLS_DEBOUNCE_MS} ms wait taken out)`,
+        times(validationRatio),
+        met(validationRatio === undefined || Number.isNaN(validationRatio) ? undefined : validationRatio >= 12),
+      ],
+      [
+        'completion ≥ 12× faster than yaml-ls (p50)',
+        times(completionRatio) + noHandler,
+        met(completionRatio === undefined || Number.isNaN(completionRatio) ? undefined : completionRatio >= 12),
+      ],
       ['server memory ≤ 200 MB (peak RSS)', mb(o.peakRssMb), met(o.peakRssMb === undefined ? undefined : o.peakRssMb <= 200)],
     ]),
   );
 
   console.log('\nNotes');
-  console.log(`- file: ${text.lines.toLocaleString('en-US')} lines, ${(text.bytes / 1e6).toFixed(2)} MB, ${STEPS} steps, seed ${SEED}; edits are incremental didChange (one range each).`);
-  console.log(`- ours: validationDelayMs 0 (initializationOptions), so its figures contain no debounce; the times run from sending didChange to receiving publishDiagnostics for that version.`);
-  console.log(`- yaml-language-server ${YAMLLS_VERSION}: a fixed ${YAMLLS_DEBOUNCE_MS} ms setTimeout (not configurable) precedes every validation; "adjusted" subtracts it from each sample. Its diagnostics carry no version: the time runs to its first publication after the didChange.`);
+  console.log(
+    `- file: ${text.lines.toLocaleString('en-US')} lines, ${(text.bytes / 1e6).toFixed(2)} MB, ${STEPS} steps, seed ${SEED}; edits are incremental didChange (one range each).`,
+  );
+  console.log(
+    `- ours: validationDelayMs 0 (initializationOptions), so its figures contain no debounce; the times run from sending didChange to receiving publishDiagnostics for that version.`,
+  );
+  console.log(
+    `- yaml-language-server ${YAMLLS_VERSION}: a fixed ${YAMLLS_DEBOUNCE_MS} ms setTimeout (not configurable) precedes every validation; "adjusted" subtracts it from each sample. Its diagnostics carry no version: the time runs to its first publication after the didChange.`,
+  );
   console.log(`- ratios are yaml-ls (adjusted) / ours; the p50/p95 are nearest-rank over the samples.`);
-  console.log(`- diagnostics on the generated file: ours ${o.firstDiagnostics ?? 'n/a'}, yaml-ls ${y?.firstDiagnostics ?? 'n/a'}; after the last edit (all breakage fixed): ours ${o.lastDiagnostics ?? 'n/a'}, yaml-ls ${y?.lastDiagnostics ?? 'n/a'}.`);
+  console.log(
+    `- diagnostics on the generated file: ours ${o.firstDiagnostics ?? 'n/a'}, yaml-ls ${y?.firstDiagnostics ?? 'n/a'}; after the last edit (all breakage fixed): ours ${o.lastDiagnostics ?? 'n/a'}, yaml-ls ${y?.lastDiagnostics ?? 'n/a'}.`,
+  );
   const anyError = [o, y].some((f) => f && [...f.completionOutcome.keys()].some((k) => k.startsWith('error')));
-  console.log(`- completion answers: ours ${outcomes(o)}; yaml-ls ${y ? outcomes(y) : 'n/a'}${anyError ? ' (error -32601: no completion handler)' : ''}.`);
+  console.log(
+    `- completion answers: ours ${outcomes(o)}; yaml-ls ${y ? outcomes(y) : 'n/a'}${anyError ? ' (error -32601: no completion handler)' : ''}.`,
+  );
   const byKind = COMPLETION_KINDS.map((kind) => {
     const samples = o.completionMs.filter((_, i) => o.completionKinds[i] === kind);
     return `\`${kind}\` ${ms(percentile(samples, 50))} / ${ms(percentile(samples, 95))}`;
   });
   console.log(`- ours, completion p50 / p95 by position: ${byKind.join('; ')}.`);
-  console.log(`- diagnostics after each edit (edits ${edits.map((e, i) => (e.label.startsWith('unknown step') ? i + 1 : 0)).filter(Boolean).join(', ')} reference an unknown step, which a JSON Schema cannot see): ours [${o.editDiagnostics.join(' ')}], yaml-ls [${y?.editDiagnostics.join(' ') ?? 'n/a'}].`);
+  console.log(
+    `- diagnostics after each edit (edits ${edits
+      .map((e, i) => (e.label.startsWith('unknown step') ? i + 1 : 0))
+      .filter(Boolean)
+      .join(
+        ', ',
+      )} reference an unknown step, which a JSON Schema cannot see): ours [${o.editDiagnostics.join(' ')}], yaml-ls [${y?.editDiagnostics.join(' ') ?? 'n/a'}].`,
+  );
   for (const f of [o, y, x]) {
     if (!f) continue;
     for (const note of f.notes) console.log(`- ${f.name}: ${note}`);
@@ -441,7 +535,9 @@ async function main(): Promise<number> {
     writeFileSync(schemaFile, JSON.stringify(PIPELINE_SCHEMA, null, 2));
     const uri = pathToFileURL(file).href;
     const bytes = Buffer.byteLength(generated.text);
-    console.log(`lsp-pipeline benchmark: generated ${generated.lineCount.toLocaleString('en-US')} lines (${STEPS} steps, ${(bytes / 1e6).toFixed(2)} MB, seed ${SEED}) in ${dir}`);
+    console.log(
+      `lsp-pipeline benchmark: generated ${generated.lineCount.toLocaleString('en-US')} lines (${STEPS} steps, ${(bytes / 1e6).toFixed(2)} MB, seed ${SEED}) in ${dir}`,
+    );
 
     const edits = planEdits(generated.text, EDITS);
     const points = completionPoints(generated.text, OUR_COMPLETIONS, new Random(SEED + 1));
@@ -453,10 +549,22 @@ async function main(): Promise<number> {
     let x: Figures | undefined;
     if (process.env.BENCH_YAMLLS !== '0') {
       console.log(`measuring yaml-language-server ${YAMLLS_VERSION} (bin/yaml-language-server --stdio, JSON Schema via yaml.schemas) …`);
-      y = await measure(yamlLs('yaml-ls', path.join(YAMLLS_DIR, 'bin', 'yaml-language-server'), theirPoints, dir, schemaFile), uri, generated.text, edits, dir);
+      y = await measure(
+        yamlLs('yaml-ls', path.join(YAMLLS_DIR, 'bin', 'yaml-language-server'), theirPoints, dir, schemaFile),
+        uri,
+        generated.text,
+        edits,
+        dir,
+      );
       if (process.env.BENCH_CROSSCHECK === '1') {
         console.log('cross-check: yaml-language-server with its debounce patched to 0 ms (validation only) …');
-        x = await measure(yamlLs('yaml-ls (0 ms debounce)', path.join(__dirname, 'yaml-ls-no-debounce.cjs'), [], dir, schemaFile), uri, generated.text, edits, dir);
+        x = await measure(
+          yamlLs('yaml-ls (0 ms debounce)', path.join(__dirname, 'yaml-ls-no-debounce.cjs'), [], dir, schemaFile),
+          uri,
+          generated.text,
+          edits,
+          dir,
+        );
       }
     }
     report({ lines: generated.lineCount, bytes }, edits, o, y, x);

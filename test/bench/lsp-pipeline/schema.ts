@@ -27,7 +27,10 @@ const paramSpec = {
     { if: { properties: { type: { const: 'int' } }, required: ['type'] }, then: { properties: { default: { type: 'integer' } } } },
     { if: { properties: { type: { const: 'float' } }, required: ['type'] }, then: { properties: { default: { type: 'number' } } } },
     { if: { properties: { type: { const: 'bool' } }, required: ['type'] }, then: { properties: { default: { type: 'boolean' } } } },
-    { if: { properties: { type: { enum: ['string', 'path'] } }, required: ['type'] }, then: { properties: { default: { type: 'string' } }, not: { anyOf: [{ required: ['min'] }, { required: ['max'] }] } } },
+    {
+      if: { properties: { type: { enum: ['string', 'path'] } }, required: ['type'] },
+      then: { properties: { default: { type: 'string' } }, not: { anyOf: [{ required: ['min'] }, { required: ['max'] }] } },
+    },
   ],
 };
 

@@ -47,7 +47,17 @@ export function generateWorkspace(root: string, options: GenerateOptions): Gener
   for (let i = 0; i < options.files; i++) {
     const lines: string[] = [`project: bench`, 'entities:'];
     if (i === 0) lines.push('  - name: customer', '    join_keys: [customer_id]', '    value_type: String');
-    lines.push(`  - name: e${i}`, `    join_keys: [id${i}]`, '    value_type: Int64', 'sources:', `  - name: src${i}`, '    type: file', `    path: ../data/table${i % 10}.csv`, '    timestamp_field: event_timestamp', 'feature_views:');
+    lines.push(
+      `  - name: e${i}`,
+      `    join_keys: [id${i}]`,
+      '    value_type: Int64',
+      'sources:',
+      `  - name: src${i}`,
+      '    type: file',
+      `    path: ../data/table${i % 10}.csv`,
+      '    timestamp_field: event_timestamp',
+      'feature_views:',
+    );
     const hot = i >= 1 && i <= options.hotViews;
     for (let j = 0; j < options.viewsPerFile; j++) {
       const other = (i + 1 + random.int(0, options.files - 2)) % options.files;

@@ -42,7 +42,13 @@ async function waitForLog(server: LspServer, prefix: string, timeoutMs = 60_000)
 }
 
 /** Waits until every one of `uris` has a publication after index `after` that satisfies `accept`; the time of the last one. */
-async function allPublished(server: LspServer, uris: readonly string[], accept: (d: { code?: unknown }[]) => boolean, after: number, timeoutMs = 30_000): Promise<number> {
+async function allPublished(
+  server: LspServer,
+  uris: readonly string[],
+  accept: (d: { code?: unknown }[]) => boolean,
+  after: number,
+  timeoutMs = 30_000,
+): Promise<number> {
   let last = 0;
   for (const uri of uris) {
     const p = await server.publication(uri, (params) => accept(params.diagnostics), timeoutMs, after);
@@ -55,12 +61,18 @@ async function main(): Promise<void> {
   const root = mkdtempSync(path.join(tmpdir(), 'mlops-bench-ws-'));
   try {
     const ws = generateWorkspace(root, { files: FILES, viewsPerFile: VIEWS, fieldsPerView: FIELDS, hotViews: HOT, seed: SEED });
-    console.log(`workspace: ${ws.files} features files, ${ws.views} views, ${ws.fields} fields; entity \`${ws.hotEntity}\` used by ${ws.hotUsers.length} views in ${ws.hotUsers.length} files`);
+    console.log(
+      `workspace: ${ws.files} features files, ${ws.views} views, ${ws.fields} fields; entity \`${ws.hotEntity}\` used by ${ws.hotUsers.length} views in ${ws.hotUsers.length} files`,
+    );
 
     const started = performance.now();
     const server = await LspServer.start(
       { validationDelayMs: 0 },
-      { nodeArgs: (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== ''), workspaceFolders: [{ uri: pathToFileURL(root).toString(), name: 'bench' }], capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } } },
+      {
+        nodeArgs: (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== ''),
+        workspaceFolders: [{ uri: pathToFileURL(root).toString(), name: 'bench' }],
+        capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } },
+      },
     );
     try {
       const indexLog = await waitForLog(server, 'workspace index:');
@@ -68,10 +80,15 @@ async function main(): Promise<void> {
       const figures = (message: string) => /in (\d+) ms \(cpu (\d+) ms\)/.exec(message)?.slice(1).map(Number) ?? [NaN, NaN];
       const [indexMs, indexCpu] = figures(indexLog.message);
       const [allMs, allCpu] = figures(diagnosticsLog.message);
-      console.log(`initial index (server: walk, read, parse, summarise ${FILES} files): ${fmt(indexMs!)} (server cpu ${fmt(indexCpu!)})   goal <= 2000 ms`);
-      console.log(`  then every file validated and published: ${fmt(allMs!)} in all (cpu ${fmt(allCpu!)}); client-side from spawn: ${fmt(diagnosticsLog.at - started)}`);
+      console.log(
+        `initial index (server: walk, read, parse, summarise ${FILES} files): ${fmt(indexMs!)} (server cpu ${fmt(indexCpu!)})   goal <= 2000 ms`,
+      );
+      console.log(
+        `  then every file validated and published: ${fmt(allMs!)} in all (cpu ${fmt(allCpu!)}); client-side from spawn: ${fmt(diagnosticsLog.at - started)}`,
+      );
       const memory = server.memory();
-      if (memory) console.log(`  server memory after indexing: ${memory.rssMb.toFixed(0)} MB resident (peak ${memory.peakRssMb.toFixed(0)} MB)`);
+      if (memory)
+        console.log(`  server memory after indexing: ${memory.rssMb.toFixed(0)} MB resident (peak ${memory.peakRssMb.toFixed(0)} MB)`);
 
       const hotUri = pathToFileURL(ws.hotFile).toString();
       const hotText = readFileSync(ws.hotFile, 'utf8');
@@ -92,15 +109,27 @@ async function main(): Promise<void> {
         await server.replace(hotUri, ++version, hotText);
         fixes.push((await allPublished(server, users, (d) => d.length === 0, after)) - sent);
       }
-      console.log(`revalidation after renaming \`${ws.hotEntity}\` (${users.length} dependent views in closed files), from didChange to the last of their publications:`);
-      console.log(`  renamed (unknown-entity in every dependent): median ${fmt(median(breaks))}, ${breaks.map((b) => b.toFixed(0)).join(' / ')} ms   goal <= 300 ms`);
-      console.log(`  renamed back (every dependent clean again):  median ${fmt(median(fixes))}, ${fixes.map((b) => b.toFixed(0)).join(' / ')} ms`);
+      console.log(
+        `revalidation after renaming \`${ws.hotEntity}\` (${users.length} dependent views in closed files), from didChange to the last of their publications:`,
+      );
+      console.log(
+        `  renamed (unknown-entity in every dependent): median ${fmt(median(breaks))}, ${breaks.map((b) => b.toFixed(0)).join(' / ')} ms   goal <= 300 ms`,
+      );
+      console.log(
+        `  renamed back (every dependent clean again):  median ${fmt(median(fixes))}, ${fixes.map((b) => b.toFixed(0)).join(' / ')} ms`,
+      );
 
       const doc = TextDocument.create(hotUri, 'mlops-features', version, hotText);
       const position = doc.positionAt(hotText.indexOf(`name: ${ws.hotEntity}`) + 7);
-      const rename = await server.timedRequest<WorkspaceEdit>('textDocument/rename', { textDocument: { uri: hotUri }, position, newName: 'shopper' }, 30_000);
+      const rename = await server.timedRequest<WorkspaceEdit>(
+        'textDocument/rename',
+        { textDocument: { uri: hotUri }, position, newName: 'shopper' },
+        30_000,
+      );
       const edits = Object.values(rename.result.changes ?? {}).reduce((n, e) => n + e.length, 0);
-      console.log(`rename request (the editor's F2): ${fmt(rename.ms)} for ${edits} edits in ${Object.keys(rename.result.changes ?? {}).length} files`);
+      console.log(
+        `rename request (the editor's F2): ${fmt(rename.ms)} for ${edits} edits in ${Object.keys(rename.result.changes ?? {}).length} files`,
+      );
       const hover = await server.timedRequest('textDocument/hover', { textDocument: { uri: hotUri }, position }, 30_000);
       console.log(`hover on the entity (join key, the ${users.length} views that use it): ${fmt(hover.ms)}`);
     } finally {
@@ -111,10 +140,13 @@ async function main(): Promise<void> {
   }
 }
 
-const timer = setTimeout(() => {
-  console.error('benchmark timed out');
-  process.exit(1);
-}, env('BENCH_TIMEOUT_MS', 600_000));
+const timer = setTimeout(
+  () => {
+    console.error('benchmark timed out');
+    process.exit(1);
+  },
+  env('BENCH_TIMEOUT_MS', 600_000),
+);
 timer.unref();
 main().then(
   () => process.exit(0),

@@ -51,7 +51,12 @@ async function timedRun(store: TrackingStore, dir: string, name: string, yaml: s
   writeFileSync(file, yaml);
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const result = await runPipeline({ pipelineFile: file, workspaceDir: dir, maxParallel, tracking: { api: store.api, url: 'http://127.0.0.1:9/', token: 'bench' } });
+  const result = await runPipeline({
+    pipelineFile: file,
+    workspaceDir: dir,
+    maxParallel,
+    tracking: { api: store.api, url: 'http://127.0.0.1:9/', token: 'bench' },
+  });
   const ms = performance.now() - started;
   const used = process.cpuUsage(cpu);
   lastCpuMs = (used.user + used.system) / 1000;
@@ -64,7 +69,11 @@ const ms = (v: number) => `${v.toFixed(0)} ms`;
 
 async function main(): Promise<void> {
   const parallel = availableParallelism();
-  console.log(`runner benchmark (Node ${process.version}); machine: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(
+    `runner benchmark (Node ${process.version}); machine: ${cpus().length} CPUs, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   const dir = mkdtempSync(path.join(tmpdir(), 'mlops-bench-runner-'));
   const store = await openTrackingStore({ workspaceDir: dir });
   try {

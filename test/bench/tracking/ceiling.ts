@@ -34,7 +34,9 @@ async function repositorySchema(): Promise<Schema> {
   const SQL = await initSqlJs();
   const db = new SQL.Database();
   applySchema(db);
-  const ddl = (db.exec("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY rowid")[0]?.values ?? []).map((row) => String(row[0]));
+  const ddl = (
+    db.exec("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY rowid")[0]?.values ?? []
+  ).map((row) => String(row[0]));
   const columns = (db.exec('PRAGMA table_info(metrics)')[0]?.values ?? []).map((row) => ({ name: String(row[1]), type: String(row[2]) }));
   db.close();
   const runColumn = columns.find((c) => c.name === 'run' || c.name === 'run_uuid');

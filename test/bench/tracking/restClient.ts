@@ -18,11 +18,19 @@ export interface RestClientResult {
 
 function post(agent: Agent, url: URL, token: string, body: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`log-batch answered ${res.statusCode}: ${Buffer.concat(chunks).toString()}`))));
-    });
+    const req = request(
+      url,
+      { method: 'POST', agent, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          res.statusCode === 200
+            ? resolve()
+            : reject(new Error(`log-batch answered ${res.statusCode}: ${Buffer.concat(chunks).toString()}`)),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });

@@ -18,9 +18,15 @@ function workspace(): string {
 const line = (label: string, value: string) => console.log(`  ${label.padEnd(48)} ${value}`);
 
 async function main(): Promise<void> {
-  console.log(`tracking store benchmark: ${TOTAL_POINTS.toLocaleString('en-US')} metric points, ${BATCH_SIZE.toLocaleString('en-US')} per logBatch call (Node ${process.version})`);
+  console.log(
+    `tracking store benchmark: ${TOTAL_POINTS.toLocaleString('en-US')} metric points, ${BATCH_SIZE.toLocaleString('en-US')} per logBatch call (Node ${process.version})`,
+  );
   // Stalls and rates depend on competing for the CPUs: say how busy the machine was.
-  console.log(`machine: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the start`);
+  console.log(
+    `machine: ${cpus().length} CPUs, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} at the start`,
+  );
   // The worker and REST runs come first, while this thread is as clean as an extension host: the later
   // in-process runs leave sql.js and its grown wasm memory on this thread.
 
@@ -36,7 +42,9 @@ async function main(): Promise<void> {
   line('reopen with its worker', `${formatMs(reopenWorker.openMs)} (includes starting the worker from sources under tsx)`);
 
   for (const clients of [1, 4]) {
-    console.log(`\nthrough REST (runs/log-batch on 127.0.0.1, the store in its worker, ${clients} client${clients > 1 ? 's' : ''} in another thread)`);
+    console.log(
+      `\nthrough REST (runs/log-batch on 127.0.0.1, the store in its worker, ${clients} client${clients > 1 ? 's' : ''} in another thread)`,
+    );
     const rest = await logThroughRest(workspace(), clients);
     line('logging rate', `${formatRate(TOTAL_POINTS, rest.ms)} (${formatMs(rest.ms)}) (goal >= 100,000 points/s)`);
     line('request latency p99', formatMs(rest.p99Ms));
@@ -56,7 +64,10 @@ async function main(): Promise<void> {
   line('tracking.db size', formatMiB(local.fileBytes));
   line('close', formatMs(local.closeMs));
   const reopenLocal = await reopenMs(inProcessDir, true);
-  line('reopen of the 1M-point database', `${formatMs(reopenLocal.openMs)} (goal <= 1000 ms; ${reopenLocal.points.toLocaleString('en-US')} points read back)`);
+  line(
+    'reopen of the 1M-point database',
+    `${formatMs(reopenLocal.openMs)} (goal <= 1000 ms; ${reopenLocal.points.toLocaleString('en-US')} points read back)`,
+  );
 }
 
 /** better-sqlite3, then the in-process store, on the same rows. */
@@ -65,7 +76,10 @@ async function againstCeiling(round: number): Promise<{ dir: string; figures: St
   const dir = workspace();
   const figures = await logThroughStore(dir, true);
   line(`round ${round}: better-sqlite3`, formatRate(TOTAL_POINTS, nativeMs) + ` (${formatMs(nativeMs)})`);
-  line(`round ${round}: the store, in process`, `${formatRate(TOTAL_POINTS, figures.logMs)} (${formatMs(figures.logMs)}), ${percentOf(nativeMs, figures.logMs)} of better-sqlite3 (goal >= 60%)`);
+  line(
+    `round ${round}: the store, in process`,
+    `${formatRate(TOTAL_POINTS, figures.logMs)} (${formatMs(figures.logMs)}), ${percentOf(nativeMs, figures.logMs)} of better-sqlite3 (goal >= 60%)`,
+  );
   return { dir, figures };
 }
 
@@ -77,6 +91,10 @@ main()
     process.exitCode = 1;
   })
   .finally(() => {
-    console.log(`\nload average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`);
+    console.log(
+      `\nload average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} at the end`,
+    );
     for (const dir of workspaces) rmSync(dir, { recursive: true, force: true });
   });

@@ -26,7 +26,10 @@ async function seed(dir: string): Promise<string> {
     const { run } = await store.api.createRun({ experiment_id, start_time: 1_700_000_000_000 + i * 1000 });
     await store.api.logBatch({
       run_id: run.info.run_id,
-      params: [{ key: 'n_estimators', value: String(100 + (i % 5) * 50) }, { key: 'max_depth', value: String(i % 10) }],
+      params: [
+        { key: 'n_estimators', value: String(100 + (i % 5) * 50) },
+        { key: 'max_depth', value: String(i % 10) },
+      ],
       metrics: ['auc', 'accuracy', 'f1', 'loss'].map((key, k) => ({ key, value: ((i * (k + 3)) % 1000) / 1000, timestamp: 1, step: 0 })),
       tags: [{ key: 'mlops.pipeline', value: 'big' }],
     });
@@ -53,7 +56,11 @@ const call = (p, body) => fetch(url + '/api/2.0/mlflow/' + p, { method: 'POST', 
 `;
 
 async function main(): Promise<void> {
-  console.log(`trees benchmark (Node ${process.version}); machine: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(
+    `trees benchmark (Node ${process.version}); machine: ${cpus().length} CPUs, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   const dir = mkdtempSync(path.join(tmpdir(), 'mlops-bench-trees-'));
   try {
     const seeded = performance.now();
@@ -63,7 +70,9 @@ async function main(): Promise<void> {
     const store = await openTrackingStore({ workspaceDir: dir });
     const server = await startRestServer({ api: store.api, artifactRoot: store.paths.artifacts });
     try {
-      console.log(`\nexpanding the experiment of ${RUNS.toLocaleString('en-US')} runs (store in its worker; goal <= 300 ms to the first page)`);
+      console.log(
+        `\nexpanding the experiment of ${RUNS.toLocaleString('en-US')} runs (store in its worker; goal <= 300 ms to the first page)`,
+      );
       const times: number[] = [];
       for (let i = 0; i < 5; i++) {
         const model = new ExperimentsTreeModel(async () => store.api);
@@ -107,7 +116,9 @@ async function main(): Promise<void> {
       }, 10);
       const t0 = performance.now();
       const writerMs = await new Promise<number>((resolve, reject) => {
-        const child = spawn(process.execPath, ['-e', WRITER, server.url, server.token, experimentId], { stdio: ['ignore', 'pipe', 'inherit'] });
+        const child = spawn(process.execPath, ['-e', WRITER, server.url, server.token, experimentId], {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
         let out = '';
         child.stdout.on('data', (c: Buffer) => (out += c));
         child.on('exit', (code) => (code === 0 ? resolve(Number(out.trim())) : reject(new Error(`writer exited ${code}`))));
@@ -119,7 +130,10 @@ async function main(): Promise<void> {
       subscription.dispose();
       line('writer wall time', `${(writerMs / 1000).toFixed(1)} s`);
       line('change batches applied / tree nodes refreshed', `${batches} / ${refreshed}`);
-      line('event-loop delay of this thread: p99 / max', `${(monitor.percentile(99) / 1e6).toFixed(1)} ms / ${(monitor.max / 1e6).toFixed(1)} ms`);
+      line(
+        'event-loop delay of this thread: p99 / max',
+        `${(monitor.percentile(99) / 1e6).toFixed(1)} ms / ${(monitor.max / 1e6).toFixed(1)} ms`,
+      );
     } finally {
       await server.close();
       await store.close();

@@ -51,7 +51,11 @@ function render(): void {
       onlyDifferences = checked;
       render();
     }),
-    button('Metrics charts', () => host.send({ type: 'showMetrics', payload: { runIds: runs.map((r) => r.runId) } }), 'Open the metrics charts of these runs'),
+    button(
+      'Metrics charts',
+      () => host.send({ type: 'showMetrics', payload: { runIds: runs.map((r) => r.runId) } }),
+      'Open the metrics charts of these runs',
+    ),
   );
   root.replaceChildren(header, table(), scatterSection());
   renderScatter();
@@ -66,10 +70,14 @@ function table(): HTMLElement {
   for (const column of columns) {
     const th = el('th', column.differs ? 'differs' : undefined);
     const sorted = state.sort?.column === column.id;
-    const label = button(`${column.id}${sorted ? (state.sort!.descending ? ' ▼' : ' ▲') : ''}`, () => {
-      saveState({ sort: { column: column.id, descending: sorted ? !state.sort!.descending : column.kind === 'metric' } });
-      render();
-    }, column.differs ? 'The runs differ here. Click to sort.' : 'Click to sort');
+    const label = button(
+      `${column.id}${sorted ? (state.sort!.descending ? ' ▼' : ' ▲') : ''}`,
+      () => {
+        saveState({ sort: { column: column.id, descending: sorted ? !state.sort!.descending : column.kind === 'metric' } });
+        render();
+      },
+      column.differs ? 'The runs differ here. Click to sort.' : 'Click to sort',
+    );
     th.setAttribute('aria-sort', sorted ? (state.sort!.descending ? 'descending' : 'ascending') : 'none');
     th.append(label);
     head.append(th);
@@ -89,9 +97,16 @@ function row(run: CompareRun, columns: readonly Column[]): HTMLTableRowElement {
   tr.dataset['runId'] = run.runId;
   for (const column of columns) {
     const value = cellValue(run, column);
-    const td = el('td', [column.differs ? 'differs' : '', typeof value === 'number' ? 'number' : ''].filter(Boolean).join(' ') || undefined);
+    const td = el(
+      'td',
+      [column.differs ? 'differs' : '', typeof value === 'number' ? 'number' : ''].filter(Boolean).join(' ') || undefined,
+    );
     if (column.kind === 'name') {
-      const name = button(run.name, () => host.send({ type: 'revealRun', payload: { runId: run.runId } }), `Reveal ${run.runId} in the Experiments view`);
+      const name = button(
+        run.name,
+        () => host.send({ type: 'revealRun', payload: { runId: run.runId } }),
+        `Reveal ${run.runId} in the Experiments view`,
+      );
       name.className = `link run run-${run.style.color}${run.style.dashed ? ' dashed' : ''}`;
       name.prepend(el('span', 'swatch'));
       td.append(name);
@@ -124,14 +139,24 @@ function scatterSection(): HTMLElement {
   const controls = el('div', 'toolbar');
   controls.append(
     el('h2', undefined, 'Scatter'),
-    select('Metric (y)', metrics.map((m) => ({ value: m, text: m })), chosen.metric, (metric) => {
-      saveState({ scatter: { ...chosen, metric } });
-      render();
-    }),
-    select('Param (x)', params.map((p) => ({ value: p, text: p })), chosen.param, (param) => {
-      saveState({ scatter: { ...chosen, param } });
-      render();
-    }),
+    select(
+      'Metric (y)',
+      metrics.map((m) => ({ value: m, text: m })),
+      chosen.metric,
+      (metric) => {
+        saveState({ scatter: { ...chosen, metric } });
+        render();
+      },
+    ),
+    select(
+      'Param (x)',
+      params.map((p) => ({ value: p, text: p })),
+      chosen.param,
+      (param) => {
+        saveState({ scatter: { ...chosen, param } });
+        render();
+      },
+    ),
   );
   const holder = el('div', 'canvas-holder');
   const canvas = el('canvas');
@@ -152,7 +177,15 @@ function renderScatter(): void {
   const datasets = data.points.map((p) => {
     const run = byId.get(p.runId)!;
     const color = colors.runs[run.style.color];
-    return { label: run.name, data: [{ x: p.x, y: p.y }], borderColor: color, backgroundColor: color, pointRadius: 6, pointHoverRadius: 8, pointStyle: run.style.dashed ? 'rectRot' : 'circle' };
+    return {
+      label: run.name,
+      data: [{ x: p.x, y: p.y }],
+      borderColor: color,
+      backgroundColor: color,
+      pointRadius: 6,
+      pointHoverRadius: 8,
+      pointStyle: run.style.dashed ? 'rectRot' : 'circle',
+    };
   });
   canvas.dataset['datasets'] = JSON.stringify(datasets.map((d) => d.label));
   const categories = data.categories;
@@ -161,8 +194,23 @@ function renderScatter(): void {
     responsive: true,
     maintainAspectRatio: false,
     scales: {
-      x: { type: 'linear', title: { display: true, text: `params.${param}` }, ...(categories ? { min: -0.5, max: categories.length - 0.5, ticks: { stepSize: 1, callback: (v: number | string) => categories[Number(v)] ?? '' } } : { grace: '5%', ticks: { callback: (v: number | string) => formatNumber(Number(v)) } }) },
-      y: { type: 'linear', grace: '5%', title: { display: true, text: `metrics.${metric}` }, ticks: { callback: (v: number | string) => formatNumber(Number(v)) } },
+      x: {
+        type: 'linear',
+        title: { display: true, text: `params.${param}` },
+        ...(categories
+          ? {
+              min: -0.5,
+              max: categories.length - 0.5,
+              ticks: { stepSize: 1, callback: (v: number | string) => categories[Number(v)] ?? '' },
+            }
+          : { grace: '5%', ticks: { callback: (v: number | string) => formatNumber(Number(v)) } }),
+      },
+      y: {
+        type: 'linear',
+        grace: '5%',
+        title: { display: true, text: `metrics.${metric}` },
+        ticks: { callback: (v: number | string) => formatNumber(Number(v)) },
+      },
     },
     plugins: {
       legend: { display: true, position: 'bottom' },
@@ -172,7 +220,10 @@ function renderScatter(): void {
             `${item.dataset.label}: ${param} = ${categories ? categories[item.parsed.x] : formatNumber(item.parsed.x)}, ${metric} = ${formatNumber(item.parsed.y)}`,
         },
       },
-      zoom: { zoom: { wheel: { enabled: true, modifierKey: 'ctrl' }, drag: { enabled: true, threshold: 5 }, mode: 'xy' }, pan: { enabled: true, mode: 'xy', modifierKey: 'shift' } },
+      zoom: {
+        zoom: { wheel: { enabled: true, modifierKey: 'ctrl' }, drag: { enabled: true, threshold: 5 }, mode: 'xy' },
+        pan: { enabled: true, mode: 'xy', modifierKey: 'shift' },
+      },
     },
   };
   mergeOptions(options as Record<string, unknown>, themeOptions(colors) as Record<string, unknown>);

@@ -71,5 +71,8 @@ export function scatterData(runs: readonly CompareRun[], metric: string, param: 
   const numeric = usable.every((r) => asNumber(r.params[param]) !== undefined);
   if (numeric) return { points: usable.map((r) => ({ x: asNumber(r.params[param])!, y: r.metrics[metric] as number, runId: r.runId })) };
   const categories = [...new Set(usable.map((r) => r.params[param]!))].sort(new Intl.Collator(undefined, { numeric: true }).compare);
-  return { categories, points: usable.map((r) => ({ x: categories.indexOf(r.params[param]!), y: r.metrics[metric] as number, runId: r.runId })) };
+  return {
+    categories,
+    points: usable.map((r) => ({ x: categories.indexOf(r.params[param]!), y: r.metrics[metric] as number, runId: r.runId })),
+  };
 }

@@ -92,8 +92,26 @@ export function drawDistribution(into: HTMLElement, column: MonitorColumnResult)
     data: {
       labels,
       datasets: [
-        { label: 'reference', data: shares(refCounts), backgroundColor: withAlpha(referenceColor(colors), 0.55), borderColor: referenceColor(colors), borderWidth: 1, grouped: false, barPercentage: 1, categoryPercentage: 1 },
-        { label: 'current', data: shares(curCounts), backgroundColor: withAlpha(currentColor(colors), 0.45), borderColor: currentColor(colors), borderWidth: 1, grouped: false, barPercentage: 1, categoryPercentage: 1 },
+        {
+          label: 'reference',
+          data: shares(refCounts),
+          backgroundColor: withAlpha(referenceColor(colors), 0.55),
+          borderColor: referenceColor(colors),
+          borderWidth: 1,
+          grouped: false,
+          barPercentage: 1,
+          categoryPercentage: 1,
+        },
+        {
+          label: 'current',
+          data: shares(curCounts),
+          backgroundColor: withAlpha(currentColor(colors), 0.45),
+          borderColor: currentColor(colors),
+          borderWidth: 1,
+          grouped: false,
+          barPercentage: 1,
+          categoryPercentage: 1,
+        },
       ],
     },
     options: {
@@ -119,8 +137,24 @@ export function drawDistribution(into: HTMLElement, column: MonitorColumnResult)
       type: 'line',
       data: {
         datasets: [
-          { label: 'reference', data: points(d.ecdf.reference), borderColor: referenceColor(colors), backgroundColor: referenceColor(colors), stepped: 'after', pointRadius: 0, borderWidth: 2 },
-          { label: 'current', data: points(d.ecdf.current), borderColor: currentColor(colors), backgroundColor: currentColor(colors), stepped: 'after', pointRadius: 0, borderWidth: 2 },
+          {
+            label: 'reference',
+            data: points(d.ecdf.reference),
+            borderColor: referenceColor(colors),
+            backgroundColor: referenceColor(colors),
+            stepped: 'after',
+            pointRadius: 0,
+            borderWidth: 2,
+          },
+          {
+            label: 'current',
+            data: points(d.ecdf.current),
+            borderColor: currentColor(colors),
+            backgroundColor: currentColor(colors),
+            stepped: 'after',
+            pointRadius: 0,
+            borderWidth: 2,
+          },
         ],
       },
       options: {
@@ -135,7 +169,10 @@ export function drawDistribution(into: HTMLElement, column: MonitorColumnResult)
       } as ChartConfiguration<'line'>['options'],
       plugins: [gapPlugin(d.gap, () => markColor)],
     };
-    live.push(new Chart(hist.canvas, barConfig as unknown as ChartConfiguration), new Chart(ecdf.canvas, lineConfig as unknown as ChartConfiguration));
+    live.push(
+      new Chart(hist.canvas, barConfig as unknown as ChartConfiguration),
+      new Chart(ecdf.canvas, lineConfig as unknown as ChartConfiguration),
+    );
     stopTheme = onThemeChange((c) => {
       markColor = c.foreground;
       for (const chart of live) applyTheme(chart, c);

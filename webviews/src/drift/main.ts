@@ -1,4 +1,10 @@
-import type { DriftReportHostMessage, DriftReportViewMessage, MonitorCheckResult, MonitorColumnResult, MonitorHistoryEntry } from '../../../common/src/monitor/result';
+import type {
+  DriftReportHostMessage,
+  DriftReportViewMessage,
+  MonitorCheckResult,
+  MonitorColumnResult,
+  MonitorHistoryEntry,
+} from '../../../common/src/monitor/result';
 import { connectToHost, el, svg } from '../shared/host';
 import { clearCharts, drawDistribution } from './distributionCharts';
 
@@ -90,7 +96,13 @@ function dataSection(result: MonitorCheckResult, pick: (column: string) => void)
   const section = el('section', 'data');
   section.append(el('h2', undefined, 'Data drift'));
   const files = data.currentFiles.length === 1 ? data.currentFiles[0]! : `${data.currentFiles.length} files`;
-  section.append(el('p', 'files', `Reference ${data.referenceFile} (${data.referenceRows} rows) · current ${files} (${data.currentRows} rows) · method ${data.method}`));
+  section.append(
+    el(
+      'p',
+      'files',
+      `Reference ${data.referenceFile} (${data.referenceRows} rows) · current ${files} (${data.currentRows} rows) · method ${data.method}`,
+    ),
+  );
   section.append(
     el(
       'p',
@@ -111,7 +123,11 @@ function dataSection(result: MonitorCheckResult, pick: (column: string) => void)
       driftCell(c.drift),
     ];
   });
-  const t = table(['column', 'kind', 'test', 'statistic', 'p-value or distance', 'threshold', 'values (ref / cur)', 'drift'], rows, 'columns');
+  const t = table(
+    ['column', 'kind', 'test', 'statistic', 'p-value or distance', 'threshold', 'values (ref / cur)', 'drift'],
+    rows,
+    'columns',
+  );
   data.columns.forEach((c, i) => {
     const row = t.tBodies[0]!.rows[i]!;
     row.setAttribute('data-drift', String(c.drift));
@@ -157,8 +173,20 @@ function historySection(history: readonly MonitorHistoryEntry[], shown: number):
   checks.forEach((c, i) => {
     const share = c.result?.data?.share ?? 0;
     const h = Math.max(2, share * height);
-    const bar = svg('rect', { x: i * 22 + 4, y: height - h, width: 16, height: h, class: `bar status-${c.status}${c.time === shown ? ' shown' : ''}` });
-    bar.append(svg('title', {}, `${new Date(c.time).toLocaleString()}: ${STATUS_TEXT[c.status] ?? c.status}${c.result?.data ? `, ${c.result.data.driftedColumns} of ${c.result.data.columns.length} columns` : ''}`));
+    const bar = svg('rect', {
+      x: i * 22 + 4,
+      y: height - h,
+      width: 16,
+      height: h,
+      class: `bar status-${c.status}${c.time === shown ? ' shown' : ''}`,
+    });
+    bar.append(
+      svg(
+        'title',
+        {},
+        `${new Date(c.time).toLocaleString()}: ${STATUS_TEXT[c.status] ?? c.status}${c.result?.data ? `, ${c.result.data.driftedColumns} of ${c.result.data.columns.length} columns` : ''}`,
+      ),
+    );
     chart.append(bar);
   });
   if (threshold !== undefined) {
@@ -167,8 +195,19 @@ function historySection(history: readonly MonitorHistoryEntry[], shown: number):
   }
   chart.append(svg('text', { x: 0, y: height + 13, class: 'axis' }, 'share of drifted columns (line: dataset drift)'));
   section.append(chart);
-  const drifted = (c: MonitorHistoryEntry) => (c.result?.data ? c.result.data.columns.filter((x) => x.drift).map((x) => x.column).join(', ') || '–' : '');
-  const rows = history.map((c) => [new Date(c.time).toLocaleString(), STATUS_TEXT[c.status] ?? c.status, c.result?.data ? `${c.result.data.driftedColumns} of ${c.result.data.columns.length}` : c.result?.error ?? '', drifted(c)]);
+  const drifted = (c: MonitorHistoryEntry) =>
+    c.result?.data
+      ? c.result.data.columns
+          .filter((x) => x.drift)
+          .map((x) => x.column)
+          .join(', ') || '–'
+      : '';
+  const rows = history.map((c) => [
+    new Date(c.time).toLocaleString(),
+    STATUS_TEXT[c.status] ?? c.status,
+    c.result?.data ? `${c.result.data.driftedColumns} of ${c.result.data.columns.length}` : (c.result?.error ?? ''),
+    drifted(c),
+  ]);
   section.append(scroller(table(['checked', 'status', 'drifted', 'columns'], rows, 'past')));
   return section;
 }

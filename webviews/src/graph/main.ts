@@ -35,7 +35,15 @@ function render(file: string, graph: PipelineGraph): void {
   const drawing = svg('svg', { width: layout.width, height: layout.height, viewBox: `0 0 ${layout.width} ${layout.height}`, role: 'img' });
   drawing.setAttribute('aria-label', `Step graph of ${graph.pipeline ?? 'the pipeline'}`);
   const defs = svg('defs');
-  const marker = svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' });
+  const marker = svg('marker', {
+    id: 'arrow',
+    viewBox: '0 0 10 10',
+    refX: 9,
+    refY: 5,
+    markerWidth: 7,
+    markerHeight: 7,
+    orient: 'auto-start-reverse',
+  });
   marker.append(svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrow' }));
   defs.append(marker);
   drawing.append(defs);
@@ -50,11 +58,19 @@ function render(file: string, graph: PipelineGraph): void {
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   for (const node of layout.nodes) {
     const info = byId.get(node.id);
-    const group = svg('g', { class: 'node', tabindex: 0, role: 'button', 'data-step': node.id, transform: `translate(${node.x - node.width / 2}, ${node.y - node.height / 2})` });
+    const group = svg('g', {
+      class: 'node',
+      tabindex: 0,
+      role: 'button',
+      'data-step': node.id,
+      transform: `translate(${node.x - node.width / 2}, ${node.y - node.height / 2})`,
+    });
     group.setAttribute('aria-label', `Step ${node.id}`);
     group.append(svg('rect', { width: node.width, height: node.height, rx: 6, ry: 6 }));
     group.append(svg('text', { x: node.width / 2, y: node.height / 2, 'dominant-baseline': 'central', 'text-anchor': 'middle' }, node.id));
-    const tooltip = [info?.description, info?.outputs.length ? `outputs: ${info.outputs.join(', ')}` : undefined].filter(Boolean).join('\n');
+    const tooltip = [info?.description, info?.outputs.length ? `outputs: ${info.outputs.join(', ')}` : undefined]
+      .filter(Boolean)
+      .join('\n');
     group.append(svg('title', {}, tooltip || node.id));
     const reveal = () => host.send({ type: 'revealStep', payload: { stepId: node.id } });
     group.addEventListener('click', reveal);

@@ -1,6 +1,14 @@
 // The metrics page: one chart per metric key, a line per run; x axis, smoothing and log scale for
 // all charts; zoom, pan and export per chart. Data comes from the host (metricsHandler.ts).
-import type { ChartRun, MetricsHostMessage, MetricsViewMessage, MetricsViewState, SeriesItem, XAxis, XRange } from '../../../common/src/protocol/chartMessages';
+import type {
+  ChartRun,
+  MetricsHostMessage,
+  MetricsViewMessage,
+  MetricsViewState,
+  SeriesItem,
+  XAxis,
+  XRange,
+} from '../../../common/src/protocol/chartMessages';
 import { registerCharts } from '../shared/charts';
 import { checkbox, el, select, slider } from '../shared/dom';
 import { connectToHost } from '../shared/host';
@@ -62,7 +70,14 @@ function build(keys: readonly string[]): void {
   grid.replaceChildren();
   firstDraw = { started: performance.now(), drawMs: 0, pending: new Set(keys) };
   root.replaceChildren(toolbar(), legend(), grid);
-  if (keys.length === 0) grid.append(el('p', 'empty', runs.length ? 'These runs have not logged any metrics yet.' : 'None of these runs is in the tracking store any more.'));
+  if (keys.length === 0)
+    grid.append(
+      el(
+        'p',
+        'empty',
+        runs.length ? 'These runs have not logged any metrics yet.' : 'None of these runs is in the tracking store any more.',
+      ),
+    );
   for (const key of keys) addChart(key);
   if (state.focusKey) charts.get(state.focusKey)?.element.scrollIntoView({ block: 'start' });
 }
@@ -132,17 +147,32 @@ function redrawAll(): void {
 function toolbar(): HTMLElement {
   const bar = el('div', 'toolbar');
   bar.append(
-    select('X axis', [{ value: 'step', text: 'Step' }, { value: 'time', text: 'Wall time' }, { value: 'relative', text: 'Relative time' }], state.xAxis, (value) => {
-      saveState({ xAxis: value as XAxis });
-      for (const [key, chart] of charts) {
-        chart.clearZoom();
-        query(key, undefined);
-      }
-    }),
-    slider('Smoothing', { min: 0, max: 0.99, step: 0.01 }, state.smoothing, (v) => v.toFixed(2), (value) => {
-      saveState({ smoothing: value });
-      redrawAll();
-    }),
+    select(
+      'X axis',
+      [
+        { value: 'step', text: 'Step' },
+        { value: 'time', text: 'Wall time' },
+        { value: 'relative', text: 'Relative time' },
+      ],
+      state.xAxis,
+      (value) => {
+        saveState({ xAxis: value as XAxis });
+        for (const [key, chart] of charts) {
+          chart.clearZoom();
+          query(key, undefined);
+        }
+      },
+    ),
+    slider(
+      'Smoothing',
+      { min: 0, max: 0.99, step: 0.01 },
+      state.smoothing,
+      (v) => v.toFixed(2),
+      (value) => {
+        saveState({ smoothing: value });
+        redrawAll();
+      },
+    ),
     checkbox('Log scale', state.logScale, (checked) => {
       saveState({ logScale: checked });
       redrawAll();

@@ -69,7 +69,9 @@ export class MetricChart {
   setSeries(items: readonly SeriesItem[]): void {
     for (const item of items) this.series.set(item.runId, item.points);
     const down = items.filter((i) => i.downsampled);
-    this.info.textContent = down.length ? `downsampled: ${down.map((i) => `${i.points.steps.length} of ${i.total}`).join(', ')} points` : '';
+    this.info.textContent = down.length
+      ? `downsampled: ${down.map((i) => `${i.points.steps.length} of ${i.total}`).join(', ')} points`
+      : '';
   }
 
   /** Adds points logged since the last ones (live runs). */
@@ -95,9 +97,25 @@ export class MetricChart {
       const line = runLine(run.style, view.colors);
       const smoothed = emaSmooth(columns.values, view.smoothing);
       points += xs.length;
-      datasets.push({ label: run.name, data: xs.map((x, i) => ({ x, y: smoothed[i]! })), ...line, borderWidth: 1.5, pointRadius: 0, pointHoverRadius: 3 });
+      datasets.push({
+        label: run.name,
+        data: xs.map((x, i) => ({ x, y: smoothed[i]! })),
+        ...line,
+        borderWidth: 1.5,
+        pointRadius: 0,
+        pointHoverRadius: 3,
+      });
       if (view.smoothing > 0) {
-        datasets.push({ label: `${run.name} (raw)`, mlopsRaw: true, data: xs.map((x, i) => ({ x, y: columns.values[i]! })), ...line, borderColor: withAlpha(line.borderColor, 0.25), borderWidth: 1, pointRadius: 0, pointHoverRadius: 0 });
+        datasets.push({
+          label: `${run.name} (raw)`,
+          mlopsRaw: true,
+          data: xs.map((x, i) => ({ x, y: columns.values[i]! })),
+          ...line,
+          borderColor: withAlpha(line.borderColor, 0.25),
+          borderWidth: 1,
+          pointRadius: 0,
+          pointHoverRadius: 0,
+        });
       }
     }
     const labels = datasets.filter((d) => !d.mlopsRaw).map((d) => d.label);
@@ -161,7 +179,11 @@ export class MetricChart {
       maintainAspectRatio: false,
       interaction: { mode: 'nearest', axis: 'x', intersect: false },
       scales: {
-        x: { type: 'linear', title: { display: true, text: axisTitle(view.xAxis) }, ticks: { maxTicksLimit: 8, callback: (v: number | string) => formatX(Number(v), xAxis()) } },
+        x: {
+          type: 'linear',
+          title: { display: true, text: axisTitle(view.xAxis) },
+          ticks: { maxTicksLimit: 8, callback: (v: number | string) => formatX(Number(v), xAxis()) },
+        },
         y: { type: view.logScale ? 'logarithmic' : 'linear', ticks: { callback: (v: number | string) => formatNumber(Number(v)) } },
       },
       plugins: {
@@ -174,7 +196,13 @@ export class MetricChart {
           },
         },
         zoom: {
-          zoom: { wheel: { enabled: true, modifierKey: 'ctrl' }, drag: { enabled: true, threshold: 5, backgroundColor: withAlpha(view.colors.runs.blue, 0.15) }, pinch: { enabled: true }, mode: 'x', onZoomComplete: () => this.rangeChanged() },
+          zoom: {
+            wheel: { enabled: true, modifierKey: 'ctrl' },
+            drag: { enabled: true, threshold: 5, backgroundColor: withAlpha(view.colors.runs.blue, 0.15) },
+            pinch: { enabled: true },
+            mode: 'x',
+            onZoomComplete: () => this.rangeChanged(),
+          },
           pan: { enabled: true, mode: 'x', modifierKey: 'shift', onPanComplete: () => this.rangeChanged() },
         },
       },

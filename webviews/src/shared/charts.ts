@@ -38,7 +38,18 @@ let registered = false;
 export function registerCharts(): void {
   if (registered) return;
   registered = true;
-  Chart.register(LineController, ScatterController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend, zoomPlugin, backgroundPlugin);
+  Chart.register(
+    LineController,
+    ScatterController,
+    LineElement,
+    PointElement,
+    LinearScale,
+    LogarithmicScale,
+    Tooltip,
+    Legend,
+    zoomPlugin,
+    backgroundPlugin,
+  );
 }
 
 export { Chart };
@@ -51,14 +62,25 @@ export function runLine(style: RunStyle, colors: ThemeColors): { borderColor: st
 
 /** Axis, legend and tooltip colours from the theme; merged into a chart's options. */
 export function themeOptions(colors: ThemeColors): ChartOptions<'line'> {
-  const axis = { ticks: { color: colors.muted }, grid: { color: colors.grid }, border: { color: colors.grid }, title: { color: colors.muted } };
+  const axis = {
+    ticks: { color: colors.muted },
+    grid: { color: colors.grid },
+    border: { color: colors.grid },
+    title: { color: colors.muted },
+  };
   return {
     color: colors.foreground,
     font: { family: colors.font },
     scales: { x: axis, y: axis },
     plugins: {
       legend: { labels: { color: colors.foreground } },
-      tooltip: { backgroundColor: colors.tooltipBackground, borderColor: colors.tooltipBorder, borderWidth: 1, titleColor: colors.foreground, bodyColor: colors.foreground },
+      tooltip: {
+        backgroundColor: colors.tooltipBackground,
+        borderColor: colors.tooltipBorder,
+        borderWidth: 1,
+        titleColor: colors.foreground,
+        bodyColor: colors.foreground,
+      },
       // the background plugin's own options
       mlopsBackground: { color: colors.background },
     },
@@ -75,7 +97,8 @@ export function applyTheme(chart: Chart, colors: ThemeColors): void {
 export function mergeOptions(target: Record<string, unknown>, source: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(source)) {
     const current = target[key];
-    if (value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object') mergeOptions(current as Record<string, unknown>, value as Record<string, unknown>);
+    if (value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object')
+      mergeOptions(current as Record<string, unknown>, value as Record<string, unknown>);
     else target[key] = value;
   }
 }

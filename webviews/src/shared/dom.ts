@@ -14,7 +14,12 @@ export function button(label: string, onClick: () => void, title?: string): HTML
 }
 
 /** A labelled <select> of text options; `onChange` gets the chosen value. */
-export function select(label: string, options: readonly { value: string; text: string }[], value: string, onChange: (value: string) => void): HTMLLabelElement {
+export function select(
+  label: string,
+  options: readonly { value: string; text: string }[],
+  value: string,
+  onChange: (value: string) => void,
+): HTMLLabelElement {
   const wrapper = el('label', 'control', label);
   const s = el('select');
   for (const o of options) {
@@ -40,7 +45,13 @@ export function checkbox(label: string, checked: boolean, onChange: (checked: bo
 }
 
 /** A labelled range slider; `format` shows the value beside it. */
-export function slider(label: string, range: { min: number; max: number; step: number }, value: number, format: (v: number) => string, onInput: (value: number) => void): HTMLLabelElement {
+export function slider(
+  label: string,
+  range: { min: number; max: number; step: number },
+  value: number,
+  format: (v: number) => string,
+  onInput: (value: number) => void,
+): HTMLLabelElement {
   const wrapper = el('label', 'control', label);
   const input = el('input');
   input.type = 'range';

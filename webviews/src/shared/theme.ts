@@ -15,7 +15,14 @@ export interface ThemeColors {
   runs: Record<RunColor, string>;
 }
 
-const FALLBACK_RUNS: Record<RunColor, string> = { blue: '#3794ff', orange: '#d18616', green: '#89d185', purple: '#b180d7', red: '#f14c4c', yellow: '#cca700' };
+const FALLBACK_RUNS: Record<RunColor, string> = {
+  blue: '#3794ff',
+  orange: '#d18616',
+  green: '#89d185',
+  purple: '#b180d7',
+  red: '#f14c4c',
+  yellow: '#cca700',
+};
 
 /** The value of a `--vscode-*` variable on the body, or `fallback` when the theme does not set it. */
 export function cssVar(name: string, fallback: string): string {
@@ -25,7 +32,8 @@ export function cssVar(name: string, fallback: string): string {
 
 export function themeColors(): ThemeColors {
   const runs = {} as Record<RunColor, string>;
-  for (const [name, fallback] of Object.entries(FALLBACK_RUNS) as [RunColor, string][]) runs[name] = cssVar(`--vscode-charts-${name}`, fallback);
+  for (const [name, fallback] of Object.entries(FALLBACK_RUNS) as [RunColor, string][])
+    runs[name] = cssVar(`--vscode-charts-${name}`, fallback);
   return {
     foreground: cssVar('--vscode-editor-foreground', cssVar('--vscode-foreground', '#cccccc')),
     muted: cssVar('--vscode-descriptionForeground', '#999999'),

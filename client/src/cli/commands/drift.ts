@@ -1,11 +1,22 @@
 import * as path from 'node:path';
 import { UsageError } from '../../core/errors';
-import { checkDrift, DataFileError, DRIFT_METHODS, DriftInputError, isMethodChoice, type DriftCheck, type DriftReport } from '../../core/drift';
+import {
+  checkDrift,
+  DataFileError,
+  DRIFT_METHODS,
+  DriftInputError,
+  isMethodChoice,
+  type DriftCheck,
+  type DriftReport,
+} from '../../core/drift';
 import { driftColumnLines, filesLine } from '../../core/drift/columnTable';
 import { Exit, type CliCommand, type CliIO } from '../command';
 
 const list = (value: unknown): string[] =>
-  (Array.isArray(value) ? (value as string[]) : typeof value === 'string' ? [value] : []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  (Array.isArray(value) ? (value as string[]) : typeof value === 'string' ? [value] : [])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
 
 function numberOption(value: unknown, name: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
@@ -73,7 +84,17 @@ export const driftCommand: CliCommand = {
     const { report, referenceFile, currentFiles } = check;
     const shown = (f: string) => displayPath(f, io.cwd);
     if (values.json === true) {
-      io.out(JSON.stringify({ reference: { files: [shown(referenceFile)], rows: report.referenceRows }, current: { files: currentFiles.map(shown), rows: report.currentRows }, ...report }, null, 2) + '\n');
+      io.out(
+        JSON.stringify(
+          {
+            reference: { files: [shown(referenceFile)], rows: report.referenceRows },
+            current: { files: currentFiles.map(shown), rows: report.currentRows },
+            ...report,
+          },
+          null,
+          2,
+        ) + '\n',
+      );
     } else printReport(report, shown(referenceFile), currentFiles.map(shown), io);
     return report.datasetDrift ? Exit.problems : Exit.ok;
   },

@@ -12,9 +12,19 @@ export const experimentsCommand: CliGroup = {
       options: { all: { type: 'boolean', description: 'Include deleted experiments' }, json: JSON_OPTION, workspace: WORKSPACE_OPTION },
       async run(values, _positionals, io) {
         return withTracking(values, io, async (api) => {
-          const { experiments } = await api.searchExperiments({ view_type: values.all === true ? 'ALL' : 'ACTIVE_ONLY', max_results: 50000, order_by: ['experiment_id ASC'] });
+          const { experiments } = await api.searchExperiments({
+            view_type: values.all === true ? 'ALL' : 'ACTIVE_ONLY',
+            max_results: 50000,
+            order_by: ['experiment_id ASC'],
+          });
           if (values.json === true) io.out(JSON.stringify(experiments, null, 2) + '\n');
-          else io.out(table(['ID', 'NAME', 'STAGE', 'CREATED'], experiments.map((e) => [e.experiment_id, e.name, e.lifecycle_stage, time(e.creation_time)])));
+          else
+            io.out(
+              table(
+                ['ID', 'NAME', 'STAGE', 'CREATED'],
+                experiments.map((e) => [e.experiment_id, e.name, e.lifecycle_stage, time(e.creation_time)]),
+              ),
+            );
           return Exit.ok;
         });
       },

@@ -36,18 +36,23 @@ export const modelsCommand: CliGroup = {
       name: 'promote',
       summary: 'Move a model version to a stage and/or point an alias at it.',
       usage: 'mlops models promote NAME VERSION [STAGE] [--archive-existing] [--alias ALIAS]',
-      details: 'STAGE is None, Staging, Production or Archived (any case). --archive-existing moves the versions already in that stage to Archived.',
+      details:
+        'STAGE is None, Staging, Production or Archived (any case). --archive-existing moves the versions already in that stage to Archived.',
       options: {
         'archive-existing': { type: 'boolean', description: 'Archive the other versions in the target stage' },
         alias: { type: 'string', value: 'ALIAS', description: 'Also set this alias (e.g. champion) to the version' },
         json: JSON_OPTION,
         workspace: WORKSPACE_OPTION,
       },
-      examples: ['mlops models promote customer_churn 3 Production --archive-existing', 'mlops models promote customer_churn 3 --alias champion'],
+      examples: [
+        'mlops models promote customer_churn 3 Production --archive-existing',
+        'mlops models promote customer_churn 3 --alias champion',
+      ],
       async run(values, positionals, io) {
         const [name, version, stage, extra] = positionals;
         const alias = typeof values.alias === 'string' ? values.alias : undefined;
-        if (!name || !version || extra !== undefined || (stage === undefined && alias === undefined)) throw new UsageError('expected NAME VERSION and a STAGE, an --alias or both');
+        if (!name || !version || extra !== undefined || (stage === undefined && alias === undefined))
+          throw new UsageError('expected NAME VERSION and a STAGE, an --alias or both');
         if (stage === undefined && values['archive-existing'] === true) throw new UsageError('--archive-existing needs a STAGE');
         return withTracking(values, io, async (api) => {
           if (stage !== undefined) {
@@ -56,7 +61,10 @@ export const modelsCommand: CliGroup = {
           if (alias !== undefined) await api.setRegisteredModelAlias({ name, alias, version });
           const { model_version: v } = await api.getModelVersion({ name, version });
           if (values.json === true) io.out(JSON.stringify(v, null, 2) + '\n');
-          else io.out(`${v.name} version ${v.version}: stage ${v.current_stage}${v.aliases.length ? `, aliases ${v.aliases.map((a) => `@${a}`).join(' ')}` : ''}\n`);
+          else
+            io.out(
+              `${v.name} version ${v.version}: stage ${v.current_stage}${v.aliases.length ? `, aliases ${v.aliases.map((a) => `@${a}`).join(' ')}` : ''}\n`,
+            );
           return Exit.ok;
         });
       },
@@ -73,11 +81,25 @@ export const modelsCommand: CliGroup = {
         return withTracking(values, io, async (api) => {
           const resolved = await resolveModelUri(api, uri);
           if (values.json === true) {
-            io.out(JSON.stringify({ name: resolved.version.name, version: resolved.version.version, stage: resolved.version.current_stage, artifact_uri: resolved.artifactUri, path: resolved.localPath ?? null }, null, 2) + '\n');
+            io.out(
+              JSON.stringify(
+                {
+                  name: resolved.version.name,
+                  version: resolved.version.version,
+                  stage: resolved.version.current_stage,
+                  artifact_uri: resolved.artifactUri,
+                  path: resolved.localPath ?? null,
+                },
+                null,
+                2,
+              ) + '\n',
+            );
             return Exit.ok;
           }
           if (!resolved.localPath) {
-            io.err(`mlops models resolve: ${uri} is version ${resolved.version.version}, stored at ${resolved.artifactUri}, which is not on this machine\n`);
+            io.err(
+              `mlops models resolve: ${uri} is version ${resolved.version.version}, stored at ${resolved.artifactUri}, which is not on this machine\n`,
+            );
             return Exit.problems;
           }
           io.out(`${resolved.localPath}\n`);

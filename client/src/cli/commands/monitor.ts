@@ -11,8 +11,8 @@ export const monitorCommand: CliCommand = {
   usage: 'mlops monitor <file> [--json] [--workspace DIR]',
   details: [
     'Reads the monitor file (any error stops it), compares `current` with `reference` column by column,',
-    'and, with `performance`, the live metrics with the watched model version\'s (or a run\'s) metrics.',
-    'The result is recorded in the workspace tracking store (.mlops/), in the monitor\'s history;',
+    "and, with `performance`, the live metrics with the watched model version's (or a run's) metrics.",
+    "The result is recorded in the workspace tracking store (.mlops/), in the monitor's history;",
     'when the store cannot be reached the result is still printed.',
     'Exit status: 0 no drift, 1 dataset drift or a performance alert (or the file has errors),',
     '2 bad usage or missing data files.',
@@ -20,9 +20,13 @@ export const monitorCommand: CliCommand = {
   options: { json: JSON_OPTION, workspace: WORKSPACE_OPTION },
   examples: ['mlops monitor churn.monitor.yaml', 'mlops monitor monitors/churn.monitor.yaml --json --workspace .'],
   async run(values, positionals, io) {
-    if (positionals.length !== 1) throw new UsageError(positionals.length ? `give one monitor file, not ${positionals.length}` : 'give a monitor file (*.monitor.yaml)');
+    if (positionals.length !== 1)
+      throw new UsageError(
+        positionals.length ? `give one monitor file, not ${positionals.length}` : 'give a monitor file (*.monitor.yaml)',
+      );
     const file = path.resolve(io.cwd, positionals[0]!);
-    if (!/\.monitor\.ya?ml$/i.test(file)) throw new UsageError(`${positionals[0]} is not a monitor file: names end in .monitor.yaml or .monitor.yml`);
+    if (!/\.monitor\.ya?ml$/i.test(file))
+      throw new UsageError(`${positionals[0]} is not a monitor file: names end in .monitor.yaml or .monitor.yml`);
     let access: Awaited<ReturnType<typeof openTrackingAccess>> | undefined;
     let storeProblem: string | undefined;
     try {

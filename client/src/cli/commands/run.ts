@@ -1,6 +1,15 @@
 import * as path from 'node:path';
 import { UsageError } from '../../core/errors';
-import { formatMs, formatSummary, ParamError, parseParamArgs, PipelineInvalidError, recoverAbandonedRuns, runPipeline, type RunEvent } from '../../core/runner';
+import {
+  formatMs,
+  formatSummary,
+  ParamError,
+  parseParamArgs,
+  PipelineInvalidError,
+  recoverAbandonedRuns,
+  runPipeline,
+  type RunEvent,
+} from '../../core/runner';
 import { serveWorkspace } from '../../core/tracking/workspaceServer';
 import { Exit, type CliCommand, type CliIO } from '../command';
 import { JSON_OPTION, WORKSPACE_OPTION, workspaceOf } from './trackingAccess';
@@ -18,16 +27,26 @@ export const runCommand: CliCommand = {
   ].join('\n'),
   options: {
     param: { type: 'string', multiple: true, value: 'NAME=VALUE', description: 'Override a param default' },
-    step: { type: 'string', multiple: true, value: 'STEP', description: 'Run only this step, plus the steps it needs whose outputs are missing' },
+    step: {
+      type: 'string',
+      multiple: true,
+      value: 'STEP',
+      description: 'Run only this step, plus the steps it needs whose outputs are missing',
+    },
     'no-cache': { type: 'boolean', description: 'Run every step even when a cached execution matches' },
     'max-parallel': { type: 'string', value: 'N', description: 'Steps running at once (default: the number of CPUs)' },
     json: { ...JSON_OPTION, description: 'Print every run event as a JSON line' },
     quiet: { type: 'boolean', short: 'q', description: "Don't print the steps' output, only progress" },
     workspace: WORKSPACE_OPTION,
   },
-  examples: ['mlops run samples/churn/churn.pipeline.yaml', 'mlops run churn.pipeline.yaml --param n_estimators=200 --param model_kind=logreg', 'mlops run churn.pipeline.yaml --step evaluate --json'],
+  examples: [
+    'mlops run samples/churn/churn.pipeline.yaml',
+    'mlops run churn.pipeline.yaml --param n_estimators=200 --param model_kind=logreg',
+    'mlops run churn.pipeline.yaml --step evaluate --json',
+  ],
   async run(values, positionals, io) {
-    if (positionals.length !== 1) throw new UsageError(`mlops run takes one pipeline file, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`);
+    if (positionals.length !== 1)
+      throw new UsageError(`mlops run takes one pipeline file, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`);
     const file = path.resolve(io.cwd, positionals[0]!);
     let params: Record<string, string>;
     try {
@@ -36,7 +55,8 @@ export const runCommand: CliCommand = {
       throw new UsageError((error as Error).message);
     }
     const maxParallel = values['max-parallel'] === undefined ? undefined : Number(values['max-parallel']);
-    if (maxParallel !== undefined && (!Number.isInteger(maxParallel) || maxParallel < 1)) throw new UsageError(`--max-parallel must be a whole number of at least 1, got '${String(values['max-parallel'])}'`);
+    if (maxParallel !== undefined && (!Number.isInteger(maxParallel) || maxParallel < 1))
+      throw new UsageError(`--max-parallel must be a whole number of at least 1, got '${String(values['max-parallel'])}'`);
 
     const workspaceDir = workspaceOf(values, io.cwd);
     const tracking = await serveWorkspace({ workspaceDir, joinPeer: true });
@@ -47,7 +67,8 @@ export const runCommand: CliCommand = {
     try {
       if (tracking.role === 'owner') {
         const ended = await recoverAbandonedRuns(tracking.api);
-        if (ended > 0 && !values.json) io.err(`mlops run: marked ${ended} run${ended === 1 ? '' : 's'} left RUNNING by a stopped runner as FAILED\n`);
+        if (ended > 0 && !values.json)
+          io.err(`mlops run: marked ${ended} run${ended === 1 ? '' : 's'} left RUNNING by a stopped runner as FAILED\n`);
       }
       const render = values.json ? (e: RunEvent) => io.out(`${JSON.stringify(e)}\n`) : progressPrinter(io, Boolean(values.quiet));
       const result = await runPipeline(
@@ -94,7 +115,9 @@ function progressPrinter(io: CliIO, quiet: boolean): (event: RunEvent) => void {
   return (event) => {
     switch (event.type) {
       case 'run-started':
-        io.out(`${event.pipeline}: run ${event.runName} (${event.runId}) in experiment ${event.experimentName}, ${event.steps.length} step${event.steps.length === 1 ? '' : 's'}: ${event.steps.join(', ')}\n`);
+        io.out(
+          `${event.pipeline}: run ${event.runName} (${event.runId}) in experiment ${event.experimentName}, ${event.steps.length} step${event.steps.length === 1 ? '' : 's'}: ${event.steps.join(', ')}\n`,
+        );
         return;
       case 'step-started':
         io.out(`> ${event.step} started${event.maxAttempts > 1 ? ` (attempt ${event.attempt}/${event.maxAttempts})` : ''}\n`);
@@ -113,7 +136,10 @@ function progressPrinter(io: CliIO, quiet: boolean): (event: RunEvent) => void {
         flush(event.step);
         if (event.cachedFrom) io.out(`= ${event.step} cached (reused run ${event.cachedFrom})\n`);
         else if (event.status === 'SUCCEEDED') io.out(`✓ ${event.step} succeeded in ${formatMs(event.durationMs)}\n`);
-        else io.out(`✗ ${event.step} ${event.status.toLowerCase()}${event.message ? `: ${event.message}` : ''}${event.logPath && event.status === 'FAILED' ? ` (log: ${event.logPath})` : ''}\n`);
+        else
+          io.out(
+            `✗ ${event.step} ${event.status.toLowerCase()}${event.message ? `: ${event.message}` : ''}${event.logPath && event.status === 'FAILED' ? ` (log: ${event.logPath})` : ''}\n`,
+          );
         return;
       case 'metric':
         // Live metrics can come by the thousand; the summary prints the latest of each.

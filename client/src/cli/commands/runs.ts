@@ -22,7 +22,7 @@ export const runsCommand: CliGroup = {
         json: JSON_OPTION,
         workspace: WORKSPACE_OPTION,
       },
-      examples: ["mlops runs list --experiment customer_churn_prediction --filter \"metrics.auc > 0.9\" --order-by 'metrics.auc DESC'"],
+      examples: ['mlops runs list --experiment customer_churn_prediction --filter "metrics.auc > 0.9" --order-by \'metrics.auc DESC\''],
       async run(values, _positionals, io) {
         const max = values.max === undefined ? 100 : Number(values.max);
         if (!Number.isInteger(max) || max <= 0) throw new UsageError(`--max must be a positive number, got '${String(values.max)}'`);
@@ -42,7 +42,14 @@ export const runsCommand: CliGroup = {
             io.out(
               table(
                 ['RUN ID', 'NAME', 'EXPERIMENT', 'STATUS', 'STARTED', 'METRICS'],
-                runs.map((r) => [r.info.run_id, r.info.run_name, r.info.experiment_id, r.info.status, time(r.info.start_time), r.data.metrics.map((m) => `${m.key}=${metricText(m.value)}`).join(' ')]),
+                runs.map((r) => [
+                  r.info.run_id,
+                  r.info.run_name,
+                  r.info.experiment_id,
+                  r.info.status,
+                  time(r.info.start_time),
+                  r.data.metrics.map((m) => `${m.key}=${metricText(m.value)}`).join(' '),
+                ]),
               ),
             );
           return Exit.ok;
@@ -51,7 +58,7 @@ export const runsCommand: CliGroup = {
     },
     {
       name: 'show',
-      summary: "Show one run: its info, params, metrics, tags and pipeline steps.",
+      summary: 'Show one run: its info, params, metrics, tags and pipeline steps.',
       usage: 'mlops runs show RUN_ID [--json] [--workspace DIR]',
       options: { json: JSON_OPTION, workspace: WORKSPACE_OPTION },
       async run(values, positionals, io) {
@@ -65,7 +72,20 @@ export const runsCommand: CliGroup = {
             return Exit.ok;
           }
           io.out(describeRun(run));
-          if (steps.length) io.out('\nSteps\n' + table(['STEP', 'STATUS', 'EXIT', 'CACHED', 'LOG'], steps.map((s) => [s.step_id, s.status, s.exit_code === undefined ? '' : String(s.exit_code), s.cached ? 'yes' : '', s.log_path ?? ''])));
+          if (steps.length)
+            io.out(
+              '\nSteps\n' +
+                table(
+                  ['STEP', 'STATUS', 'EXIT', 'CACHED', 'LOG'],
+                  steps.map((s) => [
+                    s.step_id,
+                    s.status,
+                    s.exit_code === undefined ? '' : String(s.exit_code),
+                    s.cached ? 'yes' : '',
+                    s.log_path ?? '',
+                  ]),
+                ),
+            );
           return Exit.ok;
         });
       },
@@ -83,9 +103,34 @@ function describeRun(run: Run): string {
     `  ended       ${time(i.end_time)}`,
     `  artifacts   ${i.artifact_uri}`,
   ];
-  const section = (title: string, rows: [string, string][]) => (rows.length ? ['', title, ...table(['KEY', 'VALUE'], rows).trimEnd().split('\n').map((l) => `  ${l}`)] : []);
-  lines.push(...section('Params', run.data.params.map((p) => [p.key, p.value])));
-  lines.push(...section('Metrics', run.data.metrics.map((m) => [m.key, metricText(m.value)])));
-  lines.push(...section('Tags', run.data.tags.map((t) => [t.key, t.value])));
+  const section = (title: string, rows: [string, string][]) =>
+    rows.length
+      ? [
+          '',
+          title,
+          ...table(['KEY', 'VALUE'], rows)
+            .trimEnd()
+            .split('\n')
+            .map((l) => `  ${l}`),
+        ]
+      : [];
+  lines.push(
+    ...section(
+      'Params',
+      run.data.params.map((p) => [p.key, p.value]),
+    ),
+  );
+  lines.push(
+    ...section(
+      'Metrics',
+      run.data.metrics.map((m) => [m.key, metricText(m.value)]),
+    ),
+  );
+  lines.push(
+    ...section(
+      'Tags',
+      run.data.tags.map((t) => [t.key, t.value]),
+    ),
+  );
   return lines.join('\n') + '\n';
 }

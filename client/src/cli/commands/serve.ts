@@ -7,7 +7,8 @@ import { Exit, type CliCommand } from '../command';
 function parsePort(value: unknown): number {
   if (value === undefined) return 0;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, got '${String(value)}'`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be a number from 0 to 65535, got '${String(value)}'`);
   return port;
 }
 

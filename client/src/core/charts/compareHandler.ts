@@ -59,7 +59,12 @@ export class ComparePanelHandler {
   /** Params, metrics, tags or the status of a compared run changed: send the table again (throttled). */
   onStoreChange(batch: readonly StoreChange[]): void {
     if (!this.ready) return;
-    if (batch.some((c) => ['metric', 'param', 'tag', 'run'].includes(c.kind) && c.ids[0] !== undefined && this.state.runIds.includes(c.ids[0]))) this.refresher.schedule();
+    if (
+      batch.some(
+        (c) => ['metric', 'param', 'tag', 'run'].includes(c.kind) && c.ids[0] !== undefined && this.state.runIds.includes(c.ids[0]),
+      )
+    )
+      this.refresher.schedule();
   }
 
   dispose(): void {

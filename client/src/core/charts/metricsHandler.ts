@@ -1,4 +1,12 @@
-import type { ChartRun, MetricsHostMessage, MetricsViewMessage, MetricsViewState, SeriesItem, XAxis, XRange } from '../../../../common/src/protocol/chartMessages';
+import type {
+  ChartRun,
+  MetricsHostMessage,
+  MetricsViewMessage,
+  MetricsViewState,
+  SeriesItem,
+  XAxis,
+  XRange,
+} from '../../../../common/src/protocol/chartMessages';
 import type { Run, StoreChange, TrackingApi } from '../tracking/repository';
 import { chartRun, loadRuns, throttle } from './chartRuns';
 import { metricsCsv } from './metricsCsv';
@@ -71,7 +79,9 @@ export class MetricsPanelHandler {
           await this.exportCsv(message.payload.key);
           break;
         case 'drawn':
-          this.deps.log(`metrics panel drew ${message.payload.charts.length} charts (${message.payload.charts.reduce((n, c) => n + c.points, 0)} points) in ${message.payload.ms.toFixed(0)} ms`);
+          this.deps.log(
+            `metrics panel drew ${message.payload.charts.length} charts (${message.payload.charts.reduce((n, c) => n + c.points, 0)} points) in ${message.payload.ms.toFixed(0)} ms`,
+          );
           break;
       }
     } catch (error) {
@@ -83,7 +93,8 @@ export class MetricsPanelHandler {
   onStoreChange(batch: readonly StoreChange[]): void {
     if (!this.ready) return;
     for (const change of batch) {
-      if ((change.kind === 'metric' || change.kind === 'run') && change.ids[0] && this.state.runIds.includes(change.ids[0])) this.changedRuns.add(change.ids[0]);
+      if ((change.kind === 'metric' || change.kind === 'run') && change.ids[0] && this.state.runIds.includes(change.ids[0]))
+        this.changedRuns.add(change.ids[0]);
     }
     if (this.changedRuns.size > 0) this.appender.schedule();
   }
@@ -117,8 +128,19 @@ export class MetricsPanelHandler {
     const items: SeriesItem[] = [];
     for (const run of this.runs) {
       const bounds = range ? storeRange(xAxis, range, run) : {};
-      const series = await api.getMetricSeries({ run_id: run.runId, metric_key: key, x_axis: xAxis === 'step' ? 'step' : 'time', ...bounds });
-      items.push({ runId: run.runId, key, points: { steps: series.steps, timestamps: series.timestamps, values: series.values }, total: series.total, downsampled: series.downsampled });
+      const series = await api.getMetricSeries({
+        run_id: run.runId,
+        metric_key: key,
+        x_axis: xAxis === 'step' ? 'step' : 'time',
+        ...bounds,
+      });
+      items.push({
+        runId: run.runId,
+        key,
+        points: { steps: series.steps, timestamps: series.timestamps, values: series.values },
+        total: series.total,
+        downsampled: series.downsampled,
+      });
     }
     this.deps.post({ type: 'series', payload: { requestId, xAxis, items } });
   }
@@ -143,7 +165,14 @@ export class MetricsPanelHandler {
         });
         this.cursors.set(id, { step: latest.step, timestamp: latest.timestamp });
         this.keys.add(latest.key);
-        if (series.steps.length > 0) items.push({ runId: run.info.run_id, key: latest.key, points: { steps: series.steps, timestamps: series.timestamps, values: series.values }, total: series.total, downsampled: series.downsampled });
+        if (series.steps.length > 0)
+          items.push({
+            runId: run.info.run_id,
+            key: latest.key,
+            points: { steps: series.steps, timestamps: series.timestamps, values: series.values },
+            total: series.total,
+            downsampled: series.downsampled,
+          });
       }
       const index = this.runs.findIndex((r) => r.runId === run.info.run_id);
       if (index >= 0) this.runs[index] = chartRun(run);
@@ -154,7 +183,11 @@ export class MetricsPanelHandler {
   private async exportPng(key: string, dataUrl: string): Promise<void> {
     const prefix = 'data:image/png;base64,';
     if (!dataUrl.startsWith(prefix)) throw new Error('the chart image is not a PNG');
-    await this.deps.save({ defaultName: `${fileSafe(key)}.png`, kind: 'png', data: Uint8Array.from(Buffer.from(dataUrl.slice(prefix.length), 'base64')) });
+    await this.deps.save({
+      defaultName: `${fileSafe(key)}.png`,
+      kind: 'png',
+      data: Uint8Array.from(Buffer.from(dataUrl.slice(prefix.length), 'base64')),
+    });
   }
 
   private async exportCsv(key: string): Promise<void> {
@@ -165,7 +198,12 @@ export class MetricsPanelHandler {
       const metrics = [];
       let pageToken: string | undefined;
       do {
-        const page = await api.getMetricHistory({ run_id: run.runId, metric_key: key, max_results: CSV_PAGE, ...(pageToken ? { page_token: pageToken } : {}) });
+        const page = await api.getMetricHistory({
+          run_id: run.runId,
+          metric_key: key,
+          max_results: CSV_PAGE,
+          ...(pageToken ? { page_token: pageToken } : {}),
+        });
         metrics.push(...page.metrics);
         pageToken = page.next_page_token;
       } while (pageToken);

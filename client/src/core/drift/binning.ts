@@ -29,11 +29,12 @@ export function categoryCounts(reference: ArrayLike<string | number>, current: A
 export function sturgesEdges(reference: Float64Array, current: Float64Array): Float64Array {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const s of [reference, current]) for (let i = 0; i < s.length; i++) {
-    const v = s[i]!;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
+  for (const s of [reference, current])
+    for (let i = 0; i < s.length; i++) {
+      const v = s[i]!;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
   const size = reference.length + current.length;
   const width = (hi - lo) / (Math.log2(size) + 1);
   if (lo === hi) {

@@ -14,8 +14,22 @@ function plainNumber(text: string): boolean {
 }
 
 export type PreparedColumn =
-  | { readonly kind: 'numeric'; readonly reference: Float64Array; readonly current: Float64Array; readonly referenceMissing: number; readonly currentMissing: number; readonly uniqueValues: number }
-  | { readonly kind: 'categorical'; readonly reference: string[]; readonly current: string[]; readonly referenceMissing: number; readonly currentMissing: number; readonly uniqueValues: number };
+  | {
+      readonly kind: 'numeric';
+      readonly reference: Float64Array;
+      readonly current: Float64Array;
+      readonly referenceMissing: number;
+      readonly currentMissing: number;
+      readonly uniqueValues: number;
+    }
+  | {
+      readonly kind: 'categorical';
+      readonly reference: string[];
+      readonly current: string[];
+      readonly referenceMissing: number;
+      readonly currentMissing: number;
+      readonly uniqueValues: number;
+    };
 
 /** The numbers of a column, sorted, or undefined as soon as a value is not a finite number. */
 function numbers(cells: readonly Cell[]): { values: Float64Array; missing: number } | undefined {
@@ -76,5 +90,12 @@ export function prepareColumn(reference: readonly Cell[], current: readonly Cell
   const cur = strings(current);
   const unique = new Set(ref.values);
   for (const v of cur.values) unique.add(v);
-  return { kind: 'categorical', reference: ref.values, current: cur.values, referenceMissing: ref.missing, currentMissing: cur.missing, uniqueValues: unique.size };
+  return {
+    kind: 'categorical',
+    reference: ref.values,
+    current: cur.values,
+    referenceMissing: ref.missing,
+    currentMissing: cur.missing,
+    uniqueValues: unique.size,
+  };
 }

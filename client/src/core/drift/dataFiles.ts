@@ -34,7 +34,9 @@ export async function resolveCurrent(entries: readonly string[], cwd: string): P
     let matches: string[];
     if (isFile(full)) matches = [full];
     else if (isDynamicPattern(entry)) {
-      matches = (await glob(entry.split(path.sep).join('/'), { cwd, absolute: true, onlyFiles: true })).map((f) => path.normalize(f)).sort();
+      matches = (await glob(entry.split(path.sep).join('/'), { cwd, absolute: true, onlyFiles: true }))
+        .map((f) => path.normalize(f))
+        .sort();
       if (matches.length === 0) throw new DataFileError(`no file matches current pattern ${entry}`);
     } else throw new DataFileError(`current file not found: ${entry}`);
     for (const m of matches) if (!files.includes(m)) files.push(checkFormat(m, 'current'));

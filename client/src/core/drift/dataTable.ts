@@ -20,7 +20,25 @@ export interface Table {
 
 /** What CSV readers (pandas' defaults) take for a missing value. */
 export const MISSING_TOKENS: ReadonlySet<string> = new Set([
-  '', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND', '1.#QNAN', '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'None', 'n/a', 'nan', 'null',
+  '',
+  '#N/A',
+  '#N/A N/A',
+  '#NA',
+  '-1.#IND',
+  '-1.#QNAN',
+  '-NaN',
+  '-nan',
+  '1.#IND',
+  '1.#QNAN',
+  '<NA>',
+  'N/A',
+  'NA',
+  'NULL',
+  'NaN',
+  'None',
+  'n/a',
+  'nan',
+  'null',
 ]);
 
 export type DataFormat = 'csv' | 'parquet';
@@ -63,7 +81,9 @@ export function concatTables(tables: readonly Table[]): Table {
 }
 
 async function readCsv(file: string): Promise<Table> {
-  const parser = createReadStream(file, { highWaterMark: 1 << 20 }).pipe(parse({ bom: true, skip_empty_lines: true, relax_column_count: true, trim: false }));
+  const parser = createReadStream(file, { highWaterMark: 1 << 20 }).pipe(
+    parse({ bom: true, skip_empty_lines: true, relax_column_count: true, trim: false }),
+  );
   let header: string[] | undefined;
   let cols: Cell[][] = [];
   let rows = 0;
@@ -97,7 +117,11 @@ async function readParquet(file: string): Promise<Table> {
   const rows = await parquetReadObjects({ file: buffer });
   const columns = new Map<string, Cell[]>();
   const names = rows.length ? Object.keys(rows[0]!) : [];
-  for (const name of names) columns.set(name, rows.map((row) => toCell(row[name])));
+  for (const name of names)
+    columns.set(
+      name,
+      rows.map((row) => toCell(row[name])),
+    );
   return { files: [file], rowCount: rows.length, columns };
 }
 

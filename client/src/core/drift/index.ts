@@ -10,6 +10,15 @@ export { ks2samp, type KsResult } from './ks';
 export { DRIFT_METHODS, isMethodChoice, METHOD_INFO, type DriftMethod, type MethodChoice } from './methods';
 export { performanceDrift, type MetricDrift, type PerformanceDrift } from './performance';
 export { psi } from './psi';
-export { columnDrift, driftReport, DriftInputError, selectColumns, type ColumnDrift, type DriftOptions, type DriftReport, type SkippedColumn } from './report';
+export {
+  columnDrift,
+  driftReport,
+  DriftInputError,
+  selectColumns,
+  type ColumnDrift,
+  type DriftOptions,
+  type DriftReport,
+  type SkippedColumn,
+} from './report';
 export { normedWasserstein, wassersteinDistance } from './wasserstein';
 export { zTest } from './zTest';

@@ -5,7 +5,10 @@ export type DriftMethod = (typeof DRIFT_METHODS)[number];
 export type MethodChoice = DriftMethod | 'auto';
 
 /** A p-value test finds drift when p < threshold; a distance, when it is >= threshold. */
-export const METHOD_INFO: Record<DriftMethod, { readonly label: string; readonly measure: 'p_value' | 'distance'; readonly defaultThreshold: number; readonly numericOnly: boolean }> = {
+export const METHOD_INFO: Record<
+  DriftMethod,
+  { readonly label: string; readonly measure: 'p_value' | 'distance'; readonly defaultThreshold: number; readonly numericOnly: boolean }
+> = {
   ks: { label: 'K-S p-value', measure: 'p_value', defaultThreshold: 0.05, numericOnly: true },
   chi2: { label: 'chi-square p-value', measure: 'p_value', defaultThreshold: 0.05, numericOnly: false },
   z: { label: 'Z-test p-value', measure: 'p_value', defaultThreshold: 0.05, numericOnly: false },

@@ -72,9 +72,13 @@ export class DriftInputError extends Error {}
 export function selectColumns(reference: Table, current: Table, options: Pick<DriftOptions, 'columns' | 'ignore'>): string[] {
   const ignored = new Set(options.ignore ?? []);
   if (options.columns && options.columns.length > 0) {
-    for (const [table, side] of [[reference, 'reference'], [current, 'current']] as const) {
+    for (const [table, side] of [
+      [reference, 'reference'],
+      [current, 'current'],
+    ] as const) {
       const absent = options.columns.filter((c) => !ignored.has(c) && !table.columns.has(c));
-      if (absent.length) throw new DriftInputError(`${side} data (${table.files.join(', ')}) has no column ${absent.map((c) => `'${c}'`).join(', ')}`);
+      if (absent.length)
+        throw new DriftInputError(`${side} data (${table.files.join(', ')}) has no column ${absent.map((c) => `'${c}'`).join(', ')}`);
     }
     return options.columns.filter((c) => !ignored.has(c));
   }
@@ -105,13 +109,20 @@ export function driftReport(reference: Table, current: Table, options: DriftOpti
   };
 }
 
-export function columnDrift(column: string, data: PreparedColumn, options: Pick<DriftOptions, 'method' | 'threshold'>): ColumnDrift | SkippedColumn {
+export function columnDrift(
+  column: string,
+  data: PreparedColumn,
+  options: Pick<DriftOptions, 'method' | 'threshold'>,
+): ColumnDrift | SkippedColumn {
   if (data.reference.length === 0) return { column, reason: 'no values in the reference data' };
   if (data.current.length === 0) return { column, reason: 'no values in the current data' };
   const method = options.method === 'auto' ? autoMethod(data.kind, data.reference.length, data.uniqueValues) : options.method;
   const info = METHOD_INFO[method];
   if (info.numericOnly && data.kind !== 'numeric') return { column, reason: `${method} compares numbers; the column holds text` };
-  const threshold = options.threshold !== undefined && (options.method !== 'auto' || info.measure === 'p_value') ? options.threshold : info.defaultThreshold;
+  const threshold =
+    options.threshold !== undefined && (options.method !== 'auto' || info.measure === 'p_value')
+      ? options.threshold
+      : info.defaultThreshold;
   let statistic: number;
   let value: number;
   let ks: ColumnDrift['ks'];

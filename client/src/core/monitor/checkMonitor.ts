@@ -47,7 +47,12 @@ export async function checkMonitor(file: string, options: CheckMonitorOptions = 
   }
   if (!options.api) return { config, result, recorded: false };
   try {
-    await options.api.recordMonitorResult({ monitor: config.name, time, status: result.status, payload: JSON.parse(JSON.stringify(result)) as unknown });
+    await options.api.recordMonitorResult({
+      monitor: config.name,
+      time,
+      status: result.status,
+      payload: JSON.parse(JSON.stringify(result)) as unknown,
+    });
     return { config, result, recorded: true };
   } catch (error) {
     return { config, result, recorded: false, recordError: error instanceof Error ? error.message : String(error) };
@@ -65,7 +70,13 @@ async function performanceOf(config: MonitorConfig, api: TrackingApi | undefined
     baseline: baseline.label,
     current: current.label,
     alertThreshold: perf.alertThreshold,
-    metrics: drift.metrics.map((m) => ({ metric: m.metric, baseline: m.baseline ?? null, current: m.current ?? null, change: m.change ?? null, alert: m.alert })),
+    metrics: drift.metrics.map((m) => ({
+      metric: m.metric,
+      baseline: m.baseline ?? null,
+      current: m.current ?? null,
+      change: m.change ?? null,
+      alert: m.alert,
+    })),
     drift: drift.drift,
   };
 }

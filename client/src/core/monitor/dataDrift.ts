@@ -55,4 +55,3 @@ export async function dataDrift(config: MonitorConfig): Promise<MonitorDataResul
     datasetDrift: columns.length > 0 && share >= config.datasetDriftShare,
   };
 }
-

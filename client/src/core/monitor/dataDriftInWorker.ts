@@ -6,7 +6,8 @@ import { locateWorker } from '../tracking/engine/workerLocation';
 import { MonitorDataError } from './dataDrift';
 import type { MonitorConfig } from './monitorConfig';
 
-type Reply = { result: MonitorDataResult } | { error: { kind: 'data-file' | 'drift-input' | 'monitor-data' | 'internal'; message: string } };
+type Reply =
+  { result: MonitorDataResult } | { error: { kind: 'data-file' | 'drift-input' | 'monitor-data' | 'internal'; message: string } };
 
 const ERRORS = { 'data-file': DataFileError, 'drift-input': DriftInputError, 'monitor-data': MonitorDataError, internal: Error } as const;
 

@@ -10,7 +10,14 @@ parentPort?.once('message', (config: MonitorConfig) => {
   dataDrift(config).then(
     (result) => parentPort!.postMessage({ result }),
     (error: unknown) => {
-      const kind = error instanceof DataFileError ? 'data-file' : error instanceof DriftInputError ? 'drift-input' : error instanceof MonitorDataError ? 'monitor-data' : 'internal';
+      const kind =
+        error instanceof DataFileError
+          ? 'data-file'
+          : error instanceof DriftInputError
+            ? 'drift-input'
+            : error instanceof MonitorDataError
+              ? 'monitor-data'
+              : 'internal';
       parentPort!.postMessage({ error: { kind, message: error instanceof Error ? error.message : String(error) } });
     },
   );

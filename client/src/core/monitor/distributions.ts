@@ -24,7 +24,9 @@ export function columnDistribution(column: PreparedColumn): ColumnDistribution |
     };
   }
   const counts = categoryCounts(column.reference, column.current);
-  const order = counts.keys.map((_, i) => i).sort((a, b) => counts.reference[b]! + counts.current[b]! - (counts.reference[a]! + counts.current[a]!));
+  const order = counts.keys
+    .map((_, i) => i)
+    .sort((a, b) => counts.reference[b]! + counts.current[b]! - (counts.reference[a]! + counts.current[a]!));
   const kept = order.slice(0, MAX_CATEGORIES);
   const rest = order.slice(MAX_CATEGORIES);
   const sum = (values: number[], at: number[]) => at.reduce((s, i) => s + values[i]!, 0);

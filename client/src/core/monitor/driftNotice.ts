@@ -21,13 +21,23 @@ export interface DriftNotice {
  * file) speaks only when it finds drift that the previous check did not, and `notify: false`
  * silences it. Undefined: say nothing.
  */
-export function driftNotice(result: MonitorCheckResult, trigger: CheckTrigger, previousStatus: string | undefined, autoRetrain: boolean): DriftNotice | undefined {
+export function driftNotice(
+  result: MonitorCheckResult,
+  trigger: CheckTrigger,
+  previousStatus: string | undefined,
+  autoRetrain: boolean,
+): DriftNotice | undefined {
   const name = result.monitor;
   const automatic = trigger !== 'command';
   if (result.status === 'error') {
-    return automatic && previousStatus === 'error' ? undefined : { severity: 'error', text: `MLOps: ${name} was not checked: ${result.error ?? 'unknown error'}`, actions: [], retrainNow: false };
+    return automatic && previousStatus === 'error'
+      ? undefined
+      : { severity: 'error', text: `MLOps: ${name} was not checked: ${result.error ?? 'unknown error'}`, actions: [], retrainNow: false };
   }
-  if (result.status === 'ok') return automatic ? undefined : { severity: 'info', text: `MLOps: no drift in ${name}: ${summarizeResult(result)}.`, actions: ['Show Report'], retrainNow: false };
+  if (result.status === 'ok')
+    return automatic
+      ? undefined
+      : { severity: 'info', text: `MLOps: no drift in ${name}: ${summarizeResult(result)}.`, actions: ['Show Report'], retrainNow: false };
   if (automatic && (previousStatus === 'drift' || result.onDrift?.notify === false)) return undefined;
   const pipeline = result.onDrift?.pipeline;
   const retrainNow = Boolean(pipeline) && autoRetrain;
@@ -43,6 +53,8 @@ export function driftNotice(result: MonitorCheckResult, trigger: CheckTrigger, p
 
 /** " with a=1 b=x", or nothing. */
 export function describeParams(params: Readonly<Record<string, string | number | boolean>>): string {
-  const text = Object.entries(params).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+  const text = Object.entries(params)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(' ');
   return text ? ` with ${text}` : '';
 }

@@ -10,11 +10,18 @@ import { textTable as table } from '../text/textTable';
 export function summarizeResult(result: MonitorCheckResult): string {
   if (result.status === 'error') return `not checked: ${result.error ?? 'unknown error'}`;
   const parts: string[] = [];
-  if (result.data) parts.push(`${result.data.driftedColumns} of ${result.data.columns.length} columns drifted${result.data.datasetDrift ? ' (dataset drift)' : ''}`);
+  if (result.data)
+    parts.push(
+      `${result.data.driftedColumns} of ${result.data.columns.length} columns drifted${result.data.datasetDrift ? ' (dataset drift)' : ''}`,
+    );
   const perf = result.performance;
   if (perf && 'metrics' in perf) {
     const alerts = perf.metrics.filter((m) => m.alert);
-    parts.push(alerts.length ? `performance alert: ${alerts.map((m) => `${m.metric} ${m.change !== null && m.change > 0 ? '+' : ''}${formatFigure(m.change)}`).join(', ')}` : 'performance within threshold');
+    parts.push(
+      alerts.length
+        ? `performance alert: ${alerts.map((m) => `${m.metric} ${m.change !== null && m.change > 0 ? '+' : ''}${formatFigure(m.change)}`).join(', ')}`
+        : 'performance within threshold',
+    );
   }
   return parts.join('; ');
 }
@@ -30,7 +37,9 @@ export function formatMonitorResult(result: MonitorCheckResult): string {
     lines.push(filesLine(data.referenceFile, data.referenceRows, data.currentFiles, data.currentRows), '');
     lines.push(...driftColumnLines(data.columns));
     for (const s of data.skipped) lines.push(`skipped ${s.column}: ${s.reason}`);
-    lines.push(`${data.datasetDrift ? 'Dataset drift' : 'No dataset drift'}: ${data.driftedColumns} of ${data.columns.length} columns drifted (share ${data.share.toFixed(2)}, dataset drift at >= ${data.datasetDriftShare}).`);
+    lines.push(
+      `${data.datasetDrift ? 'Dataset drift' : 'No dataset drift'}: ${data.driftedColumns} of ${data.columns.length} columns drifted (share ${data.share.toFixed(2)}, dataset drift at >= ${data.datasetDriftShare}).`,
+    );
   }
   const perf = result.performance;
   if (perf) {
@@ -41,15 +50,25 @@ export function formatMonitorResult(result: MonitorCheckResult): string {
       lines.push(
         ...table(
           ['metric', 'baseline', 'current', 'change', 'alert'],
-          perf.metrics.map((m) => [m.metric, m.baseline === null ? '-' : formatFigure(m.baseline), m.current === null ? '-' : formatFigure(m.current), m.change === null ? 'missing' : `${m.change > 0 ? '+' : ''}${formatFigure(m.change)}`, m.alert ? 'ALERT' : 'ok']),
+          perf.metrics.map((m) => [
+            m.metric,
+            m.baseline === null ? '-' : formatFigure(m.baseline),
+            m.current === null ? '-' : formatFigure(m.current),
+            m.change === null ? 'missing' : `${m.change > 0 ? '+' : ''}${formatFigure(m.change)}`,
+            m.alert ? 'ALERT' : 'ok',
+          ]),
         ),
       );
     }
   }
   lines.push('', `Verdict: ${result.status === 'drift' ? 'DRIFT' : 'OK'} (${summarizeResult(result)})`);
   if (result.status === 'drift' && result.onDrift?.pipeline) {
-    const params = Object.entries(result.onDrift.params).map(([k, v]) => `${k}=${String(v)}`).join(' ');
-    lines.push(`On drift: run ${path.relative(path.dirname(result.file), result.onDrift.pipeline) || result.onDrift.pipeline}${params ? ` with ${params}` : ''}`);
+    const params = Object.entries(result.onDrift.params)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(' ');
+    lines.push(
+      `On drift: run ${path.relative(path.dirname(result.file), result.onDrift.pipeline) || result.onDrift.pipeline}${params ? ` with ${params}` : ''}`,
+    );
   }
   return lines.join('\n') + '\n';
 }

@@ -34,7 +34,11 @@ export interface MonitorConfig {
   };
   /** Milliseconds between re-checks while the editor is open. */
   readonly scheduleMs?: number;
-  readonly onDrift: { readonly notify: boolean; readonly runPipeline?: string; readonly params: Readonly<Record<string, string | number | boolean>> };
+  readonly onDrift: {
+    readonly notify: boolean;
+    readonly runPipeline?: string;
+    readonly params: Readonly<Record<string, string | number | boolean>>;
+  };
 }
 
 /** The monitor file has errors; `problems` are `file:line:col code message` lines. */
@@ -43,7 +47,9 @@ export class MonitorInvalidError extends Error {
     readonly file: string,
     readonly problems: readonly string[],
   ) {
-    super(`${file} has ${problems.length} error${problems.length === 1 ? '' : 's'}, so it was not checked:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    super(
+      `${file} has ${problems.length} error${problems.length === 1 ? '' : 's'}, so it was not checked:\n${problems.map((p) => `  ${p}`).join('\n')}`,
+    );
   }
 }
 
@@ -51,9 +57,11 @@ const DEFAULT_SHARE = 0.5;
 
 type Json = Record<string, unknown>;
 const asMap = (v: unknown): Json => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {});
-const asString = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v : typeof v === 'number' ? String(v) : undefined);
+const asString = (v: unknown): string | undefined =>
+  typeof v === 'string' && v.trim() !== '' ? v : typeof v === 'number' ? String(v) : undefined;
 const asNumber = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-const asList = (v: unknown): string[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]).map((x) => String(x)).filter((x) => x !== '');
+const asList = (v: unknown): string[] =>
+  (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]).map((x) => String(x)).filter((x) => x !== '');
 
 /** Reads and validates `file` (or `text`, the editor's unsaved content). Throws MonitorInvalidError on errors. */
 export async function loadMonitor(file: string, text?: string): Promise<MonitorConfig> {
@@ -62,7 +70,11 @@ export async function loadMonitor(file: string, text?: string): Promise<MonitorC
   const doc = parseMlopsDocument(TextDocument.create(pathToFileURL(absolute).toString(), 'mlops-monitor', 1, source), 'monitor');
   const report = await validateFile(absolute, { doc });
   const errors = report.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length) throw new MonitorInvalidError(absolute, errors.map((d) => `${absolute}:${d.line}:${d.column} ${d.code} ${d.message}`));
+  if (errors.length)
+    throw new MonitorInvalidError(
+      absolute,
+      errors.map((d) => `${absolute}:${d.line}:${d.column} ${d.code} ${d.message}`),
+    );
   const root = asMap(doc.yaml.toJS());
   const drift = asMap(root.data_drift);
   const performance = root.performance === undefined ? undefined : asMap(root.performance);

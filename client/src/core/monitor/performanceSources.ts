@@ -50,7 +50,10 @@ export async function baselineMetrics(config: MonitorConfig, api: TrackingApi | 
   if (!version) return { skipped: `no version of ${config.model} ${which} yet` };
   if (!version.run_id) return { skipped: `${config.model} version ${version.version} has no run, so no metrics` };
   try {
-    return { metrics: await runMetrics(api, version.run_id), label: `${config.model} v${version.version} (${which}, run ${version.run_id})` };
+    return {
+      metrics: await runMetrics(api, version.run_id),
+      label: `${config.model} v${version.version} (${which}, run ${version.run_id})`,
+    };
   } catch (error) {
     return { skipped: `the run of ${config.model} version ${version.version}: ${message(error)}` };
   }
@@ -73,7 +76,7 @@ export async function currentMetrics(config: MonitorConfig, api: TrackingApi | u
     }
   }
   if (perf?.currentRun) {
-    if (!api) return { skipped: 'the tracking store is not available for the current run\'s metrics' };
+    if (!api) return { skipped: "the tracking store is not available for the current run's metrics" };
     try {
       return { metrics: await runMetrics(api, perf.currentRun), label: `run ${perf.currentRun}` };
     } catch (error) {

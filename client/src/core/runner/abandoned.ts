@@ -32,7 +32,12 @@ export async function recoverAbandonedRuns(api: TrackingApi): Promise<number> {
   for (let i = 0; i < experimentIds.length; i += 100) {
     let pageToken: string | undefined;
     do {
-      const page = await api.searchRuns({ experiment_ids: experimentIds.slice(i, i + 100), filter: "attributes.status = 'RUNNING'", max_results: 1000, ...(pageToken ? { page_token: pageToken } : {}) });
+      const page = await api.searchRuns({
+        experiment_ids: experimentIds.slice(i, i + 100),
+        filter: "attributes.status = 'RUNNING'",
+        max_results: 1000,
+        ...(pageToken ? { page_token: pageToken } : {}),
+      });
       for (const run of page.runs) {
         const tags = new Map(run.data.tags.map((t) => [t.key, t.value]));
         const pid = Number(tags.get(RunnerTags.runnerPid));
@@ -40,7 +45,14 @@ export async function recoverAbandonedRuns(api: TrackingApi): Promise<number> {
         const now = Date.now();
         const { steps } = await api.listSteps({ run_id: run.info.run_id });
         for (const step of steps.filter((s) => s.status === 'RUNNING' || s.status === 'PENDING')) {
-          await api.upsertStep({ run_id: run.info.run_id, step_id: step.step_id, status: 'FAILED', end_time: now, cached: step.cached, message: `the runner (pid ${pid}) stopped before the step ended` });
+          await api.upsertStep({
+            run_id: run.info.run_id,
+            step_id: step.step_id,
+            status: 'FAILED',
+            end_time: now,
+            cached: step.cached,
+            message: `the runner (pid ${pid}) stopped before the step ended`,
+          });
         }
         await api.updateRun({ run_id: run.info.run_id, status: 'FAILED', end_time: now });
         ended++;

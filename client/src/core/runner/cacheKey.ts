@@ -48,7 +48,14 @@ export async function computeCacheKey(input: CacheKeyInput): Promise<string> {
 /** The files an input names, sorted: one file, every file below a folder, or a glob's matches. */
 export async function expandInput(workdir: string, pattern: string): Promise<string[]> {
   if (isDynamicPattern(pattern)) {
-    const matches = await glob(pattern, { cwd: workdir, absolute: true, dot: false, onlyFiles: true, followSymbolicLinks: true, expandDirectories: false });
+    const matches = await glob(pattern, {
+      cwd: workdir,
+      absolute: true,
+      dot: false,
+      onlyFiles: true,
+      followSymbolicLinks: true,
+      expandDirectories: false,
+    });
     return matches.map((m) => path.resolve(m)).sort();
   }
   const absolute = path.resolve(workdir, pattern);

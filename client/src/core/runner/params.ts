@@ -58,11 +58,15 @@ export function checkParamValue(spec: ParamSpec, value: ParamValue): string | un
  * param are parsed (`--param n_estimators=200`). Throws ParamError naming every
  * problem: an unknown name, a bad value, a param without default and value.
  */
-export function resolveParams(specs: readonly ParamSpec[], overrides: Readonly<Record<string, ParamValue>> = {}): Record<string, ParamValue> {
+export function resolveParams(
+  specs: readonly ParamSpec[],
+  overrides: Readonly<Record<string, ParamValue>> = {},
+): Record<string, ParamValue> {
   const problems: string[] = [];
   const byName = new Map(specs.map((s) => [s.name, s]));
   for (const name of Object.keys(overrides)) {
-    if (!byName.has(name)) problems.push(`unknown param ${name}; the pipeline declares ${specs.map((s) => s.name).join(', ') || 'no params'}`);
+    if (!byName.has(name))
+      problems.push(`unknown param ${name}; the pipeline declares ${specs.map((s) => s.name).join(', ') || 'no params'}`);
   }
   const out: Record<string, ParamValue> = {};
   for (const spec of specs) {
@@ -77,7 +81,10 @@ export function resolveParams(specs: readonly ParamSpec[], overrides: Readonly<R
       out[spec.name] = spec.default;
       continue;
     }
-    const parsed = typeof given === 'string' && spec.type !== 'string' && spec.type !== 'path' ? parseParamValue(spec, given) : checkOrValue(spec, given);
+    const parsed =
+      typeof given === 'string' && spec.type !== 'string' && spec.type !== 'path'
+        ? parseParamValue(spec, given)
+        : checkOrValue(spec, given);
     if ('error' in parsed) problems.push(parsed.error);
     else out[spec.name] = parsed.value;
   }

@@ -62,7 +62,9 @@ export class PipelineInvalidError extends Error {
     readonly file: string,
     readonly problems: readonly string[],
   ) {
-    super(`${path.basename(file)} has ${problems.length === 1 ? 'an error' : `${problems.length} errors`} and cannot run:\n  ${problems.join('\n  ')}`);
+    super(
+      `${path.basename(file)} has ${problems.length === 1 ? 'an error' : `${problems.length} errors`} and cannot run:\n  ${problems.join('\n  ')}`,
+    );
   }
 }
 
@@ -76,7 +78,9 @@ export async function loadPipeline(file: string, text?: string): Promise<Pipelin
     try {
       source = await readFile(absolute, 'utf8');
     } catch (error) {
-      throw new Error(`cannot read ${absolute}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+      throw new Error(
+        `cannot read ${absolute}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+      );
     }
   }
   const textDoc = TextDocument.create(pathToFileURL(absolute).toString(), kindInfo('pipeline').languageId, 1, source);
@@ -119,7 +123,8 @@ export async function loadPipeline(file: string, text?: string): Promise<Pipelin
     const body = (decl.body?.toJS(doc.yaml) ?? {}) as Record<string, unknown>;
     const inputs = toList(body.inputs);
     const outputs: OutputPlan[] = [...decl.outputs.values()].map((o) => ({ name: o.name, path: o.path ?? '', type: o.type }));
-    const timeout = typeof body.timeout === 'string' ? parseDuration(body.timeout) : typeof body.timeout === 'number' ? body.timeout * 1000 : undefined;
+    const timeout =
+      typeof body.timeout === 'string' ? parseDuration(body.timeout) : typeof body.timeout === 'number' ? body.timeout * 1000 : undefined;
     byId.set(decl.name, {
       id: decl.name,
       run: typeof body.run === 'string' ? body.run : '',
@@ -194,4 +199,3 @@ function topologicalOrder(ids: readonly string[], next: ReadonlyMap<string, Read
   if (order.length !== ids.length) throw new Error('the pipeline has a dependency cycle');
   return order;
 }
-

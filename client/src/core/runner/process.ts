@@ -31,7 +31,12 @@ const isWindows = process.platform === 'win32';
  */
 export function startProcess(options: ProcessOptions): RunningProcess {
   const child: ChildProcess = isWindows
-    ? spawn(process.env.ComSpec ?? 'cmd.exe', ['/d', '/s', '/c', options.command], { cwd: options.cwd, env: options.env, windowsVerbatimArguments: true, stdio: ['ignore', 'pipe', 'pipe'] })
+    ? spawn(process.env.ComSpec ?? 'cmd.exe', ['/d', '/s', '/c', options.command], {
+        cwd: options.cwd,
+        env: options.env,
+        windowsVerbatimArguments: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
     : spawn('/bin/sh', ['-c', options.command], { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (chunk: Buffer) => options.onOutput('stdout', chunk));
   child.stderr?.on('data', (chunk: Buffer) => options.onOutput('stderr', chunk));

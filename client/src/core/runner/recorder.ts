@@ -45,7 +45,12 @@ export class RunRecorder {
     private readonly onError: (message: string) => void,
   ) {}
 
-  static async start(api: TrackingApi, plan: PipelinePlan, params: Readonly<Record<string, ParamValue>>, options: { relativeFile: string; gitCommit?: string; onError: (message: string) => void }): Promise<RunRecorder> {
+  static async start(
+    api: TrackingApi,
+    plan: PipelinePlan,
+    params: Readonly<Record<string, ParamValue>>,
+    options: { relativeFile: string; gitCommit?: string; onError: (message: string) => void },
+  ): Promise<RunRecorder> {
     const experimentId = await experimentIdFor(api, plan.experiment);
     const tags = [
       { key: RunnerTags.pipeline, value: plan.name },
@@ -145,7 +150,8 @@ async function experimentIdFor(api: TrackingApi, name: string): Promise<string> 
     return (await api.createExperiment({ name })).experiment_id;
   } catch (error) {
     // Another writer created it between the two calls.
-    if (error instanceof MlflowError && error.errorCode === 'RESOURCE_ALREADY_EXISTS') return (await api.getExperimentByName({ experiment_name: name })).experiment.experiment_id;
+    if (error instanceof MlflowError && error.errorCode === 'RESOURCE_ALREADY_EXISTS')
+      return (await api.getExperimentByName({ experiment_name: name })).experiment.experiment_id;
     throw error;
   }
 }

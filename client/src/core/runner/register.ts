@@ -24,7 +24,10 @@ export interface RegisterContext {
  * artifacts (`model/`), register a version whose source is that copy, and
  * set its stage and alias. Never throws: a reason comes back instead.
  */
-export async function registerModel(plan: RegisterPlan, ctx: RegisterContext): Promise<{ version: RegisteredVersion } | { skipped: string }> {
+export async function registerModel(
+  plan: RegisterPlan,
+  ctx: RegisterContext,
+): Promise<{ version: RegisteredVersion } | { skipped: string }> {
   const metrics = ctx.metrics;
   const scope: Scope = { ...ctx.scope, metrics };
   if (plan.when !== undefined) {
@@ -44,8 +47,13 @@ export async function registerModel(plan: RegisterPlan, ctx: RegisterContext): P
     const info = await stat(file).catch(() => undefined);
     if (!info) return { skipped: `register.from ${from} does not exist` };
     const same = await latestVersionHolding(ctx.recorder.api, plan.model, file);
-    if (same) return { skipped: `version ${same.version} of ${plan.model} already holds this model (registered from run ${same.run_id ?? 'unknown'})` };
-    const target = info.isDirectory() ? path.join(ctx.recorder.artifactDir, 'model') : path.join(ctx.recorder.artifactDir, 'model', path.basename(file));
+    if (same)
+      return {
+        skipped: `version ${same.version} of ${plan.model} already holds this model (registered from run ${same.run_id ?? 'unknown'})`,
+      };
+    const target = info.isDirectory()
+      ? path.join(ctx.recorder.artifactDir, 'model')
+      : path.join(ctx.recorder.artifactDir, 'model', path.basename(file));
     await cp(file, target, { recursive: true, force: true });
     source = pathToFileURL(target).toString();
   } catch (error) {
@@ -62,10 +70,25 @@ export async function registerModel(plan: RegisterPlan, ctx: RegisterContext): P
     const { model_version } = await api.createModelVersion({ name: plan.model, source, run_id: ctx.recorder.runId });
     let stage: string | undefined;
     if (plan.stage && plan.stage !== 'None') {
-      stage = (await api.transitionModelVersionStage({ name: plan.model, version: model_version.version, stage: plan.stage, archive_existing_versions: false })).model_version.current_stage;
+      stage = (
+        await api.transitionModelVersionStage({
+          name: plan.model,
+          version: model_version.version,
+          stage: plan.stage,
+          archive_existing_versions: false,
+        })
+      ).model_version.current_stage;
     }
     if (plan.alias) await api.setRegisteredModelAlias({ name: plan.model, alias: plan.alias, version: model_version.version });
-    return { version: { model: plan.model, version: model_version.version, source, ...(stage ? { stage } : {}), ...(plan.alias ? { alias: plan.alias } : {}) } };
+    return {
+      version: {
+        model: plan.model,
+        version: model_version.version,
+        source,
+        ...(stage ? { stage } : {}),
+        ...(plan.alias ? { alias: plan.alias } : {}),
+      },
+    };
   } catch (error) {
     return { skipped: `registering ${plan.model} failed: ${message(error)}` };
   }

@@ -89,14 +89,19 @@ export async function runPipeline(request: RunRequest, listener: RunListener = (
       steps,
       parallel,
       signal,
-      (id) => executeStep({ step: plan.byId.get(id)!, scope, recorder, logDir, env, runEnv, noCache: request.noCache ?? false, signal, emit }),
+      (id) =>
+        executeStep({ step: plan.byId.get(id)!, scope, recorder, logDir, env, runEnv, noCache: request.noCache ?? false, signal, emit }),
       skip,
     );
   }
 
   const cached = summaries.filter((s) => s.cachedFrom);
   if (cached.length > 0) await recorder.tag(RunnerTags.cachedSteps, cached.map((s) => `${s.step} (from run ${s.cachedFrom})`).join(', '));
-  const status: RunStatus = signal.aborted ? 'KILLED' : envProblem || summaries.some((s) => s.status !== 'SUCCEEDED') ? 'FAILED' : 'FINISHED';
+  const status: RunStatus = signal.aborted
+    ? 'KILLED'
+    : envProblem || summaries.some((s) => s.status !== 'SUCCEEDED')
+      ? 'FAILED'
+      : 'FINISHED';
 
   // Read once: the register gate and the result both use the run's latest metrics.
   const metrics = await recorder.metrics();
@@ -104,7 +109,8 @@ export async function runPipeline(request: RunRequest, listener: RunListener = (
   let registerSkipped: string | undefined;
   if (plan.register) {
     if (status !== 'FINISHED') registerSkipped = 'the run did not finish successfully';
-    else if (request.steps && request.steps.length > 0) registerSkipped = 'only some steps ran (mlops.runStep); run the whole pipeline to register';
+    else if (request.steps && request.steps.length > 0)
+      registerSkipped = 'only some steps ran (mlops.runStep); run the whole pipeline to register';
     else {
       const outcome = await registerModel(plan.register, { scope, recorder, metrics });
       if ('version' in outcome) registered = outcome.version;

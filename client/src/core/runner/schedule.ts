@@ -55,7 +55,15 @@ export async function schedule(
       const failedNeed = [...waitingOn.get(id)!].find((n) => results.has(n) && results.get(n)!.status !== 'SUCCEEDED');
       if (signal.aborted || failedNeed) {
         pending.splice(i--, 1);
-        settle(signal.aborted ? await skip(id, 'CANCELLED', 'cancelled before it started') : await skip(id, 'SKIPPED', `needs ${failedNeed}, which ${results.get(failedNeed!)!.status === 'CANCELLED' ? 'was cancelled' : 'did not succeed'}`));
+        settle(
+          signal.aborted
+            ? await skip(id, 'CANCELLED', 'cancelled before it started')
+            : await skip(
+                id,
+                'SKIPPED',
+                `needs ${failedNeed}, which ${results.get(failedNeed!)!.status === 'CANCELLED' ? 'was cancelled' : 'did not succeed'}`,
+              ),
+        );
         // A skip can unblock the check of a later step: start over.
         i = -1;
       }

@@ -68,7 +68,9 @@ export function resolverFor(scope: Scope): Resolver {
         const value = metrics[rest[0] ?? ''];
         if (value === undefined) {
           const logged = Object.keys(metrics);
-          return missing(`the run logged no metric ${rest[0]}${logged.length ? ` (it logged ${logged.sort().join(', ')})` : ' (it logged no metrics)'}`);
+          return missing(
+            `the run logged no metric ${rest[0]}${logged.length ? ` (it logged ${logged.sort().join(', ')})` : ' (it logged no metrics)'}`,
+          );
         }
         return value as Value;
       }

@@ -32,7 +32,9 @@ export async function executeStep(ctx: StepContext): Promise<StepSummary> {
   const { step, recorder } = ctx;
   const started = Date.now();
   const logPath = path.join(ctx.logDir, `${step.id}.log`);
-  const finish = async (summary: Omit<StepSummary, 'step' | 'durationMs' | 'logPath'> & { cacheKey?: string; digest?: string }): Promise<StepSummary> => {
+  const finish = async (
+    summary: Omit<StepSummary, 'step' | 'durationMs' | 'logPath'> & { cacheKey?: string; digest?: string },
+  ): Promise<StepSummary> => {
     const { cacheKey, digest, ...rest } = summary;
     const result: StepSummary = { step: step.id, durationMs: Date.now() - started, logPath, ...rest };
     recorder.step({
@@ -84,10 +86,15 @@ export async function executeStep(ctx: StepContext): Promise<StepSummary> {
     }
   }
   if (cacheKey && !ctx.noCache) {
-    const hit = await cachedExecution(ctx, cacheKey, outputs.map((o) => o.absolute));
+    const hit = await cachedExecution(
+      ctx,
+      cacheKey,
+      outputs.map((o) => o.absolute),
+    );
     if (hit) {
       const failed = await ingestMetricsOutputs(ctx, outputs);
-      if (!failed) return finish({ status: 'SUCCEEDED', attempts: 0, cachedFrom: hit.runId, cacheKey, ...(hit.digest ? { digest: hit.digest } : {}) });
+      if (!failed)
+        return finish({ status: 'SUCCEEDED', attempts: 0, cachedFrom: hit.runId, cacheKey, ...(hit.digest ? { digest: hit.digest } : {}) });
     }
   }
 
@@ -114,7 +121,8 @@ export async function executeStep(ctx: StepContext): Promise<StepSummary> {
       ctx.emit({ type: 'step-started', step: step.id, attempt, maxAttempts, command, logPath });
       log.write(`\n=== ${step.id}: attempt ${attempt}/${maxAttempts} at ${new Date().toISOString()}\n$ ${command}\n`);
       const outcome = await attemptOnce(ctx, command, env, log);
-      if (outcome.kind === 'cancelled') return await finish({ status: 'CANCELLED', attempts: attempt, message: 'cancelled', ...exitOf(outcome.code) });
+      if (outcome.kind === 'cancelled')
+        return await finish({ status: 'CANCELLED', attempts: attempt, message: 'cancelled', ...exitOf(outcome.code) });
       if (outcome.kind === 'exited' && outcome.code === 0) {
         const missing = outputs.filter((o) => !existsSync(o.absolute));
         if (missing.length === 0) {
@@ -122,15 +130,37 @@ export async function executeStep(ctx: StepContext): Promise<StepSummary> {
           const ingested = await ingestMetricsOutputs(ctx, outputs);
           if (ingested) return await finish({ status: 'FAILED', attempts: attempt, exitCode: 0, message: ingested });
           const digest = cacheKey ? await outputsDigest(outputs.map((o) => o.absolute)) : undefined;
-          return await finish({ status: 'SUCCEEDED', attempts: attempt, exitCode: 0, ...(cacheKey ? { cacheKey } : {}), ...(digest ? { digest } : {}) });
+          return await finish({
+            status: 'SUCCEEDED',
+            attempts: attempt,
+            exitCode: 0,
+            ...(cacheKey ? { cacheKey } : {}),
+            ...(digest ? { digest } : {}),
+          });
         }
-        last = { exitCode: 0, message: `declared output ${missing.map((o) => `\`${o.name}\` (${path.relative(step.workdir, o.absolute) || o.absolute})`).join(', ')} ${missing.length === 1 ? 'was' : 'were'} not written` };
+        last = {
+          exitCode: 0,
+          message: `declared output ${missing.map((o) => `\`${o.name}\` (${path.relative(step.workdir, o.absolute) || o.absolute})`).join(', ')} ${missing.length === 1 ? 'was' : 'were'} not written`,
+        };
       } else {
-        last = outcome.kind === 'timeout' ? { message: `timed out after ${formatMs(step.timeoutMs ?? 0)}` } : outcome.kind === 'error' ? { message: outcome.message } : { ...exitOf(outcome.code), message: outcome.code === null ? `killed by ${outcome.signal}` : `exited with code ${outcome.code}` };
+        last =
+          outcome.kind === 'timeout'
+            ? { message: `timed out after ${formatMs(step.timeoutMs ?? 0)}` }
+            : outcome.kind === 'error'
+              ? { message: outcome.message }
+              : {
+                  ...exitOf(outcome.code),
+                  message: outcome.code === null ? `killed by ${outcome.signal}` : `exited with code ${outcome.code}`,
+                };
       }
       log.write(`=== ${step.id}: ${last.message}\n`);
     }
-    return await finish({ status: 'FAILED', attempts: maxAttempts, message: maxAttempts > 1 ? `${last.message} (after ${maxAttempts} attempts)` : last.message, ...(last.exitCode !== undefined ? { exitCode: last.exitCode } : {}) });
+    return await finish({
+      status: 'FAILED',
+      attempts: maxAttempts,
+      message: maxAttempts > 1 ? `${last.message} (after ${maxAttempts} attempts)` : last.message,
+      ...(last.exitCode !== undefined ? { exitCode: last.exitCode } : {}),
+    });
   } finally {
     await tail.stop();
     await new Promise<void>((resolve) => log.end(resolve));
@@ -179,7 +209,10 @@ async function attemptOnce(ctx: StepContext, command: string, env: NodeJS.Proces
     return { kind: 'exited', code, signal };
   } catch (error) {
     const err = error as NodeJS.ErrnoException;
-    return { kind: 'error', message: err.code === 'ENOENT' ? `workdir ${ctx.step.workdir} does not exist` : `could not start the step: ${err.message}` };
+    return {
+      kind: 'error',
+      message: err.code === 'ENOENT' ? `workdir ${ctx.step.workdir} does not exist` : `could not start the step: ${err.message}`,
+    };
   } finally {
     if (timer) clearTimeout(timer);
     ctx.signal.removeEventListener('abort', onAbort);
@@ -187,7 +220,11 @@ async function attemptOnce(ctx: StepContext, command: string, env: NodeJS.Proces
 }
 
 /** The run whose execution this step can reuse: same key, and the outputs as that execution left them. */
-async function cachedExecution(ctx: StepContext, cacheKey: string, outputs: readonly string[]): Promise<{ runId: string; digest?: string } | undefined> {
+async function cachedExecution(
+  ctx: StepContext,
+  cacheKey: string,
+  outputs: readonly string[],
+): Promise<{ runId: string; digest?: string } | undefined> {
   let found;
   try {
     found = (await ctx.recorder.api.findCachedStep({ cache_key: cacheKey })).step;
@@ -199,14 +236,21 @@ async function cachedExecution(ctx: StepContext, cacheKey: string, outputs: read
   if (outputs.some((o) => !existsSync(o))) return undefined;
   const digest = await outputsDigest(outputs);
   if (found.outputs_digest !== undefined && found.outputs_digest !== digest) {
-    ctx.emit({ type: 'warning', step: ctx.step.id, message: `not cached: its outputs changed since run ${found.cached_from ?? found.run_id}` });
+    ctx.emit({
+      type: 'warning',
+      step: ctx.step.id,
+      message: `not cached: its outputs changed since run ${found.cached_from ?? found.run_id}`,
+    });
     return undefined;
   }
   return { runId: found.cached_from ?? found.run_id, ...(digest ? { digest } : {}) };
 }
 
 /** Logs the values of `metrics` outputs; returns why the step must fail, if one cannot be read. */
-async function ingestMetricsOutputs(ctx: StepContext, outputs: readonly { name: string; type: string; absolute: string }[]): Promise<string | undefined> {
+async function ingestMetricsOutputs(
+  ctx: StepContext,
+  outputs: readonly { name: string; type: string; absolute: string }[],
+): Promise<string | undefined> {
   for (const output of outputs.filter((o) => o.type === 'metrics')) {
     let read;
     try {
@@ -218,7 +262,12 @@ async function ingestMetricsOutputs(ctx: StepContext, outputs: readonly { name: 
       ctx.recorder.metric(key, value);
       ctx.emit({ type: 'metric', step: ctx.step.id, key, value, stepNumber: 0 });
     }
-    if (read.skipped.length > 0) ctx.emit({ type: 'warning', step: ctx.step.id, message: `metrics output \`${output.name}\`: skipped ${read.skipped.join(', ')} (not numbers)` });
+    if (read.skipped.length > 0)
+      ctx.emit({
+        type: 'warning',
+        step: ctx.step.id,
+        message: `metrics output \`${output.name}\`: skipped ${read.skipped.join(', ')} (not numbers)`,
+      });
   }
   return undefined;
 }

@@ -87,7 +87,14 @@ export type RunEvent =
       readonly params: Readonly<Record<string, ParamValue>>;
       readonly runDir: string;
     }
-  | { readonly type: 'step-started'; readonly step: string; readonly attempt: number; readonly maxAttempts: number; readonly command: string; readonly logPath: string }
+  | {
+      readonly type: 'step-started';
+      readonly step: string;
+      readonly attempt: number;
+      readonly maxAttempts: number;
+      readonly command: string;
+      readonly logPath: string;
+    }
   | { readonly type: 'step-output'; readonly step: string; readonly stream: 'stdout' | 'stderr'; readonly text: string }
   | { readonly type: 'step-retry'; readonly step: string; readonly attempt: number; readonly maxAttempts: number; readonly reason: string }
   | ({ readonly type: 'step-finished' } & StepSummary)

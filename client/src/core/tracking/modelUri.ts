@@ -3,15 +3,15 @@ import type { ModelVersion, TrackingApi } from './repository';
 import { invalid, notFound } from './repository/errors';
 
 export type ModelReference =
-  | { name: string; version: string }
-  | { name: string; stage: string }
-  | { name: string; alias: string }
-  | { name: string; latest: true };
+  { name: string; version: string } | { name: string; stage: string } | { name: string; alias: string } | { name: string; latest: true };
 
 /** Parses MLflow's model URIs: models:/name/3, models:/name/Production, models:/name/latest, models:/name@alias. */
 export function parseModelUri(uri: string): ModelReference {
   const match = /^models:\/+([^/]+)(?:\/([^/]+))?\/?$/.exec(uri.trim());
-  const bad = () => invalid(`Not a model URI: '${uri}'. Use models:/<name>/<version>, models:/<name>/<stage>, models:/<name>/latest or models:/<name>@<alias>.`);
+  const bad = () =>
+    invalid(
+      `Not a model URI: '${uri}'. Use models:/<name>/<version>, models:/<name>/<stage>, models:/<name>/latest or models:/<name>@<alias>.`,
+    );
   if (!match) throw bad();
   const [, first = '', second] = match;
   const name = decodeURIComponent(first);
@@ -34,7 +34,10 @@ export interface ResolvedModel {
   localPath?: string;
 }
 
-type RegistryReads = Pick<TrackingApi, 'getLatestVersions' | 'getModelVersionByAlias' | 'getModelVersion' | 'getModelVersionDownloadUri' | 'getRun'>;
+type RegistryReads = Pick<
+  TrackingApi,
+  'getLatestVersions' | 'getModelVersionByAlias' | 'getModelVersion' | 'getModelVersionDownloadUri' | 'getRun'
+>;
 
 async function findVersion(api: RegistryReads, ref: ModelReference): Promise<ModelVersion> {
   if ('version' in ref) return (await api.getModelVersion({ name: ref.name, version: ref.version })).model_version;

@@ -54,10 +54,12 @@ export async function serveWorkspace(options: ServeOptions): Promise<WorkspaceTr
   }
   const opened = store;
   ignoreInGit(opened.paths.dir);
-  const server = await startRestServer({ api: opened.api, artifactRoot: opened.paths.artifacts, port: options.port ?? 0 }).catch(async (error: unknown) => {
-    await opened.close();
-    throw error;
-  });
+  const server = await startRestServer({ api: opened.api, artifactRoot: opened.paths.artifacts, port: options.port ?? 0 }).catch(
+    async (error: unknown) => {
+      await opened.close();
+      throw error;
+    },
+  );
   await writeServerInfo(options.workspaceDir, { url: server.url, token: server.token, pid: process.pid });
   let closed: Promise<void> | undefined;
   return {

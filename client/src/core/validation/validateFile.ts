@@ -2,7 +2,16 @@ import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { nodeWorkspaceContext } from '../../../../common/src/node/workspaceContext';
-import { kindInfo, kindOfPath, parseMlopsDocument, validateDocument, type DocumentKind, type MlopsDiagnostic, type ParsedDocument, type WorkspaceView } from '../../../../common/src';
+import {
+  kindInfo,
+  kindOfPath,
+  parseMlopsDocument,
+  validateDocument,
+  type DocumentKind,
+  type MlopsDiagnostic,
+  type ParsedDocument,
+  type WorkspaceView,
+} from '../../../../common/src';
 
 /** A diagnostic with 1-based line and column, as editors and CI logs count them. */
 export interface LocatedDiagnostic extends MlopsDiagnostic {
@@ -29,7 +38,12 @@ export interface ValidateFileOptions {
 export async function validateFile(file: string, options: ValidateFileOptions = {}): Promise<FileReport> {
   const kind = kindOfPath(file);
   if (!kind) throw new Error(`${file} is not a pipeline, features or monitor file`);
-  const doc = options.doc ?? parseMlopsDocument(TextDocument.create(pathToFileURL(file).toString(), kindInfo(kind).languageId, 1, await readFile(file, 'utf8')), kind);
+  const doc =
+    options.doc ??
+    parseMlopsDocument(
+      TextDocument.create(pathToFileURL(file).toString(), kindInfo(kind).languageId, 1, await readFile(file, 'utf8')),
+      kind,
+    );
   const text = doc.text;
   const onRuleError = (rule: string, error: unknown) => {
     throw new Error(`internal error: rule ${rule} failed on ${file}: ${error instanceof Error ? error.message : String(error)}`);

@@ -54,7 +54,13 @@ export class ExperimentsTreeModel {
       case 'group':
         return this.groupChildren(api, parent);
       case 'artifact':
-        return parent.entry.isDir ? this.artifactChildren(parent.runId, parent.entry.absolute.slice(0, parent.entry.absolute.length - parent.entry.path.length), parent.entry.path) : [];
+        return parent.entry.isDir
+          ? this.artifactChildren(
+              parent.runId,
+              parent.entry.absolute.slice(0, parent.entry.absolute.length - parent.entry.path.length),
+              parent.entry.path,
+            )
+          : [];
       default:
         return [];
     }
@@ -78,7 +84,9 @@ export class ExperimentsTreeModel {
       case 'empty':
         return undefined;
       default:
-        return this.nodes.get(`run:${node.runId}:${node.kind === 'param' ? 'params' : node.kind === 'metric' ? 'metrics' : node.kind === 'step' ? 'steps' : 'tags'}`);
+        return this.nodes.get(
+          `run:${node.runId}:${node.kind === 'param' ? 'params' : node.kind === 'metric' ? 'metrics' : node.kind === 'step' ? 'steps' : 'tags'}`,
+        );
     }
   }
 
@@ -90,12 +98,22 @@ export class ExperimentsTreeModel {
       await this.loadPage(api, experimentId, state);
     }
     const rows = state.runIds.map((id) => this.nodes.get(`run:${id}`)).filter((n): n is Node<'run'> => n !== undefined);
-    if (rows.length === 0) return [this.node({ kind: 'empty', id: `exp:${experimentId}:empty`, text: this.query.filter ? 'No run matches the filter' : 'No runs yet' })];
+    if (rows.length === 0)
+      return [
+        this.node({
+          kind: 'empty',
+          id: `exp:${experimentId}:empty`,
+          text: this.query.filter ? 'No run matches the filter' : 'No runs yet',
+        }),
+      ];
     return state.nextPageToken ? [...rows, this.node({ kind: 'more', id: `exp:${experimentId}:more`, experimentId })] : rows;
   }
 
   private async loadPage(api: TrackingApi, experimentId: string, state: ExperimentState): Promise<void> {
-    const page = await runsPage(api, experimentId, this.query, { ...(state.nextPageToken ? { token: state.nextPageToken } : {}), ...(state.keyMetric ? { keyMetric: state.keyMetric } : {}) });
+    const page = await runsPage(api, experimentId, this.query, {
+      ...(state.nextPageToken ? { token: state.nextPageToken } : {}),
+      ...(state.keyMetric ? { keyMetric: state.keyMetric } : {}),
+    });
     for (const row of page.rows) this.addRun(row);
     state.runIds.push(...page.rows.map((r) => r.runId).filter((id) => !state.runIds.includes(id)));
     if (page.nextPageToken) state.nextPageToken = page.nextPageToken;
@@ -128,11 +146,17 @@ export class ExperimentsTreeModel {
     const none = (text: string) => [this.node({ kind: 'empty', id: `${parent.id}:empty`, text })];
     switch (parent.group) {
       case 'params':
-        return details.params.length ? details.params.map((param) => this.node({ kind: 'param', id: `${parent.id}:${param.key}`, runId, param })) : none('No params');
+        return details.params.length
+          ? details.params.map((param) => this.node({ kind: 'param', id: `${parent.id}:${param.key}`, runId, param }))
+          : none('No params');
       case 'metrics':
-        return details.metrics.length ? details.metrics.map((metric) => this.node({ kind: 'metric', id: `${parent.id}:${metric.key}`, runId, metric })) : none('No metrics');
+        return details.metrics.length
+          ? details.metrics.map((metric) => this.node({ kind: 'metric', id: `${parent.id}:${metric.key}`, runId, metric }))
+          : none('No metrics');
       case 'steps':
-        return details.steps.length ? details.steps.map((step) => this.node({ kind: 'step', id: `${parent.id}:${step.step_id}`, runId, step })) : none('Not a pipeline run');
+        return details.steps.length
+          ? details.steps.map((step) => this.node({ kind: 'step', id: `${parent.id}:${step.step_id}`, runId, step }))
+          : none('Not a pipeline run');
       case 'tags': {
         const out: ExperimentsNode[] = details.tags.map((tag) => this.node({ kind: 'tag', id: `${parent.id}:${tag.key}`, runId, tag }));
         if (details.note) out.unshift(this.node({ kind: 'note', id: `${parent.id}:note`, runId, note: details.note }));
@@ -143,7 +167,8 @@ export class ExperimentsTreeModel {
 
   private async artifactChildren(runId: string, root: string, relative: string): Promise<ExperimentsNode[]> {
     const entries = await artifactEntries(root, relative);
-    if (entries.length === 0 && relative === '') return [this.node({ kind: 'empty', id: `run:${runId}:artifacts:empty`, text: 'No artifacts' })];
+    if (entries.length === 0 && relative === '')
+      return [this.node({ kind: 'empty', id: `run:${runId}:artifacts:empty`, text: 'No artifacts' })];
     return entries.map((entry) => this.node({ kind: 'artifact', id: `art:${runId}:${entry.path}`, runId, entry }));
   }
 
@@ -175,7 +200,12 @@ export class ExperimentsTreeModel {
     const out = new Set<ExperimentsNode | undefined>();
     const relist = new Set<string>();
     for (const runId of refresh.listedRuns) {
-      const experimentId = this.runExperiment.get(runId) ?? (await api.getRun({ run_id: runId }).then((r) => r.run.info.experiment_id).catch(() => undefined));
+      const experimentId =
+        this.runExperiment.get(runId) ??
+        (await api
+          .getRun({ run_id: runId })
+          .then((r) => r.run.info.experiment_id)
+          .catch(() => undefined));
       if (experimentId) relist.add(experimentId);
     }
     for (const experimentId of relist) {
@@ -216,7 +246,8 @@ export class ExperimentsTreeModel {
       await this.runsOf(api, experimentId);
       state = this.experiments.get(experimentId)!;
     }
-    for (let page = 0; !state.runIds.includes(runId) && state.nextPageToken && page < maxPages; page++) await this.loadPage(api, experimentId, state);
+    for (let page = 0; !state.runIds.includes(runId) && state.nextPageToken && page < maxPages; page++)
+      await this.loadPage(api, experimentId, state);
     return state.runIds.includes(runId) ? this.nodes.get(`run:${runId}`) : undefined;
   }
 }

@@ -23,8 +23,10 @@ export async function promotionWarning(api: TrackingApi, model: string, version:
   if (!model_version.run_id) return undefined;
   try {
     const { run } = await api.getRun({ run_id: model_version.run_id });
-    if (run.info.status === 'FAILED' || run.info.status === 'KILLED') return `the run that produced ${model} version ${version} (${run.info.run_name}) ended ${run.info.status}`;
-    if (run.info.lifecycle_stage === 'deleted') return `the run that produced ${model} version ${version} (${run.info.run_name}) is deleted`;
+    if (run.info.status === 'FAILED' || run.info.status === 'KILLED')
+      return `the run that produced ${model} version ${version} (${run.info.run_name}) ended ${run.info.status}`;
+    if (run.info.lifecycle_stage === 'deleted')
+      return `the run that produced ${model} version ${version} (${run.info.run_name}) is deleted`;
   } catch {
     return `the run that produced ${model} version ${version} no longer exists`;
   }
@@ -39,8 +41,11 @@ export async function promote(api: TrackingApi, model: string, version: string, 
     await api.setRegisteredModelAlias({ name: model, alias: target.alias, version });
     return `${model} version ${version} is now @${target.alias}`;
   }
-  const before = target.archiveExisting ? (await api.getLatestVersions({ name: model, stages: [target.stage] })).model_versions.filter((v) => v.version !== version) : [];
+  const before = target.archiveExisting
+    ? (await api.getLatestVersions({ name: model, stages: [target.stage] })).model_versions.filter((v) => v.version !== version)
+    : [];
   await api.transitionModelVersionStage({ name: model, version, stage: target.stage, archive_existing_versions: target.archiveExisting });
-  const archived = before.length > 0 ? `; archived version${before.length === 1 ? '' : 's'} ${before.map((v) => v.version).join(', ')}` : '';
+  const archived =
+    before.length > 0 ? `; archived version${before.length === 1 ? '' : 's'} ${before.map((v) => v.version).join(', ')}` : '';
   return `${model} version ${version} moved to ${target.stage}${archived}`;
 }

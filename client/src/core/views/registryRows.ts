@@ -27,7 +27,11 @@ export async function versionsOf(api: TrackingApi, model: string): Promise<Versi
   const out: ModelVersion[] = [];
   let token: string | undefined;
   do {
-    const page = await api.searchModelVersions({ filter: `name = '${model.replace(/'/g, "''")}'`, max_results: 1000, ...(token ? { page_token: token } : {}) });
+    const page = await api.searchModelVersions({
+      filter: `name = '${model.replace(/'/g, "''")}'`,
+      max_results: 1000,
+      ...(token ? { page_token: token } : {}),
+    });
     out.push(...page.model_versions);
     token = page.next_page_token;
   } while (token);

@@ -1,7 +1,9 @@
 import type { TrackingApi } from '../tracking/repository';
 import { keyMetricOf, runRow, type RunRow } from './runRows';
 
-export type RunSort = { readonly by: 'start_time' | 'name'; readonly descending: boolean } | { readonly by: 'metric'; readonly metric: string; readonly descending: boolean };
+export type RunSort =
+  | { readonly by: 'start_time' | 'name'; readonly descending: boolean }
+  | { readonly by: 'metric'; readonly metric: string; readonly descending: boolean };
 
 /** How the Experiments tree lists runs: an MLflow filter and a sort, the same for every experiment. */
 export interface RunListQuery {
@@ -37,7 +39,12 @@ export interface RunPage {
 }
 
 /** One page of an experiment's runs, newest first by default; `keyMetric` is chosen on the first page and passed back for the next ones. */
-export async function runsPage(api: TrackingApi, experimentId: string, query: RunListQuery, page: { token?: string; keyMetric?: string; tagged?: string } = {}): Promise<RunPage> {
+export async function runsPage(
+  api: TrackingApi,
+  experimentId: string,
+  query: RunListQuery,
+  page: { token?: string; keyMetric?: string; tagged?: string } = {},
+): Promise<RunPage> {
   const result = await api.searchRuns({
     experiment_ids: [experimentId],
     ...(query.filter ? { filter: query.filter } : {}),

@@ -16,13 +16,23 @@ function selectedRunIds(arg: unknown, selected: unknown): string[] {
 /** Recent runs to pick several of, with `preselected` ticked. */
 async function pickRuns(api: TrackingApi, title: string, preselected: readonly string[]): Promise<string[] | undefined> {
   const { experiments } = await api.searchExperiments({ max_results: 1000 });
-  const { runs } = await api.searchRuns({ experiment_ids: experiments.map((e) => e.experiment_id), max_results: 200, order_by: ['attributes.start_time DESC'] });
+  const { runs } = await api.searchRuns({
+    experiment_ids: experiments.map((e) => e.experiment_id),
+    max_results: 200,
+    order_by: ['attributes.start_time DESC'],
+  });
   if (runs.length === 0) {
     void vscode.window.showInformationMessage('MLOps: no runs yet. Run a pipeline, or point mlflow code at the workspace endpoint.');
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
-    runs.map((r) => ({ label: r.info.run_name, description: r.info.status.toLowerCase(), detail: r.info.run_id, runId: r.info.run_id, picked: preselected.includes(r.info.run_id) })),
+    runs.map((r) => ({
+      label: r.info.run_name,
+      description: r.info.status.toLowerCase(),
+      detail: r.info.run_id,
+      runId: r.info.run_id,
+      picked: preselected.includes(r.info.run_id),
+    })),
     { title, canPickMany: true, matchOnDetail: true },
   );
   return picked?.map((p) => p.runId);

@@ -1,12 +1,18 @@
 import * as vscode from 'vscode';
-import type { CompareHostMessage, CompareViewMessage, CompareViewState, MetricsHostMessage, MetricsViewMessage, MetricsViewState } from '../../../../common/src/protocol/chartMessages';
+import type {
+  CompareHostMessage,
+  CompareViewMessage,
+  CompareViewState,
+  MetricsHostMessage,
+  MetricsViewMessage,
+  MetricsViewState,
+} from '../../../../common/src/protocol/chartMessages';
 import { ComparePanelHandler } from '../../core/charts/compareHandler';
 import { MetricsPanelHandler } from '../../core/charts/metricsHandler';
 import type { TrackingSource } from '../trees/trackingSource';
 import { ChartViewTypes } from './chartViewTypes';
 import { setWebviewPage } from '../webviewPage';
 import { saveExport } from './chartWebview';
-
 
 const DEFAULT_METRICS: MetricsViewState = { runIds: [], xAxis: 'step', smoothing: 0, logScale: false };
 
@@ -33,10 +39,12 @@ export class ChartPanels implements vscode.Disposable {
   ) {
     this.subscriptions.push(
       vscode.window.registerWebviewPanelSerializer(ChartViewTypes.metrics, {
-        deserializeWebviewPanel: async (panel, state: unknown) => this.adoptMetrics(panel, { ...DEFAULT_METRICS, ...(isObject(state) ? (state as Partial<MetricsViewState>) : {}) }),
+        deserializeWebviewPanel: async (panel, state: unknown) =>
+          this.adoptMetrics(panel, { ...DEFAULT_METRICS, ...(isObject(state) ? (state as Partial<MetricsViewState>) : {}) }),
       }),
       vscode.window.registerWebviewPanelSerializer(ChartViewTypes.compare, {
-        deserializeWebviewPanel: async (panel, state: unknown) => this.adoptCompare(panel, { runIds: [], ...(isObject(state) ? (state as Partial<CompareViewState>) : {}) }),
+        deserializeWebviewPanel: async (panel, state: unknown) =>
+          this.adoptCompare(panel, { runIds: [], ...(isObject(state) ? (state as Partial<CompareViewState>) : {}) }),
       }),
       source.onDidChange((batch) => {
         this.metrics?.handler.onStoreChange(batch);
@@ -70,7 +78,8 @@ export class ChartPanels implements vscode.Disposable {
 
   private adoptMetrics(panel: vscode.WebviewPanel, state: MetricsViewState): void {
     setWebviewPage(panel, this.extensionUri, { bundle: 'metrics', stylesheet: 'charts.css', title: 'Metrics' });
-    const title = (s: MetricsViewState) => (panel.title = s.focusKey ? `Metrics: ${s.focusKey}` : `Metrics (${s.runIds.length} run${s.runIds.length === 1 ? '' : 's'})`);
+    const title = (s: MetricsViewState) =>
+      (panel.title = s.focusKey ? `Metrics: ${s.focusKey}` : `Metrics (${s.runIds.length} run${s.runIds.length === 1 ? '' : 's'})`);
     const handler = new MetricsPanelHandler(
       {
         api: () => this.source.api(),
@@ -83,10 +92,14 @@ export class ChartPanels implements vscode.Disposable {
     );
     title(state);
     this.metrics = { panel, handler };
-    this.wire(panel, (m: MetricsViewMessage) => handler.handle(m), () => {
-      handler.dispose();
-      if (this.metrics?.panel === panel) this.metrics = undefined;
-    });
+    this.wire(
+      panel,
+      (m: MetricsViewMessage) => handler.handle(m),
+      () => {
+        handler.dispose();
+        if (this.metrics?.panel === panel) this.metrics = undefined;
+      },
+    );
   }
 
   private adoptCompare(panel: vscode.WebviewPanel, state: CompareViewState): void {
@@ -103,10 +116,14 @@ export class ChartPanels implements vscode.Disposable {
       state,
     );
     this.compare = { panel, handler };
-    this.wire(panel, (m: CompareViewMessage) => handler.handle(m), () => {
-      handler.dispose();
-      if (this.compare?.panel === panel) this.compare = undefined;
-    });
+    this.wire(
+      panel,
+      (m: CompareViewMessage) => handler.handle(m),
+      () => {
+        handler.dispose();
+        if (this.compare?.panel === panel) this.compare = undefined;
+      },
+    );
   }
 
   private wire<M>(panel: vscode.WebviewPanel, handle: (message: M) => Promise<void>, disposed: () => void): void {

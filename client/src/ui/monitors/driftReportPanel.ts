@@ -1,5 +1,10 @@
 import * as vscode from 'vscode';
-import type { DriftReportHostMessage, DriftReportViewMessage, MonitorCheckResult, MonitorHistoryEntry } from '../../../../common/src/monitor/result';
+import type {
+  DriftReportHostMessage,
+  DriftReportViewMessage,
+  MonitorCheckResult,
+  MonitorHistoryEntry,
+} from '../../../../common/src/monitor/result';
 import { setWebviewPage } from '../webviewPage';
 
 const VIEW_TYPE = 'mlops.driftReport';
@@ -55,7 +60,10 @@ export class DriftReportPanels implements vscode.Disposable {
   }
 
   private createPanel(uri: vscode.Uri): vscode.WebviewPanel {
-    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, `Drift: ${vscode.workspace.asRelativePath(uri)}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, `Drift: ${vscode.workspace.asRelativePath(uri)}`, {
+      viewColumn: vscode.ViewColumn.Beside,
+      preserveFocus: true,
+    });
     setWebviewPage(panel, this.extensionUri, { bundle: 'drift', stylesheet: 'drift.css', title: 'Drift Report' });
     panel.webview.onDidReceiveMessage((message: DriftReportViewMessage) => this.onMessage(uri, message));
     panel.onDidDispose(() => this.open.delete(uri.toString()));

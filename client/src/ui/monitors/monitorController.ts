@@ -1,6 +1,15 @@
 import * as vscode from 'vscode';
 import type { MonitorCheckResult, MonitorHistoryEntry } from '../../../../common/src/monitor/result';
-import { checkMonitor, dataDriftInWorker, describeParams, driftNotice, loadMonitor, monitorHistory, MonitorInvalidError, type CheckTrigger } from '../../core/monitor';
+import {
+  checkMonitor,
+  dataDriftInWorker,
+  describeParams,
+  driftNotice,
+  loadMonitor,
+  monitorHistory,
+  MonitorInvalidError,
+  type CheckTrigger,
+} from '../../core/monitor';
 import type { RunController } from '../run/runController';
 import type { TrackingConnection } from '../tracking';
 import type { DriftReportPanels, DriftReportSource } from './driftReportPanel';
@@ -37,7 +46,8 @@ export class MonitorController implements DriftReportSource, vscode.Disposable {
       return Promise.resolve(undefined);
     }
     if (uri.scheme !== 'file') {
-      if (trigger === 'command') void vscode.window.showWarningMessage(`MLOps: only monitor files on disk can be checked (${uri.toString()}).`);
+      if (trigger === 'command')
+        void vscode.window.showWarningMessage(`MLOps: only monitor files on disk can be checked (${uri.toString()}).`);
       return Promise.resolve(undefined);
     }
     const key = uri.toString();
@@ -54,13 +64,20 @@ export class MonitorController implements DriftReportSource, vscode.Disposable {
     let outcome: { result: MonitorCheckResult; previous: string | undefined; notRecorded: string | undefined } | undefined;
     try {
       outcome = await vscode.window.withProgress(
-        { location: trigger === 'command' ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window, title: `Checking drift: ${file}` },
+        {
+          location: trigger === 'command' ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window,
+          title: `Checking drift: ${file}`,
+        },
         async () => {
           const api = await this.tracking.api();
           const { name } = await monitorInfo(uri);
           const previous = api ? (await monitorHistory(api, name, 1).catch(() => []))[0]?.status : undefined;
           const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-          const check = await checkMonitor(uri.fsPath, { ...(api ? { api } : {}), ...(open?.isDirty ? { text: open.getText() } : {}), runDataDrift: dataDriftInWorker });
+          const check = await checkMonitor(uri.fsPath, {
+            ...(api ? { api } : {}),
+            ...(open?.isDirty ? { text: open.getText() } : {}),
+            runDataDrift: dataDriftInWorker,
+          });
           const notRecorded = api ? check.recordError : (this.tracking.lastError ?? 'the tracking store is not open');
           return { result: check.result, previous, notRecorded };
         },
@@ -81,7 +98,12 @@ export class MonitorController implements DriftReportSource, vscode.Disposable {
     const notice = driftNotice(result, trigger, previous, autoRetrain);
     if (notice?.retrainNow) void this.startRetrain(result);
     if (notice) {
-      const show = notice.severity === 'info' ? vscode.window.showInformationMessage : notice.severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
+      const show =
+        notice.severity === 'info'
+          ? vscode.window.showInformationMessage
+          : notice.severity === 'warning'
+            ? vscode.window.showWarningMessage
+            : vscode.window.showErrorMessage;
       void show(notice.text, ...notice.actions).then((choice) => {
         if (choice === 'Show Report') void this.reports?.show(uri, result.time);
         else if (choice === 'Retrain') void this.retrainResult(result, true);
@@ -92,7 +114,14 @@ export class MonitorController implements DriftReportSource, vscode.Disposable {
 
   private reportFailure(uri: vscode.Uri, trigger: CheckTrigger, error: unknown): void {
     const invalid = error instanceof MonitorInvalidError;
-    const message = invalid ? `${vscode.workspace.asRelativePath(uri)} has errors, so it was not checked: ${error.problems.map((p) => p.replace(`${error.file}:`, 'line ')).slice(0, 3).join('; ')}` : error instanceof Error ? error.message : String(error);
+    const message = invalid
+      ? `${vscode.workspace.asRelativePath(uri)} has errors, so it was not checked: ${error.problems
+          .map((p) => p.replace(`${error.file}:`, 'line '))
+          .slice(0, 3)
+          .join('; ')}`
+      : error instanceof Error
+        ? error.message
+        : String(error);
     this.output.error(`Drift check of ${vscode.workspace.asRelativePath(uri)}: ${invalid ? error.message : message}`);
     if (trigger !== 'command') return;
     const action = invalid ? 'Show Problems' : 'Show Output';
@@ -104,7 +133,9 @@ export class MonitorController implements DriftReportSource, vscode.Disposable {
 
   private explainRestricted(message: string): void {
     const trust = 'Manage Workspace Trust';
-    void vscode.window.showWarningMessage(message, trust).then((choice) => choice && void vscode.commands.executeCommand('workbench.trust.manage'));
+    void vscode.window
+      .showWarningMessage(message, trust)
+      .then((choice) => choice && void vscode.commands.executeCommand('workbench.trust.manage'));
   }
 
   /** DriftReportSource: the check of `time` (else the newest) and the history, from the store or this window's last check. */
@@ -126,7 +157,10 @@ export class MonitorController implements DriftReportSource, vscode.Disposable {
 
   /** The report's and the view's "Retrain": the monitor's `on_drift.run_pipeline` with its params, after a confirmation. */
   async retrain(uri: vscode.Uri): Promise<void> {
-    if (!vscode.workspace.isTrusted) return this.explainRestricted('MLOps: retraining does not run in Restricted Mode: it runs the shell commands of a pipeline. Trust the folder (Manage Workspace Trust) to run it.');
+    if (!vscode.workspace.isTrusted)
+      return this.explainRestricted(
+        'MLOps: retraining does not run in Restricted Mode: it runs the shell commands of a pipeline. Trust the folder (Manage Workspace Trust) to run it.',
+      );
     const remembered = this.last.get(uri.toString());
     if (remembered) return this.retrainResult(remembered, true);
     try {
@@ -146,9 +180,16 @@ export class MonitorController implements DriftReportSource, vscode.Disposable {
     await this.retrainWith(result.monitor, result.onDrift?.pipeline, result.onDrift?.params ?? {}, false);
   }
 
-  private async retrainWith(monitor: string, pipeline: string | undefined, params: Readonly<Record<string, string | number | boolean>>, confirm: boolean): Promise<void> {
+  private async retrainWith(
+    monitor: string,
+    pipeline: string | undefined,
+    params: Readonly<Record<string, string | number | boolean>>,
+    confirm: boolean,
+  ): Promise<void> {
     if (!pipeline) {
-      void vscode.window.showInformationMessage(`MLOps: ${monitor} names no retraining pipeline. Add \`on_drift.run_pipeline\` (and its \`params\`) to the monitor file.`);
+      void vscode.window.showInformationMessage(
+        `MLOps: ${monitor} names no retraining pipeline. Add \`on_drift.run_pipeline\` (and its \`params\`) to the monitor file.`,
+      );
       return;
     }
     const uri = vscode.Uri.file(pipeline);
@@ -156,7 +197,10 @@ export class MonitorController implements DriftReportSource, vscode.Disposable {
       const run = 'Run Pipeline';
       const choice = await vscode.window.showWarningMessage(
         `Retrain: run ${vscode.workspace.asRelativePath(uri)}${describeParams(params)}?`,
-        { modal: true, detail: `The drift monitor ${monitor} asks for this run (on_drift.run_pipeline). Set mlops.monitor.autoRetrain to start it without asking.` },
+        {
+          modal: true,
+          detail: `The drift monitor ${monitor} asks for this run (on_drift.run_pipeline). Set mlops.monitor.autoRetrain to start it without asking.`,
+        },
         run,
       );
       if (choice !== run) return;

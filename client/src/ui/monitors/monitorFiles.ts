@@ -3,7 +3,6 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseMlopsDocument } from '../../../../common/src';
 import { monitorModel } from '../../../../common/src/monitor/model';
 
-
 /** What the Monitors view needs of a monitor file without checking it: its name and its `schedule`. */
 export interface MonitorFileInfo {
   readonly uri: vscode.Uri;
@@ -23,7 +22,10 @@ export async function monitorText(uri: vscode.Uri): Promise<string | undefined> 
 }
 
 export async function monitorInfo(uri: vscode.Uri): Promise<MonitorFileInfo> {
-  const fallback = uri.path.split('/').pop()!.replace(/\.monitor\.ya?ml$/i, '');
+  const fallback = uri.path
+    .split('/')
+    .pop()!
+    .replace(/\.monitor\.ya?ml$/i, '');
   const text = await monitorText(uri);
   if (text === undefined) return { uri, name: fallback };
   try {

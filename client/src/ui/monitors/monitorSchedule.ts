@@ -75,9 +75,10 @@ export class MonitorSchedule implements vscode.Disposable {
       const absolute = path.resolve(config.dir, entry);
       const relative = path.relative(config.dir, absolute);
       // Inside the monitor's folder: a pattern relative to it; outside: the folder of the file itself.
-      const pattern = relative.startsWith('..') || path.isAbsolute(relative)
-        ? new vscode.RelativePattern(vscode.Uri.file(path.dirname(absolute)), path.basename(absolute))
-        : new vscode.RelativePattern(vscode.Uri.file(config.dir), relative.split(path.sep).join('/'));
+      const pattern =
+        relative.startsWith('..') || path.isAbsolute(relative)
+          ? new vscode.RelativePattern(vscode.Uri.file(path.dirname(absolute)), path.basename(absolute))
+          : new vscode.RelativePattern(vscode.Uri.file(config.dir), relative.split(path.sep).join('/'));
       const watcher = vscode.workspace.createFileSystemWatcher(pattern);
       parts.push(watcher, watcher.onDidCreate(changed), watcher.onDidChange(changed), watcher.onDidDelete(changed));
     }

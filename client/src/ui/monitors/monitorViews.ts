@@ -36,14 +36,17 @@ export function registerMonitors(tree: DisposableTree, deps: MonitorDeps): Monit
     if (!uri) return;
     if (!(await controller.load(uri, typeof time === 'number' ? time : undefined))) {
       const check = 'Check Drift';
-      const choice = await vscode.window.showInformationMessage(`MLOps: ${vscode.workspace.asRelativePath(uri)} has not been checked yet${vscode.workspace.isTrusted ? '' : ' (checks are off in Restricted Mode)'}.`, ...(vscode.workspace.isTrusted ? [check] : []));
+      const choice = await vscode.window.showInformationMessage(
+        `MLOps: ${vscode.workspace.asRelativePath(uri)} has not been checked yet${vscode.workspace.isTrusted ? '' : ' (checks are off in Restricted Mode)'}.`,
+        ...(vscode.workspace.isTrusted ? [check] : []),
+      );
       if (choice === check) await controller.check(uri, 'command');
       if (!(await controller.load(uri))) return;
     }
     await reports.show(uri, typeof time === 'number' ? time : undefined);
   });
   register(Commands.retrainFromMonitor, async (target?: Target) => {
-    const uri = await monitorTarget(target, 'Retrain with which monitor\'s pipeline?');
+    const uri = await monitorTarget(target, "Retrain with which monitor's pipeline?");
     if (uri) await controller.retrain(uri);
   });
   register(Commands.refreshMonitors, () => monitors.refresh());
@@ -57,6 +60,16 @@ type Target = vscode.Uri | string | MonitorNode;
 
 /** The monitor file a command is about: its argument, else the active monitor editor, else one picked. */
 function monitorTarget(target: Target | undefined, placeHolder: string): Promise<vscode.Uri | undefined> {
-  const uri = target !== undefined && typeof target === 'object' && !(target instanceof vscode.Uri) ? (target.kind === 'monitor' || target.kind === 'check' ? target.info.uri : undefined) : target;
-  return targetFile(uri, { languageId: 'mlops-monitor', find: findMonitorFiles, none: 'MLOps: no *.monitor.yaml file in this workspace.', placeHolder });
+  const uri =
+    target !== undefined && typeof target === 'object' && !(target instanceof vscode.Uri)
+      ? target.kind === 'monitor' || target.kind === 'check'
+        ? target.info.uri
+        : undefined
+      : target;
+  return targetFile(uri, {
+    languageId: 'mlops-monitor',
+    find: findMonitorFiles,
+    none: 'MLOps: no *.monitor.yaml file in this workspace.',
+    placeHolder,
+  });
 }

@@ -94,7 +94,9 @@ export class MonitorsTreeProvider implements vscode.TreeDataProvider<MonitorNode
       const { entry } = node;
       const item = new vscode.TreeItem(new Date(entry.time).toLocaleString(), vscode.TreeItemCollapsibleState.None);
       item.id = `${node.info.uri.toString()}#${entry.time}#${node.index}`;
-      item.description = [STATUS_WORDS[entry.status] ?? entry.status, entry.result ? summarizeResult(entry.result) : undefined].filter(Boolean).join(' · ');
+      item.description = [STATUS_WORDS[entry.status] ?? entry.status, entry.result ? summarizeResult(entry.result) : undefined]
+        .filter(Boolean)
+        .join(' · ');
       item.iconPath = STATUS_ICONS[entry.status] ?? new vscode.ThemeIcon('circle-outline');
       item.tooltip = `${node.info.name}: ${item.description}\n${relativeTime(entry.time, now)}`;
       item.contextValue = 'monitorCheck';
@@ -108,8 +110,14 @@ export class MonitorsTreeProvider implements vscode.TreeDataProvider<MonitorNode
       node.checking ? 'checking…' : last ? (STATUS_WORDS[last.status] ?? last.status) : 'not checked',
       last ? relativeTime(last.time, now) : undefined,
       vscode.workspace.asRelativePath(node.info.uri, false),
-    ].filter(Boolean).join(' · ');
-    item.iconPath = node.checking ? new vscode.ThemeIcon('sync~spin') : last ? (STATUS_ICONS[last.status] ?? new vscode.ThemeIcon('circle-outline')) : new vscode.ThemeIcon('circle-outline');
+    ]
+      .filter(Boolean)
+      .join(' · ');
+    item.iconPath = node.checking
+      ? new vscode.ThemeIcon('sync~spin')
+      : last
+        ? (STATUS_ICONS[last.status] ?? new vscode.ThemeIcon('circle-outline'))
+        : new vscode.ThemeIcon('circle-outline');
     item.tooltip = `${vscode.workspace.asRelativePath(node.info.uri, true)}${last?.result ? `\nLast check: ${summarizeResult(last.result)}` : ''}`;
     item.contextValue = last ? 'monitorFile.checked' : 'monitorFile';
     item.command = { command: Commands.openMonitor, title: 'Open Monitor', arguments: [node.info.uri] };

@@ -16,7 +16,8 @@ export function paramQuestion(spec: ParamSpec, index: number, count: number): Pa
   const values: readonly ParamValue[] | undefined = spec.enum ?? (spec.type === 'bool' ? [true, false] : undefined);
   if (values) {
     // The default first, so that Enter keeps it.
-    const ordered = spec.default === undefined ? values : [...values.filter((v) => v === spec.default), ...values.filter((v) => v !== spec.default)];
+    const ordered =
+      spec.default === undefined ? values : [...values.filter((v) => v === spec.default), ...values.filter((v) => v !== spec.default)];
     return {
       kind: 'pick',
       title,

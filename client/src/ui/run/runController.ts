@@ -69,7 +69,12 @@ export class RunController implements vscode.Disposable {
       () => this.changed(),
     );
     await this.execute(run, place, (started) => {
-      started.terminal = vscode.window.createTerminal({ name: started.progress.terminalName(), pty: started.pty, iconPath: new vscode.ThemeIcon('run-all'), isTransient: true });
+      started.terminal = vscode.window.createTerminal({
+        name: started.progress.terminalName(),
+        pty: started.pty,
+        iconPath: new vscode.ThemeIcon('run-all'),
+        isTransient: true,
+      });
       started.terminal.show(true);
     });
   }
@@ -93,7 +98,12 @@ export class RunController implements vscode.Disposable {
       }
       await this.execute(run!, place, () => undefined, fail);
     };
-    run = new ActiveRun(spec, taskName, () => this.changed(), () => void start());
+    run = new ActiveRun(
+      spec,
+      taskName,
+      () => this.changed(),
+      () => void start(),
+    );
     return run.pty;
   }
 
@@ -105,7 +115,10 @@ export class RunController implements vscode.Disposable {
       const show = invalid ? 'Show Problems' : 'Show Output';
       this.output.error(errorText(error));
       const text = invalid
-        ? `MLOps: ${errorText(error).split('\n')[0]!.replace(/:$/, '')}: ${error.problems.map((p) => p.replace(`${error.file}:`, 'line ')).slice(0, 3).join('; ')}`
+        ? `MLOps: ${errorText(error).split('\n')[0]!.replace(/:$/, '')}: ${error.problems
+            .map((p) => p.replace(`${error.file}:`, 'line '))
+            .slice(0, 3)
+            .join('; ')}`
         : `MLOps: ${errorText(error).split('\n')[0]}`;
       void vscode.window.showErrorMessage(text, show).then((choice) => {
         if (choice === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
@@ -119,7 +132,11 @@ export class RunController implements vscode.Disposable {
     const running = [...this.active].find((r) => r.spec.file === file);
     if (!running) return false;
     void vscode.window
-      .showWarningMessage(`MLOps: ${running.progress.terminalName().replace(/^MLOps: /, '')} is still running; its steps write the same outputs.`, 'Show Terminal', 'Cancel Run')
+      .showWarningMessage(
+        `MLOps: ${running.progress.terminalName().replace(/^MLOps: /, '')} is still running; its steps write the same outputs.`,
+        'Show Terminal',
+        'Cancel Run',
+      )
       .then((choice) => {
         if (choice === 'Show Terminal') running.reveal();
         else if (choice === 'Cancel Run') running.cancel('cancelled from the notification');
@@ -128,13 +145,23 @@ export class RunController implements vscode.Disposable {
   }
 
   /** Runs it to the end: terminal, status bar, notification. `fail` reports an error that came before the run existed. */
-  private execute(run: ActiveRun, place: Parameters<ActiveRun['execute']>[0], onStarted: (run: ActiveRun) => void, fail?: (message: string) => void): Promise<void> {
+  private execute(
+    run: ActiveRun,
+    place: Parameters<ActiveRun['execute']>[0],
+    onStarted: (run: ActiveRun) => void,
+    fail?: (message: string) => void,
+  ): Promise<void> {
     const done = this.executeToEnd(run, place, onStarted, fail).finally(() => this.settled.delete(run));
     this.settled.set(run, done);
     return done;
   }
 
-  private async executeToEnd(run: ActiveRun, place: Parameters<ActiveRun['execute']>[0], onStarted: (run: ActiveRun) => void, fail?: (message: string) => void): Promise<void> {
+  private async executeToEnd(
+    run: ActiveRun,
+    place: Parameters<ActiveRun['execute']>[0],
+    onStarted: (run: ActiveRun) => void,
+    fail?: (message: string) => void,
+  ): Promise<void> {
     this.active.add(run);
     this.changed();
     let result: RunResult | undefined;
@@ -150,7 +177,9 @@ export class RunController implements vscode.Disposable {
       } else {
         run.pty.write(`\r\n\x1b[31mThe run stopped: ${message.replace(/\r?\n/g, '\r\n')}\x1b[0m\r\n`);
         run.pty.end(1);
-        void vscode.window.showErrorMessage(`MLOps: ${run.progress.terminalName().replace(/^MLOps: /, '')} stopped: ${message}`, 'Show Run').then((c) => c && run.reveal());
+        void vscode.window
+          .showErrorMessage(`MLOps: ${run.progress.terminalName().replace(/^MLOps: /, '')} stopped: ${message}`, 'Show Run')
+          .then((c) => c && run.reveal());
       }
     } finally {
       this.active.delete(run);
@@ -167,7 +196,12 @@ export class RunController implements vscode.Disposable {
     const { severity, text } = endMessage(run.progress.pipeline, result, run.progress.failed);
     const logPath = run.progress.failed?.logPath ?? result.steps.find((s) => s.status === 'FAILED')?.logPath;
     const actions = ['Show Run', ...(severity === 'error' && logPath ? ['Show Log'] : [])];
-    const show = severity === 'info' ? vscode.window.showInformationMessage : severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
+    const show =
+      severity === 'info'
+        ? vscode.window.showInformationMessage
+        : severity === 'warning'
+          ? vscode.window.showWarningMessage
+          : vscode.window.showErrorMessage;
     void show(text, ...actions).then((choice) => {
       if (choice === 'Show Run') void vscode.commands.executeCommand(Commands.showRun, result.runId);
       else if (choice === 'Show Log' && logPath) void vscode.window.showTextDocument(vscode.Uri.file(logPath), { preview: true });
@@ -196,7 +230,13 @@ export class RunController implements vscode.Disposable {
       const name = run.progress.terminalName().replace(/^MLOps: /, '');
       const detail = this.active.size > 1 ? name : undefined;
       return [
-        { label: '$(terminal) Show terminal', description: run.progress.statusText(), ...(detail ? { detail } : {}), run, action: 'show' as const },
+        {
+          label: '$(terminal) Show terminal',
+          description: run.progress.statusText(),
+          ...(detail ? { detail } : {}),
+          run,
+          action: 'show' as const,
+        },
         { label: '$(debug-stop) Cancel run', description: name, ...(detail ? { detail } : {}), run, action: 'cancel' as const },
       ];
     });
@@ -211,11 +251,15 @@ export class RunController implements vscode.Disposable {
 
   /** mlops.showRun: the run's terminal (the Experiments tree comes later). */
   showRun(runId?: string): void {
-    const run = runId ? ([...this.active].find((r) => r.progress.runId === runId) ?? this.recent.get(runId)) : [...this.recent.values()].pop();
+    const run = runId
+      ? ([...this.active].find((r) => r.progress.runId === runId) ?? this.recent.get(runId))
+      : [...this.recent.values()].pop();
     if (run?.reveal()) return;
     const id = runId ?? run?.progress.runId;
     void vscode.window.showInformationMessage(
-      id ? `MLOps: the terminal of run ${id} is closed. \`mlops runs show ${id}\` prints its params, metrics and steps.` : 'MLOps: no pipeline run in this window yet.',
+      id
+        ? `MLOps: the terminal of run ${id} is closed. \`mlops runs show ${id}\` prints its params, metrics and steps.`
+        : 'MLOps: no pipeline run in this window yet.',
     );
   }
 
@@ -241,7 +285,10 @@ export class RunController implements vscode.Disposable {
     for (const run of this.active) run.cancel('the window is closing');
     if (this.settled.size === 0) return;
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.allSettled([...this.settled.values()]), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    await Promise.race([
+      Promise.allSettled([...this.settled.values()]),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+    ]);
     clearTimeout(timer);
   }
 

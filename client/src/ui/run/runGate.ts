@@ -14,7 +14,8 @@ export const UNTRUSTED_MESSAGE =
 /** Why nothing can run, or undefined when something can. Texts for a message and for a terminal. */
 export function whyNotRunnable(tracking: TrackingConnection): string | undefined {
   if (!vscode.workspace.isTrusted) return UNTRUSTED_MESSAGE;
-  if (!tracking.folder()) return 'MLOps: open a folder to run pipelines: a run is tracked in the folder\'s .mlops/ store, and this window has no folder on disk.';
+  if (!tracking.folder())
+    return "MLOps: open a folder to run pipelines: a run is tracked in the folder's .mlops/ store, and this window has no folder on disk.";
   return undefined;
 }
 
@@ -52,6 +53,7 @@ export async function placeForTask(tracking: TrackingConnection): Promise<RunPla
   if (why) return why;
   const opened = await tracking.start();
   const folder = tracking.folder();
-  if (!opened || !folder) return `MLOps: the tracking store (.mlops/tracking.db) did not open${tracking.lastError ? `: ${tracking.lastError}` : ''}; see the MLOps Workbench output.`;
+  if (!opened || !folder)
+    return `MLOps: the tracking store (.mlops/tracking.db) did not open${tracking.lastError ? `: ${tracking.lastError}` : ''}; see the MLOps Workbench output.`;
   return { tracking: opened, workspaceDir: folder.uri.fsPath };
 }

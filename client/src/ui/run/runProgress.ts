@@ -68,11 +68,16 @@ export function endMessage(pipeline: string, result: RunResult, failed?: StepSum
     case 'FINISHED': {
       const cached = result.steps.filter((s) => s.cachedFrom).length;
       const registered = result.registered ? `; registered ${result.registered.model} version ${result.registered.version}` : '';
-      return { severity: 'info', text: `MLOps: ${name} finished in ${took}${cached ? ` (${cached} cached step${cached === 1 ? '' : 's'})` : ''}${registered}.` };
+      return {
+        severity: 'info',
+        text: `MLOps: ${name} finished in ${took}${cached ? ` (${cached} cached step${cached === 1 ? '' : 's'})` : ''}${registered}.`,
+      };
     }
     case 'FAILED': {
       const step = failed ?? result.steps.find((s) => s.status === 'FAILED');
-      const why = step ? `step ${step.step} failed${step.exitCode !== undefined ? ` (exit ${step.exitCode})` : ''}${step.message ? `: ${step.message}` : ''}` : 'the run failed';
+      const why = step
+        ? `step ${step.step} failed${step.exitCode !== undefined ? ` (exit ${step.exitCode})` : ''}${step.message ? `: ${step.message}` : ''}`
+        : 'the run failed';
       return { severity: 'error', text: `MLOps: ${name} failed: ${why}` };
     }
     case 'KILLED':

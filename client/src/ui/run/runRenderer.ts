@@ -65,9 +65,12 @@ export class RunRenderer {
   render(event: RunEvent): string {
     switch (event.type) {
       case 'run-started': {
-        const params = Object.entries(event.params).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+        const params = Object.entries(event.params)
+          .map(([k, v]) => `${k}=${String(v)}`)
+          .join(' ');
         return this.lines(
-          this.paint(['bold', 'blue'], `MLOps run ${event.runName} of pipeline ${event.pipeline}`) + this.paint('dim', ` (experiment ${event.experimentName}, run id ${event.runId})`),
+          this.paint(['bold', 'blue'], `MLOps run ${event.runName} of pipeline ${event.pipeline}`) +
+            this.paint('dim', ` (experiment ${event.experimentName}, run id ${event.runId})`),
           this.paint('dim', `steps: ${event.steps.join(' → ')}${params ? `   params: ${params}` : ''}`),
           '',
         );
@@ -80,7 +83,12 @@ export class RunRenderer {
       case 'step-output':
         return this.output(event.step, event.text);
       case 'step-retry':
-        return this.flush(event.step) + this.lines(this.paint('yellow', `↻ ${event.step}: attempt ${event.attempt}/${event.maxAttempts} failed (${event.reason}); retrying`));
+        return (
+          this.flush(event.step) +
+          this.lines(
+            this.paint('yellow', `↻ ${event.step}: attempt ${event.attempt}/${event.maxAttempts} failed (${event.reason}); retrying`),
+          )
+        );
       case 'step-finished': {
         const flushed = this.flush(event.step);
         this.running.delete(event.step);
@@ -88,13 +96,20 @@ export class RunRenderer {
       }
       case 'metric':
         if (!this.options.metrics) return '';
-        return this.lines(this.paint('dim', `  ${event.step ? `[${event.step}] ` : ''}metric ${event.key} = ${formatNumber(event.value)} (step ${event.stepNumber})`));
+        return this.lines(
+          this.paint(
+            'dim',
+            `  ${event.step ? `[${event.step}] ` : ''}metric ${event.key} = ${formatNumber(event.value)} (step ${event.stepNumber})`,
+          ),
+        );
       case 'warning':
         return this.lines(this.paint('yellow', `⚠ ${event.step ? `${event.step}: ` : ''}${event.message}`));
       case 'registered': {
         const v = event.version;
         const extras = [v.stage ? `stage ${v.stage}` : '', v.alias ? `alias @${v.alias}` : ''].filter(Boolean).join(', ');
-        return this.lines(this.paint(['bold', 'green'], `★ Registered model ${v.model} version ${v.version}`) + (extras ? ` (${extras})` : ''));
+        return this.lines(
+          this.paint(['bold', 'green'], `★ Registered model ${v.model} version ${v.version}`) + (extras ? ` (${extras})` : ''),
+        );
       }
       case 'register-skipped':
         return this.lines(this.paint('dim', `No model registered: ${event.reason}`));
@@ -111,7 +126,14 @@ export class RunRenderer {
           ? this.paint('green', `✔ ${s.step} cached`) + this.paint('dim', ` (reused run ${s.cachedFrom})`)
           : this.paint('green', `✔ ${s.step} succeeded`) + this.paint('dim', ` in ${took}`);
       case 'FAILED':
-        return this.paint(['bold', 'red'], `✖ ${s.step} failed`) + this.paint('red', `${s.exitCode !== undefined ? ` (exit ${s.exitCode})` : ''} after ${took}${s.message ? `: ${s.message}` : ''}`) + (s.logPath ? this.paint('dim', `  log: ${s.logPath}`) : '');
+        return (
+          this.paint(['bold', 'red'], `✖ ${s.step} failed`) +
+          this.paint(
+            'red',
+            `${s.exitCode !== undefined ? ` (exit ${s.exitCode})` : ''} after ${took}${s.message ? `: ${s.message}` : ''}`,
+          ) +
+          (s.logPath ? this.paint('dim', `  log: ${s.logPath}`) : '')
+        );
       case 'SKIPPED':
         return this.paint('dim', `○ ${s.step} skipped${s.message ? `: ${s.message}` : ''}`);
       case 'CANCELLED':

@@ -17,7 +17,10 @@ export class RunTaskProvider implements vscode.TaskProvider {
     for (const uri of await findPipelineFiles()) {
       const folder = vscode.workspace.getWorkspaceFolder(uri);
       if (!folder || uri.scheme !== 'file') continue;
-      const definition: MlopsTaskDefinition = { type: TASK_TYPE, pipeline: path.relative(folder.uri.fsPath, uri.fsPath).split(path.sep).join('/') };
+      const definition: MlopsTaskDefinition = {
+        type: TASK_TYPE,
+        pipeline: path.relative(folder.uri.fsPath, uri.fsPath).split(path.sep).join('/'),
+      };
       tasks.push(this.task(definition, folder));
     }
     return tasks;
@@ -35,7 +38,12 @@ export class RunTaskProvider implements vscode.TaskProvider {
     return this.task(definition, folder, task.definition as MlopsTaskDefinition, task.name);
   }
 
-  private task(definition: MlopsTaskDefinition, folder: vscode.WorkspaceFolder, original: MlopsTaskDefinition = definition, name = taskName(definition)): vscode.Task {
+  private task(
+    definition: MlopsTaskDefinition,
+    folder: vscode.WorkspaceFolder,
+    original: MlopsTaskDefinition = definition,
+    name = taskName(definition),
+  ): vscode.Task {
     const file = path.resolve(folder.uri.fsPath, definition.pipeline);
     const task = new vscode.Task(
       original,

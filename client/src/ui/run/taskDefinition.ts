@@ -15,9 +15,11 @@ export interface MlopsTaskDefinition {
 /** A tasks.json entry read as an `mlops` task, or why it is not one. */
 export function readTaskDefinition(definition: { readonly [key: string]: unknown }): MlopsTaskDefinition | { error: string } {
   const { pipeline, params } = definition;
-  if (typeof pipeline !== 'string' || pipeline.trim() === '') return { error: 'an mlops task needs "pipeline": the path of a *.pipeline.yaml file, relative to the workspace folder' };
+  if (typeof pipeline !== 'string' || pipeline.trim() === '')
+    return { error: 'an mlops task needs "pipeline": the path of a *.pipeline.yaml file, relative to the workspace folder' };
   if (params === undefined) return { type: TASK_TYPE, pipeline };
-  if (typeof params !== 'object' || params === null || Array.isArray(params)) return { error: '"params" of an mlops task must be an object of param name to value' };
+  if (typeof params !== 'object' || params === null || Array.isArray(params))
+    return { error: '"params" of an mlops task must be an object of param name to value' };
   const values: Record<string, ParamValue> = {};
   for (const [name, value] of Object.entries(params)) {
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {

@@ -33,7 +33,11 @@ export function experimentsItem(node: ExperimentsNode, now = Date.now()): vscode
     case 'run': {
       const row = node.row;
       const item = new vscode.TreeItem(row.name, Collapsed);
-      const parts = [formatDuration(row, now), row.startTime !== undefined ? relativeTime(row.startTime, now) : undefined, row.keyMetric ? `${row.keyMetric.key} ${formatMetric(row.keyMetric.value)}` : undefined];
+      const parts = [
+        formatDuration(row, now),
+        row.startTime !== undefined ? relativeTime(row.startTime, now) : undefined,
+        row.keyMetric ? `${row.keyMetric.key} ${formatMetric(row.keyMetric.value)}` : undefined,
+      ];
       item.description = parts.filter(Boolean).join(' · ');
       item.iconPath = row.deleted ? new vscode.ThemeIcon('trash') : (STATUS_ICONS[row.status] ?? new vscode.ThemeIcon('circle-outline'));
       item.contextValue = row.deleted ? 'run.deleted' : 'run';
@@ -78,8 +82,17 @@ export function experimentsItem(node: ExperimentsNode, now = Date.now()): vscode
     case 'step': {
       const s = node.step;
       const item = new vscode.TreeItem(s.step_id, None);
-      const duration = s.start_time !== undefined && s.end_time !== undefined ? formatDuration({ startTime: s.start_time, endTime: s.end_time, status: 'FINISHED' }, now) : undefined;
-      item.description = [s.status.toLowerCase(), s.cached ? `cached${s.cached_from ? ` from ${s.cached_from.slice(0, 8)}` : ''}` : duration, s.exit_code !== undefined && s.exit_code !== 0 ? `exit ${s.exit_code}` : undefined].filter(Boolean).join(' · ');
+      const duration =
+        s.start_time !== undefined && s.end_time !== undefined
+          ? formatDuration({ startTime: s.start_time, endTime: s.end_time, status: 'FINISHED' }, now)
+          : undefined;
+      item.description = [
+        s.status.toLowerCase(),
+        s.cached ? `cached${s.cached_from ? ` from ${s.cached_from.slice(0, 8)}` : ''}` : duration,
+        s.exit_code !== undefined && s.exit_code !== 0 ? `exit ${s.exit_code}` : undefined,
+      ]
+        .filter(Boolean)
+        .join(' · ');
       item.iconPath = STATUS_ICONS[s.status] ?? new vscode.ThemeIcon('circle-outline');
       item.tooltip = [s.message, s.log_path ? `log: ${s.log_path}` : undefined].filter(Boolean).join('\n') || s.status;
       item.contextValue = s.log_path ? 'step.log' : 'step';

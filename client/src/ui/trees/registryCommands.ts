@@ -24,7 +24,12 @@ async function versionOf(api: TrackingApi, arg: VersionArg, title: string): Prom
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
-    versions.map((row) => ({ label: `v${row.version}`, description: [row.stage, ...row.aliases.map((a) => `@${a}`)].join(' '), detail: `created ${relativeTime(row.created, Date.now())}${row.runId ? ` · run ${row.runId}` : ''}`, row })),
+    versions.map((row) => ({
+      label: `v${row.version}`,
+      description: [row.stage, ...row.aliases.map((a) => `@${a}`)].join(' '),
+      detail: `created ${relativeTime(row.created, Date.now())}${row.runId ? ` · run ${row.runId}` : ''}`,
+      row,
+    })),
     { title: `${title}: ${model}`, placeHolder: 'Version' },
   );
   return picked?.row;
@@ -33,7 +38,9 @@ async function versionOf(api: TrackingApi, arg: VersionArg, title: string): Prom
 async function pickModel(api: TrackingApi, title: string): Promise<string | undefined> {
   const models = await registeredModels(api);
   if (models.length === 0) {
-    void vscode.window.showInformationMessage('MLOps: no registered models yet. Register one from a run, or with a `register` block in a pipeline.');
+    void vscode.window.showInformationMessage(
+      'MLOps: no registered models yet. Register one from a run, or with a `register` block in a pipeline.',
+    );
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
@@ -59,7 +66,10 @@ export function registerRegistryCommands(ctx: TreeCommandContext): void {
         { label: 'None', description: 'remove the stage', target: 'None' },
         { label: 'Alias…', description: 'point an alias such as champion at this version', target: 'alias' },
       ];
-      const choice = await vscode.window.showQuickPick(items, { title: `Promote ${row.model} v${row.version}`, placeHolder: 'Target stage or alias' });
+      const choice = await vscode.window.showQuickPick(items, {
+        title: `Promote ${row.model} v${row.version}`,
+        placeHolder: 'Target stage or alias',
+      });
       if (!choice?.target) return;
       let target: PromoteTarget;
       if (choice.target === 'alias') {
@@ -86,8 +96,19 @@ export function registerRegistryCommands(ctx: TreeCommandContext): void {
       }
       const warning = await promotionWarning(api, row.model, row.version);
       if (warning || (target.kind === 'stage' && target.stage === 'Production')) {
-        const detail = [warning ? `Careful: ${warning}.` : undefined, target.kind === 'stage' && target.stage === 'Production' ? 'Production is what serving code loads with models:/' + row.model + '/Production.' : undefined].filter(Boolean).join('\n');
-        const ok = await vscode.window.showWarningMessage(`Promote ${row.model} version ${row.version} to ${target.kind === 'stage' ? target.stage : `@${target.alias}`}?`, { modal: true, detail }, 'Promote');
+        const detail = [
+          warning ? `Careful: ${warning}.` : undefined,
+          target.kind === 'stage' && target.stage === 'Production'
+            ? 'Production is what serving code loads with models:/' + row.model + '/Production.'
+            : undefined,
+        ]
+          .filter(Boolean)
+          .join('\n');
+        const ok = await vscode.window.showWarningMessage(
+          `Promote ${row.model} version ${row.version} to ${target.kind === 'stage' ? target.stage : `@${target.alias}`}?`,
+          { modal: true, detail },
+          'Promote',
+        );
         if (ok !== 'Promote') return;
       }
       const done = await promote(api, row.model, row.version, target);
@@ -112,7 +133,10 @@ export function registerRegistryCommands(ctx: TreeCommandContext): void {
         void vscode.window.showInformationMessage(`MLOps: ${row.model} v${row.version} has no aliases.`);
         return;
       }
-      const alias = row.aliases.length === 1 ? row.aliases[0] : await vscode.window.showQuickPick([...row.aliases], { title: `Remove an alias of ${row.model} v${row.version}` });
+      const alias =
+        row.aliases.length === 1
+          ? row.aliases[0]
+          : await vscode.window.showQuickPick([...row.aliases], { title: `Remove an alias of ${row.model} v${row.version}` });
       if (!alias) return;
       await api.deleteRegisteredModelAlias({ name: row.model, alias });
       void vscode.window.showInformationMessage(`MLOps: removed @${alias} from ${row.model}.`);
@@ -124,7 +148,8 @@ export function registerRegistryCommands(ctx: TreeCommandContext): void {
       const row = await versionOf(api, arg, 'Copy Model URI');
       if (!row) return;
       const uris = modelUris(row);
-      const uri = uris.length === 1 ? uris[0] : await vscode.window.showQuickPick(uris, { title: `Copy a URI of ${row.model} v${row.version}` });
+      const uri =
+        uris.length === 1 ? uris[0] : await vscode.window.showQuickPick(uris, { title: `Copy a URI of ${row.model} v${row.version}` });
       if (!uri) return;
       await vscode.env.clipboard.writeText(uri);
       void vscode.window.setStatusBarMessage(`Copied ${uri}`, 3000);
@@ -155,7 +180,8 @@ export function registerRegistryCommands(ctx: TreeCommandContext): void {
 
   register(TreeCommands.registerModelFromRun, (arg?: ExperimentsNode) =>
     withApi(async (api) => {
-      const runId = arg?.kind === 'run' ? arg.row.runId : arg?.kind === 'artifact' ? arg.runId : await pickRun(api, 'Register Model from Run');
+      const runId =
+        arg?.kind === 'run' ? arg.row.runId : arg?.kind === 'artifact' ? arg.runId : await pickRun(api, 'Register Model from Run');
       if (!runId) return;
       const { run } = await api.getRun({ run_id: runId });
       if (!run.info.artifact_uri.startsWith('file:')) {
@@ -167,27 +193,55 @@ export function registerRegistryCommands(ctx: TreeCommandContext): void {
       if (!artifact) {
         const files = await vscode.workspace.findFiles(new vscode.RelativePattern(vscode.Uri.file(root), '**/*'), undefined, 2000);
         const dirs = [...new Set(files.map((f) => path.dirname(f.fsPath)).filter((d) => d !== root))];
-        const choices = [...dirs.map((d) => ({ label: `$(folder) ${path.relative(root, d)}`, target: d })), ...files.map((f) => ({ label: `$(file) ${path.relative(root, f.fsPath)}`, target: f.fsPath }))];
+        const choices = [
+          ...dirs.map((d) => ({ label: `$(folder) ${path.relative(root, d)}`, target: d })),
+          ...files.map((f) => ({ label: `$(file) ${path.relative(root, f.fsPath)}`, target: f.fsPath })),
+        ];
         if (choices.length === 0) {
-          void vscode.window.showInformationMessage(`MLOps: run ${run.info.run_name} has no artifacts to register. A pipeline's register block copies its model into the run.`);
+          void vscode.window.showInformationMessage(
+            `MLOps: run ${run.info.run_name} has no artifacts to register. A pipeline's register block copies its model into the run.`,
+          );
           return;
         }
-        artifact = (await vscode.window.showQuickPick(choices, { title: `Register a model from ${run.info.run_name}`, placeHolder: 'Artifact' }))?.target;
+        artifact = (
+          await vscode.window.showQuickPick(choices, { title: `Register a model from ${run.info.run_name}`, placeHolder: 'Artifact' })
+        )?.target;
       }
       if (!artifact) return;
       const models = await registeredModels(api);
       const NEW = '$(add) New model…';
-      const pickedName = await vscode.window.showQuickPick([NEW, ...models.map((m) => m.name)], { title: 'Register as', placeHolder: 'A new or existing registered model' });
+      const pickedName = await vscode.window.showQuickPick([NEW, ...models.map((m) => m.name)], {
+        title: 'Register as',
+        placeHolder: 'A new or existing registered model',
+      });
       if (!pickedName) return;
-      const name = pickedName === NEW ? await vscode.window.showInputBox({ title: 'New registered model', prompt: 'Model name', validateInput: (v) => (v.trim() === '' ? 'Give the model a name' : models.some((m) => m.name === v.trim()) ? `${v.trim()} exists; pick it from the list instead` : undefined) }) : pickedName;
+      const name =
+        pickedName === NEW
+          ? await vscode.window.showInputBox({
+              title: 'New registered model',
+              prompt: 'Model name',
+              validateInput: (v) =>
+                v.trim() === ''
+                  ? 'Give the model a name'
+                  : models.some((m) => m.name === v.trim())
+                    ? `${v.trim()} exists; pick it from the list instead`
+                    : undefined,
+            })
+          : pickedName;
       if (!name) return;
       try {
         await api.createRegisteredModel({ name: name.trim() });
       } catch (error) {
         if (!(error instanceof MlflowError && error.errorCode === 'RESOURCE_ALREADY_EXISTS')) throw error;
       }
-      const { model_version } = await api.createModelVersion({ name: name.trim(), source: pathToFileURL(artifact).toString(), run_id: runId });
-      void vscode.window.showInformationMessage(`MLOps: registered ${name.trim()} version ${model_version.version} from ${run.info.run_name}.`);
+      const { model_version } = await api.createModelVersion({
+        name: name.trim(),
+        source: pathToFileURL(artifact).toString(),
+        run_id: runId,
+      });
+      void vscode.window.showInformationMessage(
+        `MLOps: registered ${name.trim()} version ${model_version.version} from ${run.info.run_name}.`,
+      );
     }),
   );
 }

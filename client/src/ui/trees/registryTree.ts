@@ -62,10 +62,18 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<RegistryNod
         const row = node.row;
         const item = new vscode.TreeItem(`v${row.version}`, vscode.TreeItemCollapsibleState.None);
         item.id = node.id;
-        item.description = [row.stage !== 'None' ? row.stage : undefined, ...row.aliases.map((a) => `@${a}`), relativeTime(row.created, Date.now())].filter(Boolean).join(' · ');
+        item.description = [
+          row.stage !== 'None' ? row.stage : undefined,
+          ...row.aliases.map((a) => `@${a}`),
+          relativeTime(row.created, Date.now()),
+        ]
+          .filter(Boolean)
+          .join(' · ');
         item.iconPath = STAGE_ICONS[row.stage] ?? STAGE_ICONS.None;
         const tooltip = new vscode.MarkdownString();
-        tooltip.appendText(`${row.model} version ${row.version} — ${row.stage}\n${modelUris(row).join('\n')}\nsource ${row.source}${row.runId ? `\nrun ${row.runId}` : ''}\ncreated ${new Date(row.created).toLocaleString()}`);
+        tooltip.appendText(
+          `${row.model} version ${row.version} — ${row.stage}\n${modelUris(row).join('\n')}\nsource ${row.source}${row.runId ? `\nrun ${row.runId}` : ''}\ncreated ${new Date(row.created).toLocaleString()}`,
+        );
         item.tooltip = tooltip;
         item.contextValue = `modelVersion${row.aliases.length > 0 ? '.aliased' : ''}${row.runId ? '.withRun' : ''}`;
         if (row.runId) item.command = { command: TreeCommands.openVersionRun, title: 'Show Source Run', arguments: [node] };

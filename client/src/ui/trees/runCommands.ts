@@ -21,7 +21,11 @@ export function registerRunCommands(ctx: TreeCommandContext): void {
       const runId = await runOf(api, arg, 'Rename Run');
       if (!runId) return;
       const { run } = await api.getRun({ run_id: runId });
-      const name = await vscode.window.showInputBox({ title: 'Rename run', value: run.info.run_name, validateInput: (v) => (v.trim() === '' ? 'A run needs a name' : v.length > 250 ? 'At most 250 characters' : undefined) });
+      const name = await vscode.window.showInputBox({
+        title: 'Rename run',
+        value: run.info.run_name,
+        validateInput: (v) => (v.trim() === '' ? 'A run needs a name' : v.length > 250 ? 'At most 250 characters' : undefined),
+      });
       if (!name || name.trim() === run.info.run_name) return;
       await api.updateRun({ run_id: runId, run_name: name.trim() });
     }),
@@ -33,7 +37,11 @@ export function registerRunCommands(ctx: TreeCommandContext): void {
       if (!runId) return;
       const { run } = await api.getRun({ run_id: runId });
       const current = run.data.tags.find((t) => t.key === NOTE_TAG)?.value ?? '';
-      const note = await vscode.window.showInputBox({ title: `Note for ${run.info.run_name}`, prompt: 'Stored as mlflow.note.content, as the MLflow UI does; empty removes it', value: current });
+      const note = await vscode.window.showInputBox({
+        title: `Note for ${run.info.run_name}`,
+        prompt: 'Stored as mlflow.note.content, as the MLflow UI does; empty removes it',
+        value: current,
+      });
       if (note === undefined || note === current) return;
       if (note.trim() === '') await api.deleteTag({ run_id: runId, key: NOTE_TAG });
       else await api.setTag({ run_id: runId, key: NOTE_TAG, value: note });
@@ -45,7 +53,14 @@ export function registerRunCommands(ctx: TreeCommandContext): void {
       const runId = await runOf(api, arg, 'Delete Run');
       if (!runId) return;
       const { run } = await api.getRun({ run_id: runId });
-      const ok = await vscode.window.showWarningMessage(`Delete run ${run.info.run_name}?`, { modal: true, detail: 'It leaves the Experiments view and searches; "MLOps: Restore Run" brings it back. Its artifacts and logs stay on disk.' }, 'Delete');
+      const ok = await vscode.window.showWarningMessage(
+        `Delete run ${run.info.run_name}?`,
+        {
+          modal: true,
+          detail: 'It leaves the Experiments view and searches; "MLOps: Restore Run" brings it back. Its artifacts and logs stay on disk.',
+        },
+        'Delete',
+      );
       if (ok === 'Delete') await api.deleteRun({ run_id: runId });
     }),
   );
@@ -55,12 +70,21 @@ export function registerRunCommands(ctx: TreeCommandContext): void {
       let runId = arg?.kind === 'run' ? arg.row.runId : undefined;
       if (!runId) {
         const { experiments } = await api.searchExperiments({ max_results: 1000 });
-        const { runs } = await api.searchRuns({ experiment_ids: experiments.map((e) => e.experiment_id), run_view_type: 'DELETED_ONLY', max_results: 200 });
+        const { runs } = await api.searchRuns({
+          experiment_ids: experiments.map((e) => e.experiment_id),
+          run_view_type: 'DELETED_ONLY',
+          max_results: 200,
+        });
         if (runs.length === 0) {
           void vscode.window.showInformationMessage('MLOps: no deleted runs.');
           return;
         }
-        runId = (await vscode.window.showQuickPick(runs.map((r) => ({ label: r.info.run_name, description: r.info.run_id, runId: r.info.run_id })), { title: 'Restore a deleted run' }))?.runId;
+        runId = (
+          await vscode.window.showQuickPick(
+            runs.map((r) => ({ label: r.info.run_name, description: r.info.run_id, runId: r.info.run_id })),
+            { title: 'Restore a deleted run' },
+          )
+        )?.runId;
       }
       if (runId) await api.restoreRun({ run_id: runId });
     }),

@@ -23,14 +23,20 @@ export function registerTrackingViews(
 ): { experiments: ExperimentsTreeProvider; registry: RegistryTreeProvider; revealRun: (runId: string) => Promise<void> } {
   const experiments = tree.track(new ExperimentsTreeProvider(source, output));
   const registry = tree.track(new RegistryTreeProvider(source, output));
-  const experimentsView = tree.track(vscode.window.createTreeView(Views.experiments, { treeDataProvider: experiments, canSelectMany: true, showCollapseAll: true }));
+  const experimentsView = tree.track(
+    vscode.window.createTreeView(Views.experiments, { treeDataProvider: experiments, canSelectMany: true, showCollapseAll: true }),
+  );
   tree.track(vscode.window.createTreeView(Views.models, { treeDataProvider: registry, showCollapseAll: true }));
 
   const register = (id: string, fn: (...args: never[]) => unknown) => tree.track(vscode.commands.registerCommand(id, fn));
   const withApi = async (use: (api: TrackingApi) => Promise<void>) => {
     const api = await source.api();
     if (!api) {
-      void vscode.window.showInformationMessage(vscode.workspace.isTrusted ? 'MLOps: the tracking store is not open. See "MLOps: Show Output" for why.' : 'MLOps: the tracking store stays closed in Restricted Mode. Trust the workspace to use it.');
+      void vscode.window.showInformationMessage(
+        vscode.workspace.isTrusted
+          ? 'MLOps: the tracking store is not open. See "MLOps: Show Output" for why.'
+          : 'MLOps: the tracking store stays closed in Restricted Mode. Trust the workspace to use it.',
+      );
       return;
     }
     try {
@@ -47,7 +53,9 @@ export function registerTrackingViews(
     revealRun: async (runId) => {
       const node = await experiments.model.findRun(runId);
       if (!node) {
-        void vscode.window.showInformationMessage(`MLOps: run ${runId} is not in the Experiments view${experiments.model.query.filter ? ' (the filter hides it)' : ''}.`);
+        void vscode.window.showInformationMessage(
+          `MLOps: run ${runId} is not in the Experiments view${experiments.model.query.filter ? ' (the filter hides it)' : ''}.`,
+        );
         return;
       }
       experiments.refresh(experiments.model.parent(node));

@@ -14,7 +14,11 @@ export interface TreeCommandContext {
 export async function pickRun(api: TrackingApi, title: string): Promise<string | undefined> {
   const { experiments } = await api.searchExperiments({ max_results: 1000 });
   const names = new Map(experiments.map((e) => [e.experiment_id, e.name]));
-  const { runs } = await api.searchRuns({ experiment_ids: experiments.map((e) => e.experiment_id), max_results: 200, order_by: ['attributes.start_time DESC'] });
+  const { runs } = await api.searchRuns({
+    experiment_ids: experiments.map((e) => e.experiment_id),
+    max_results: 200,
+    order_by: ['attributes.start_time DESC'],
+  });
   if (runs.length === 0) {
     void vscode.window.showInformationMessage('MLOps: no runs yet. Run a pipeline, or point mlflow code at the workspace endpoint.');
     return undefined;

@@ -10,6 +10,9 @@ export function availableColumns(source: SourceDef, data: DataColumns): Set<stri
 
 /** `a`, `b`, `c` and 7 more — for messages. */
 export function columnList(names: readonly string[], limit = 8): string {
-  const shown = names.slice(0, limit).map((n) => `\`${n}\``).join(', ');
+  const shown = names
+    .slice(0, limit)
+    .map((n) => `\`${n}\``)
+    .join(', ');
   return names.length > limit ? `${shown} and ${names.length - limit} more` : shown || 'none';
 }

@@ -18,7 +18,12 @@ const WHAT: Record<DefinitionKind, string> = { entity: 'entity', source: 'source
  * Works on the plain model, so the server can run it again for a file that
  * is not open when a definition it uses changes.
  */
-export function featuresWorkspaceProblems(uri: string, model: FeaturesModel, workspace: WorkspaceView, context: ValidationContext): MlopsDiagnostic[] {
+export function featuresWorkspaceProblems(
+  uri: string,
+  model: FeaturesModel,
+  workspace: WorkspaceView,
+  context: ValidationContext,
+): MlopsDiagnostic[] {
   const report = new Report();
   duplicates(report, uri, model, workspace);
   for (const view of model.views) {
@@ -26,7 +31,8 @@ export function featuresWorkspaceProblems(uri: string, model: FeaturesModel, wor
       if (workspace.definitions('entity', entity.name).length === 0) unknown(report, workspace, 'entity', 'unknown-entity', entity);
     }
     joinKeyTypes(report, view, workspace);
-    if (view.source && workspace.definitions('source', view.source.name).length === 0) unknown(report, workspace, 'source', 'unknown-source', view.source);
+    if (view.source && workspace.definitions('source', view.source.name).length === 0)
+      unknown(report, workspace, 'source', 'unknown-source', view.source);
     columnsOfView(report, view, uri, workspace, context);
   }
   for (const source of model.sources) sourceFile(report, uri, source, context);
@@ -41,16 +47,27 @@ export function featuresWorkspaceProblems(uri: string, model: FeaturesModel, wor
       for (const field of projection.fields ?? []) {
         if (fields.includes(field.name)) continue;
         const close = suggestions(field.name, fields);
-        report.add('unknown-feature', field, `feature view \`${projection.view.name}\` has no field \`${field.name}\`${close.length > 0 ? `; did you mean \`${close[0]}\`?` : ''}`, {
-          fixes: close.map((c, i) => replaceFix(`Change to \`${c}\``, field, c, i === 0)),
-        });
+        report.add(
+          'unknown-feature',
+          field,
+          `feature view \`${projection.view.name}\` has no field \`${field.name}\`${close.length > 0 ? `; did you mean \`${close[0]}\`?` : ''}`,
+          {
+            fixes: close.map((c, i) => replaceFix(`Change to \`${c}\``, field, c, i === 0)),
+          },
+        );
       }
     }
   }
   return report.diagnostics;
 }
 
-function unknown(report: Report, workspace: WorkspaceView, kind: DefinitionKind, code: 'unknown-entity' | 'unknown-source' | 'unknown-feature-view', ref: Named): void {
+function unknown(
+  report: Report,
+  workspace: WorkspaceView,
+  kind: DefinitionKind,
+  code: 'unknown-entity' | 'unknown-source' | 'unknown-feature-view',
+  ref: Named,
+): void {
   const hint = workspace.didYouMean(kind, ref.name);
   const best = /`([^`]*)`/.exec(hint)?.[1];
   report.add(code, ref, `no ${WHAT[kind]} named \`${ref.name}\` in the workspace${hint}`, {
@@ -65,7 +82,11 @@ function duplicates(report: Report, uri: string, model: FeaturesModel, workspace
     const others = all.filter((d) => d.uri !== uri || d.def.start !== def.start);
     if (others.length === 0) return;
     const places = others.slice(0, 3).map((d) => where(d, uri, workspace));
-    report.add('duplicate-name', def, `${WHAT[kind]} \`${def.name}\` is also defined ${places.join(', ')}${others.length > 3 ? ` and ${others.length - 3} more` : ''}; names are unique across the workspace`);
+    report.add(
+      'duplicate-name',
+      def,
+      `${WHAT[kind]} \`${def.name}\` is also defined ${places.join(', ')}${others.length > 3 ? ` and ${others.length - 3} more` : ''}; names are unique across the workspace`,
+    );
   };
   for (const e of model.entities) check('entity', e);
   for (const s of model.sources) if (s.name !== '') check('source', s);
@@ -86,9 +107,14 @@ function joinKeyTypes(report: Report, view: ViewDef, workspace: WorkspaceView): 
     if (!entity?.valueType || !isDtype(entity.valueType)) continue;
     for (const field of view.fields) {
       if (field.name !== entity.joinKey || field.dtype === undefined || !isDtype(field.dtype) || field.dtype === entity.valueType) continue;
-      report.add('join-key-type', field.dtypeSpan ?? field, `\`${field.name}\` is the join key of entity \`${entity.name}\`, whose type is \`${entity.valueType}\`, not \`${field.dtype}\``, {
-        fixes: field.dtypeSpan ? [replaceFix(`Change to \`${entity.valueType}\``, field.dtypeSpan, entity.valueType, true)] : [],
-      });
+      report.add(
+        'join-key-type',
+        field.dtypeSpan ?? field,
+        `\`${field.name}\` is the join key of entity \`${entity.name}\`, whose type is \`${entity.valueType}\`, not \`${field.dtype}\``,
+        {
+          fixes: field.dtypeSpan ? [replaceFix(`Change to \`${entity.valueType}\``, field.dtypeSpan, entity.valueType, true)] : [],
+        },
+      );
     }
   }
 }
@@ -130,8 +156,13 @@ function sourceFile(report: Report, uri: string, source: SourceDef, context: Val
 
 function notFound(report: Report, span: Span, name: string, file: string, available: ReadonlySet<string>): void {
   const close = suggestions(name, available);
-  report.add('column-not-found', span, `\`${name}\` is not a column of \`${file}\`${close.length > 0 ? `; did you mean \`${close[0]}\`?` : `; its columns: ${columnList([...available])}`}`, {
-    severity: 'warning',
-    fixes: close.map((c, i) => replaceFix(`Change to \`${c}\``, span, c, i === 0)),
-  });
+  report.add(
+    'column-not-found',
+    span,
+    `\`${name}\` is not a column of \`${file}\`${close.length > 0 ? `; did you mean \`${close[0]}\`?` : `; its columns: ${columnList([...available])}`}`,
+    {
+      severity: 'warning',
+      fixes: close.map((c, i) => replaceFix(`Change to \`${c}\``, span, c, i === 0)),
+    },
+  );
 }

@@ -19,7 +19,11 @@ export function featuresSchemaRule(doc: ParsedDocument): MlopsDiagnostic[] {
   const root = doc.yaml.contents;
   if (root === null || (isScalar(root) && (root.value === null || root.value === undefined))) return report.diagnostics;
   if (!isMap(root)) {
-    report.add('type-mismatch', valueSpan(root), `a features file is a map of \`entities\`, \`sources\`, \`feature_views\` and \`feature_services\`, not ${describeValue(root)}`);
+    report.add(
+      'type-mismatch',
+      valueSpan(root),
+      `a features file is a map of \`entities\`, \`sources\`, \`feature_views\` and \`feature_services\`, not ${describeValue(root)}`,
+    );
     return report.diagnostics;
   }
   const text = doc.text.getText();
@@ -29,7 +33,11 @@ export function featuresSchemaRule(doc: ParsedDocument): MlopsDiagnostic[] {
     if (!pair || !isSeq(pair.value)) continue;
     for (const item of pair.value.items) {
       if (!isMap(item)) {
-        report.add('type-mismatch', valueSpan(item as Node), `each ${section.what} is a map such as \`{ name: ... }\`, not ${describeValue(item as Node)}`);
+        report.add(
+          'type-mismatch',
+          valueSpan(item as Node),
+          `each ${section.what} is a map such as \`{ name: ... }\`, not ${describeValue(item as Node)}`,
+        );
         continue;
       }
       const owner = itemOwner(item);
@@ -59,7 +67,11 @@ function entity(report: Report, item: YAMLMap): void {
   if (pair) {
     const value = pair.value as Node | null;
     if (!isSeq(value) || value.items.length !== 1 || !isScalar(value.items[0])) {
-      report.add('type-mismatch', valueSpan(value, pair), `\`join_keys\` is a list of exactly one column name, such as \`[customer_id]\`, not ${isSeq(value) ? `a list of ${value.items.length}` : describeValue(value)}`);
+      report.add(
+        'type-mismatch',
+        valueSpan(value, pair),
+        `\`join_keys\` is a list of exactly one column name, such as \`[customer_id]\`, not ${isSeq(value) ? `a list of ${value.items.length}` : describeValue(value)}`,
+      );
     }
   }
   dtype(report, findPair(item, 'value_type'), 'value_type');
@@ -69,57 +81,113 @@ function source(report: Report, item: YAMLMap): void {
   const pathNode = item.get('path', true) as Node | undefined;
   const path = scalarText(pathNode);
   if (path !== undefined && pathNode?.range && !/\.(csv|parquet)$/i.test(path)) {
-    report.add('type-mismatch', valueSpan(pathNode), `a file source is read as CSV or Parquet by its extension; \`${path}\` ends in neither \`.csv\` nor \`.parquet\``);
+    report.add(
+      'type-mismatch',
+      valueSpan(pathNode),
+      `a file source is read as CSV or Parquet by its extension; \`${path}\` ends in neither \`.csv\` nor \`.parquet\``,
+    );
   }
   const mapping = item.get('field_mapping', true);
   if (isMap(mapping)) {
     for (const pair of mapping.items) {
       const value = pair.value as Node | null;
-      if (!isScalar(value) || scalarText(value) === undefined) report.add('type-mismatch', valueSpan(value, pair), `each \`field_mapping\` entry maps a column to a feature name (a string), not ${describeValue(value)}`);
+      if (!isScalar(value) || scalarText(value) === undefined)
+        report.add(
+          'type-mismatch',
+          valueSpan(value, pair),
+          `each \`field_mapping\` entry maps a column to a feature name (a string), not ${describeValue(value)}`,
+        );
     }
   }
 }
 
 function view(report: Report, item: YAMLMap, owner: { start: number; end: number }, label: string, text: string): void {
-  checkKeys(report, item, FEATURES_KEYS.view, owner, label, { legacy: LEGACY_VIEW_KEYS, alternatives: { source: 'batch_source', schema: 'features' } });
+  checkKeys(report, item, FEATURES_KEYS.view, owner, label, {
+    legacy: LEGACY_VIEW_KEYS,
+    alternatives: { source: 'batch_source', schema: 'features' },
+  });
   const entities = findPair(item, 'entities');
   if (entities && isSeq(entities.value)) {
-    for (const e of entities.value.items) if (!isScalar(e)) report.add('type-mismatch', valueSpan(e as Node), `each entry of \`entities\` is an entity's name, not ${describeValue(e as Node)}`);
+    for (const e of entities.value.items)
+      if (!isScalar(e))
+        report.add(
+          'type-mismatch',
+          valueSpan(e as Node),
+          `each entry of \`entities\` is an entity's name, not ${describeValue(e as Node)}`,
+        );
   }
   const sourcePair = findPair(item, 'source') ?? findPair(item, 'batch_source');
   if (sourcePair) {
     const value = sourcePair.value as Node | null;
     if (isMap(value)) {
-      checkKeys(report, value, FEATURES_KEYS.source.map((k) => (k.key === 'name' ? { ...k, required: false } : k)), keySpan(sourcePair), `the inline source of ${label}`);
+      checkKeys(
+        report,
+        value,
+        FEATURES_KEYS.source.map((k) => (k.key === 'name' ? { ...k, required: false } : k)),
+        keySpan(sourcePair),
+        `the inline source of ${label}`,
+      );
       source(report, value);
     } else if (!isScalar(value) || scalarText(value) === undefined) {
-      report.add('type-mismatch', valueSpan(value, sourcePair), `\`source\` is a source's name or an inline source \`{ name, type, path, timestamp_field }\`, not ${describeValue(value)}`);
+      report.add(
+        'type-mismatch',
+        valueSpan(value, sourcePair),
+        `\`source\` is a source's name or an inline source \`{ name, type, path, timestamp_field }\`, not ${describeValue(value)}`,
+      );
     }
   }
   const schemaPair = findPair(item, 'schema') ?? findPair(item, 'features');
   if (!schemaPair) return;
   const schema = schemaPair.value as Node | null;
   if (!isSeq(schema)) {
-    if (schema && !(isScalar(schema) && schema.value === null)) report.add('type-mismatch', valueSpan(schema, schemaPair), `\`schema\` is a list of fields \`{ name, dtype }\`, not ${describeValue(schema)}`);
+    if (schema && !(isScalar(schema) && schema.value === null))
+      report.add(
+        'type-mismatch',
+        valueSpan(schema, schemaPair),
+        `\`schema\` is a list of fields \`{ name, dtype }\`, not ${describeValue(schema)}`,
+      );
     return;
   }
   const seen = new Map<string, number>();
   for (const field of schema.items) {
     let nameNode: Node | undefined;
     if (isMap(field)) {
-      checkKeys(report, field, FEATURES_KEYS.field, itemOwner(field), `field${scalarText(field.get('name', true)) !== undefined ? ` \`${scalarText(field.get('name', true))}\`` : ''}`);
+      checkKeys(
+        report,
+        field,
+        FEATURES_KEYS.field,
+        itemOwner(field),
+        `field${scalarText(field.get('name', true)) !== undefined ? ` \`${scalarText(field.get('name', true))}\`` : ''}`,
+      );
       dtype(report, findPair(field, 'dtype'), 'dtype');
       nameNode = field.get('name', true) as Node | undefined;
     } else if (isScalar(field) && typeof field.value === 'string' && legacyFeature(field, text)) {
       const legacy = legacyFeature(field, text)!;
       const modern = legacy.dtype !== undefined ? (isDtype(legacy.dtype) ? legacy.dtype : legacyDtype(legacy.dtype)) : undefined;
-      report.add('deprecated-key', legacy.whole, `\`${field.value}\` is the seed's spelling of a field; write \`{ name: ${legacy.name}, dtype: ${modern ?? '...'} }\``, {
-        severity: 'hint',
-        fixes: [replaceFix(`Rewrite as \`{ name: ${legacy.name}, dtype: ${modern ?? 'String'} }\``, legacy.whole, `{ name: ${legacy.name}, dtype: ${modern ?? 'String'} }`, true)],
-      });
+      report.add(
+        'deprecated-key',
+        legacy.whole,
+        `\`${field.value}\` is the seed's spelling of a field; write \`{ name: ${legacy.name}, dtype: ${modern ?? '...'} }\``,
+        {
+          severity: 'hint',
+          fixes: [
+            replaceFix(
+              `Rewrite as \`{ name: ${legacy.name}, dtype: ${modern ?? 'String'} }\``,
+              legacy.whole,
+              `{ name: ${legacy.name}, dtype: ${modern ?? 'String'} }`,
+              true,
+            ),
+          ],
+        },
+      );
       if (legacy.dtype !== undefined && legacy.dtypeSpan && !modern) invalidDtype(report, legacy.dtype, legacy.dtypeSpan);
       const name = legacy.name;
-      if (seen.has(name)) report.add('duplicate-name', { start: legacy.start, end: legacy.end }, `field \`${name}\` is defined twice in ${label}; the first is on line ${lineOf(text, seen.get(name)!)}`);
+      if (seen.has(name))
+        report.add(
+          'duplicate-name',
+          { start: legacy.start, end: legacy.end },
+          `field \`${name}\` is defined twice in ${label}; the first is on line ${lineOf(text, seen.get(name)!)}`,
+        );
       else seen.set(name, legacy.start);
       continue;
     } else {
@@ -128,7 +196,12 @@ function view(report: Report, item: YAMLMap, owner: { start: number; end: number
     }
     const name = scalarText(nameNode);
     if (name === undefined || !nameNode?.range) continue;
-    if (seen.has(name)) report.add('duplicate-name', { start: nameNode.range[0], end: nameNode.range[1] }, `field \`${name}\` is defined twice in ${label}; the first is on line ${lineOf(text, seen.get(name)!)}`);
+    if (seen.has(name))
+      report.add(
+        'duplicate-name',
+        { start: nameNode.range[0], end: nameNode.range[1] },
+        `field \`${name}\` is defined twice in ${label}; the first is on line ${lineOf(text, seen.get(name)!)}`,
+      );
     else seen.set(name, nameNode.range[0]);
   }
 }
@@ -138,7 +211,12 @@ function service(report: Report, item: YAMLMap, label: string): void {
   if (!pair) return;
   const value = pair.value as Node | null;
   if (!isSeq(value)) {
-    if (value && !(isScalar(value) && value.value === null)) report.add('type-mismatch', valueSpan(value, pair), `\`features\` of ${label} is a list of views or \`view: [field, ...]\` projections, not ${describeValue(value)}`);
+    if (value && !(isScalar(value) && value.value === null))
+      report.add(
+        'type-mismatch',
+        valueSpan(value, pair),
+        `\`features\` of ${label} is a list of views or \`view: [field, ...]\` projections, not ${describeValue(value)}`,
+      );
     return;
   }
   for (const entry of value.items) {
@@ -147,12 +225,20 @@ function service(report: Report, item: YAMLMap, label: string): void {
       for (const projection of entry.items) {
         const fields = projection.value as Node | null;
         if (!isSeq(fields) || fields.items.some((f) => !isScalar(f))) {
-          report.add('type-mismatch', valueSpan(fields, projection), `a projection lists field names: \`${scalarText(projection.key) ?? 'view'}: [field, ...]\`, not ${describeValue(fields)}`);
+          report.add(
+            'type-mismatch',
+            valueSpan(fields, projection),
+            `a projection lists field names: \`${scalarText(projection.key) ?? 'view'}: [field, ...]\`, not ${describeValue(fields)}`,
+          );
         }
       }
       continue;
     }
-    report.add('type-mismatch', valueSpan(entry as Node), `each entry of \`features\` is a view's name or \`view: [field, ...]\`, not ${describeValue(entry as Node)}`);
+    report.add(
+      'type-mismatch',
+      valueSpan(entry as Node),
+      `each entry of \`features\` is a view's name or \`view: [field, ...]\`, not ${describeValue(entry as Node)}`,
+    );
   }
 }
 
@@ -161,7 +247,13 @@ function dtype(report: Report, pair: Pair | undefined, key: string): void {
   const node = pair.value as Node | null;
   const text = scalarText(node);
   if (text === undefined || !isScalar(node)) {
-    report.add('invalid-dtype', valueSpan(node, pair), `\`${key}\` needs a dtype: ${DTYPES.slice(0, 8).map((t) => `\`${t}\``).join(', ')} or \`Array(...)\``);
+    report.add(
+      'invalid-dtype',
+      valueSpan(node, pair),
+      `\`${key}\` needs a dtype: ${DTYPES.slice(0, 8)
+        .map((t) => `\`${t}\``)
+        .join(', ')} or \`Array(...)\``,
+    );
     return;
   }
   if (!isDtype(text)) invalidDtype(report, text, valueSpan(node, pair));
@@ -170,8 +262,13 @@ function dtype(report: Report, pair: Pair | undefined, key: string): void {
 function invalidDtype(report: Report, text: string, span: { start: number; end: number }): void {
   const legacy = legacyDtype(text);
   const close = legacy ? [legacy] : suggestions(text, DTYPES);
-  const hint = legacy ? `; did you mean \`${legacy}\`?` : didYouMean(text, DTYPES) || '; use `Int32`, `Int64`, `Float32`, `Float64`, `String`, `Bytes`, `Bool`, `UnixTimestamp` or `Array(<one of those>)`';
-  report.add('invalid-dtype', span, `\`${text}\` is not a dtype${hint}`, { fixes: close.map((v, i) => replaceFix(`Change to \`${v}\``, span, v, i === 0)) });
+  const hint = legacy
+    ? `; did you mean \`${legacy}\`?`
+    : didYouMean(text, DTYPES) ||
+      '; use `Int32`, `Int64`, `Float32`, `Float64`, `String`, `Bytes`, `Bool`, `UnixTimestamp` or `Array(<one of those>)`';
+  report.add('invalid-dtype', span, `\`${text}\` is not a dtype${hint}`, {
+    fixes: close.map((v, i) => replaceFix(`Change to \`${v}\``, span, v, i === 0)),
+  });
 }
 
 function findPair(map: YAMLMap, key: string): Pair | undefined {

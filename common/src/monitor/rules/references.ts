@@ -17,7 +17,12 @@ const MAX_CURRENT_FILES = 100;
  * literal current), `column-not-found` (`columns` in reference and in every
  * current file), `unknown-pipeline` and `unknown-param` (`on_drift`).
  */
-export function monitorWorkspaceProblems(uri: string, model: MonitorModel, workspace: WorkspaceView, context: ValidationContext): MlopsDiagnostic[] {
+export function monitorWorkspaceProblems(
+  uri: string,
+  model: MonitorModel,
+  workspace: WorkspaceView,
+  context: ValidationContext,
+): MlopsDiagnostic[] {
   const report = new Report();
   const files: { path: string; data: DataColumns }[] = [];
   for (const data of [model.reference, model.current]) {
@@ -41,11 +46,20 @@ export function monitorWorkspaceProblems(uri: string, model: MonitorModel, works
     if (missing.length === 0) continue;
     const names = missing[0]!.data.columns.map((c) => c.name);
     const close = suggestions(column.name, names);
-    const inFiles = missing.slice(0, 3).map((f) => `\`${f.path}\``).join(', ') + (missing.length > 3 ? ` and ${missing.length - 3} more` : '');
-    report.add('column-not-found', column, `column \`${column.name}\` is not in ${inFiles}${close.length > 0 ? `; did you mean \`${close[0]}\`?` : `; its columns: ${columnList(names)}`}`, {
-      severity: 'warning',
-      fixes: close.map((c, i) => replaceFix(`Change to \`${c}\``, column, c, i === 0)),
-    });
+    const inFiles =
+      missing
+        .slice(0, 3)
+        .map((f) => `\`${f.path}\``)
+        .join(', ') + (missing.length > 3 ? ` and ${missing.length - 3} more` : '');
+    report.add(
+      'column-not-found',
+      column,
+      `column \`${column.name}\` is not in ${inFiles}${close.length > 0 ? `; did you mean \`${close[0]}\`?` : `; its columns: ${columnList(names)}`}`,
+      {
+        severity: 'warning',
+        fixes: close.map((c, i) => replaceFix(`Change to \`${c}\``, column, c, i === 0)),
+      },
+    );
   }
   pipeline(report, uri, model, workspace, context);
   return report.diagnostics;
@@ -55,7 +69,11 @@ function pipeline(report: Report, uri: string, model: MonitorModel, workspace: W
   const ref = model.runPipeline;
   if (!ref) return;
   if (kindOfPath(ref.name) !== 'pipeline') {
-    report.add('unknown-pipeline', ref, `\`${ref.name}\` is not a pipeline file: pipeline file names end in \`.pipeline.yaml\` or \`.pipeline.yml\``);
+    report.add(
+      'unknown-pipeline',
+      ref,
+      `\`${ref.name}\` is not a pipeline file: pipeline file names end in \`.pipeline.yaml\` or \`.pipeline.yml\``,
+    );
     return;
   }
   const path = resolveFrom(uri, ref.name);
@@ -66,15 +84,24 @@ function pipeline(report: Report, uri: string, model: MonitorModel, workspace: W
     if (onDisk === true || (onDisk === undefined && !context.workspace)) return;
     const known = workspace.pipelines().map((p) => p.uri.slice(p.uri.lastIndexOf('/') + 1));
     const close = suggestions(ref.name.slice(ref.name.lastIndexOf('/') + 1), known);
-    report.add('unknown-pipeline', ref, `no pipeline file \`${ref.name}\` (relative to this file's folder)${close.length > 0 ? `; did you mean \`${close[0]}\`?` : ''}`);
+    report.add(
+      'unknown-pipeline',
+      ref,
+      `no pipeline file \`${ref.name}\` (relative to this file's folder)${close.length > 0 ? `; did you mean \`${close[0]}\`?` : ''}`,
+    );
     return;
   }
   const params = found.def.params.map((p) => p.name);
   for (const key of model.params) {
     if (params.includes(key.name)) continue;
     const close = suggestions(key.name, params);
-    report.add('unknown-param', key, `pipeline \`${found.def.name ?? ref.name}\` has no param \`${key.name}\`${close.length > 0 ? `; did you mean \`${close[0]}\`?` : params.length > 0 ? `; its params: ${columnList(params)}` : ''}`, {
-      fixes: close.map((c, i) => replaceFix(`Change to \`${c}\``, key, c, i === 0)),
-    });
+    report.add(
+      'unknown-param',
+      key,
+      `pipeline \`${found.def.name ?? ref.name}\` has no param \`${key.name}\`${close.length > 0 ? `; did you mean \`${close[0]}\`?` : params.length > 0 ? `; its params: ${columnList(params)}` : ''}`,
+      {
+        fixes: close.map((c, i) => replaceFix(`Change to \`${c}\``, key, c, i === 0)),
+      },
+    );
   }
 }

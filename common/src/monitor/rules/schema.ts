@@ -13,7 +13,11 @@ export function monitorSchemaRule(doc: ParsedDocument): MlopsDiagnostic[] {
   const root = doc.yaml.contents;
   if (root === null || (isScalar(root) && (root.value === null || root.value === undefined))) return report.diagnostics;
   if (!isMap(root)) {
-    report.add('type-mismatch', valueSpan(root), `a monitor file is a map of keys such as \`monitor:\` and \`reference:\`, not ${describeValue(root)}`);
+    report.add(
+      'type-mismatch',
+      valueSpan(root),
+      `a monitor file is a map of keys such as \`monitor:\` and \`reference:\`, not ${describeValue(root)}`,
+    );
     return report.diagnostics;
   }
   checkKeys(report, root, MONITOR_KEYS.top, keySpan(root.items[0]), 'the monitor file');
@@ -23,21 +27,35 @@ export function monitorSchemaRule(doc: ParsedDocument): MlopsDiagnostic[] {
   }
   for (const key of ['columns', 'ignore']) {
     const value = root.get(key, true);
-    if (isSeq(value)) for (const item of value.items) if (!isScalar(item)) report.add('type-mismatch', valueSpan(item as Node), `each entry of \`${key}\` is a column name, not ${describeValue(item as Node)}`);
+    if (isSeq(value))
+      for (const item of value.items)
+        if (!isScalar(item))
+          report.add(
+            'type-mismatch',
+            valueSpan(item as Node),
+            `each entry of \`${key}\` is a column name, not ${describeValue(item as Node)}`,
+          );
   }
   const stage = root.items.find((p) => scalarText(p.key) === 'stage');
   const alias = root.items.find((p) => scalarText(p.key) === 'alias');
-  if (stage && alias) report.add('type-mismatch', keySpan(alias), 'give `stage` or `alias`, not both: the monitor watches one version of the model');
+  if (stage && alias)
+    report.add('type-mismatch', keySpan(alias), 'give `stage` or `alias`, not both: the monitor watches one version of the model');
   const drift = root.get('data_drift', true);
   const method = isMap(drift) ? (drift.get('method', true) as Node | undefined) : undefined;
   if (method) {
     const text = scalarText(method);
-    if (text === undefined) report.add('unknown-method', valueSpan(method), `\`method\` is one of ${listOf(DRIFT_METHODS)}, not ${describeValue(method)}`);
+    if (text === undefined)
+      report.add('unknown-method', valueSpan(method), `\`method\` is one of ${listOf(DRIFT_METHODS)}, not ${describeValue(method)}`);
     else if (!(DRIFT_METHODS as readonly string[]).includes(text)) {
       const close = suggestions(text, DRIFT_METHODS);
-      report.add('unknown-method', valueSpan(method), `unknown drift method \`${text}\`${didYouMean(text, DRIFT_METHODS) || `; use ${listOf(DRIFT_METHODS)}`}`, {
-        fixes: close.map((m, i) => replaceFix(`Change to \`${m}\``, valueSpan(method), m, i === 0)),
-      });
+      report.add(
+        'unknown-method',
+        valueSpan(method),
+        `unknown drift method \`${text}\`${didYouMean(text, DRIFT_METHODS) || `; use ${listOf(DRIFT_METHODS)}`}`,
+        {
+          fixes: close.map((m, i) => replaceFix(`Change to \`${m}\``, valueSpan(method), m, i === 0)),
+        },
+      );
     }
   }
   const onDrift = root.get('on_drift', true);
@@ -45,7 +63,12 @@ export function monitorSchemaRule(doc: ParsedDocument): MlopsDiagnostic[] {
   if (isMap(params)) {
     for (const pair of params.items) {
       const value = pair.value as Node | null;
-      if (value && !isScalar(value)) report.add('type-mismatch', valueSpan(value, pair), `param \`${keyOf(pair)?.name ?? ''}\` needs a single value, not ${describeValue(value)}`);
+      if (value && !isScalar(value))
+        report.add(
+          'type-mismatch',
+          valueSpan(value, pair),
+          `param \`${keyOf(pair)?.name ?? ''}\` needs a single value, not ${describeValue(value)}`,
+        );
     }
   }
   return report.diagnostics;

@@ -128,7 +128,13 @@ function toContext(text: string, cursor: number, hit: Hit, owner: LineOwner, lin
     if (!KEY_TEXT.test(prefix)) return NONE;
     const map = mapKindOf(hit.mapPath);
     const flow = hit.flowKeys !== undefined;
-    const present = !isPipelineContext(map.kind) ? [] : flow ? hit.flowKeys! : owner.mode === 'map' ? presentKeys(owner, lineStart, lineEnd) : [];
+    const present = !isPipelineContext(map.kind)
+      ? []
+      : flow
+        ? hit.flowKeys!
+        : owner.mode === 'map'
+          ? presentKeys(owner, lineStart, lineEnd)
+          : [];
     return { kind: 'key', map, present, flow, hasColon: hit.hasColon, prefix, range: range(hit.token) };
   }
   const keyPath = hit.keyPath;
@@ -182,7 +188,18 @@ function expression(text: string, cursor: number, bodyStart: number, map: MapPla
   let end = cursor;
   while (end < lineEnd && NAME_CHAR.test(text[end]!)) end++;
   const allowed =
-    (map.kind === 'step' && (key === 'run' || key === 'inputs')) || map.kind === 'env' || (map.kind === 'register' && (key === 'from' || key === 'when'));
+    (map.kind === 'step' && (key === 'run' || key === 'inputs')) ||
+    map.kind === 'env' ||
+    (map.kind === 'register' && (key === 'from' || key === 'when'));
   const condition = map.kind === 'register' && key === 'when';
-  return { kind: 'expression', map, key, segments: parts, allowed, condition, prefix: partial, range: { start: cursor - partial.length, end } };
+  return {
+    kind: 'expression',
+    map,
+    key,
+    segments: parts,
+    allowed,
+    condition,
+    prefix: partial,
+    range: { start: cursor - partial.length, end },
+  };
 }

@@ -85,7 +85,11 @@ export function locateLine(yaml: Document.Parsed, text: string, lineStart: numbe
       // A block list may sit at the same column as its key.
       const value = pair?.value as Node | null | undefined;
       const key = pair && scalarText(pair.key);
-      if (indent === column && key !== undefined && (value == null || (isSeq(value) && !value.flow) || (isScalar(value) && value.value === null))) {
+      if (
+        indent === column &&
+        key !== undefined &&
+        (value == null || (isSeq(value) && !value.flow) || (isScalar(value) && value.value === null))
+      ) {
         return isSeq(value) ? { mode: 'seq', path: [...path, key], seq: value } : { mode: 'seq', path: [...path, key] };
       }
       return NOWHERE;

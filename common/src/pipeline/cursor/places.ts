@@ -27,7 +27,15 @@ function kindOf(path: readonly string[]): MapKind {
     case 0:
       return 'top';
     case 1:
-      return first === 'params' ? 'params' : first === 'steps' ? 'steps' : first === 'register' ? 'register' : first === 'env' ? 'env' : 'other';
+      return first === 'params'
+        ? 'params'
+        : first === 'steps'
+          ? 'steps'
+          : first === 'register'
+            ? 'register'
+            : first === 'env'
+              ? 'env'
+              : 'other';
     case 2:
       return first === 'params' ? 'param' : first === 'steps' ? 'step' : 'other';
     case 3:

@@ -15,7 +15,13 @@ export interface Token extends Span {
 
 /** Where the scan ended up: at a key of the map at `mapPath`, or at the value or list item of the key at `keyPath`. */
 export type Hit =
-  | { readonly at: 'key'; readonly mapPath: readonly string[]; readonly token: Token; readonly hasColon: boolean; readonly flowKeys?: readonly string[] }
+  | {
+      readonly at: 'key';
+      readonly mapPath: readonly string[];
+      readonly token: Token;
+      readonly hasColon: boolean;
+      readonly flowKeys?: readonly string[];
+    }
   | { readonly at: 'value'; readonly keyPath: readonly string[]; readonly token: Token }
   | { readonly at: 'item'; readonly keyPath: readonly string[]; readonly token: Token; readonly flowItems?: readonly string[] }
   | { readonly at: 'none' };
@@ -96,7 +102,14 @@ export function scanBlockLine(text: string, start: number, lineEnd: number, curs
  * A block value (after `key:` or `- `) from `from` to the end of its line:
  * a plain or quoted scalar, or a flow collection that may go on below.
  */
-export function scanBlockValue(text: string, from: number, lineEnd: number, cursor: number, keyPath: readonly string[], asItem: boolean): Hit {
+export function scanBlockValue(
+  text: string,
+  from: number,
+  lineEnd: number,
+  cursor: number,
+  keyPath: readonly string[],
+  asItem: boolean,
+): Hit {
   const make = (token: Token): Hit => (asItem ? { at: 'item', keyPath, token } : { at: 'value', keyPath, token });
   let i = from;
   while (i < lineEnd && isBlank(text[i])) i++;

@@ -25,9 +25,10 @@ export function pipelineCycleRule(doc: ParsedDocument): MlopsDiagnostic[] {
   for (const edge of model.edges) {
     if (!model.steps.has(edge.from) || !model.steps.has(edge.to)) continue;
     if (edge.from === edge.to) {
-      const message = edge.kind === 'needs'
-        ? `cycle: step \`${edge.to}\` needs itself (${edge.to} -> ${edge.to}); remove this entry`
-        : `cycle: step \`${edge.to}\` reads its own output (${edge.to} -> ${edge.to}); use \`\${{ outputs.NAME }}\` inside a step`;
+      const message =
+        edge.kind === 'needs'
+          ? `cycle: step \`${edge.to}\` needs itself (${edge.to} -> ${edge.to}); remove this entry`
+          : `cycle: step \`${edge.to}\` reads its own output (${edge.to} -> ${edge.to}); use \`\${{ outputs.NAME }}\` inside a step`;
       report.add('cycle', edge, message);
       continue;
     }

@@ -29,15 +29,25 @@ export function pipelineFilesRule(doc: ParsedDocument, context: ValidationContex
         if (producer === step.name) continue;
         if (runsBefore(model, producer, step.name)) continue;
         const fix = addNeedsFix(model, step, producer);
-        report.add('missing-file', span, `\`${item.value}\` is written by step \`${producer}\`, which may not have run before \`${step.name}\`; add \`${producer}\` to \`needs\``, {
-          severity: 'warning',
-          ...(fix ? { fixes: [fix] } : {}),
-        });
+        report.add(
+          'missing-file',
+          span,
+          `\`${item.value}\` is written by step \`${producer}\`, which may not have run before \`${step.name}\`; add \`${producer}\` to \`needs\``,
+          {
+            severity: 'warning',
+            ...(fix ? { fixes: [fix] } : {}),
+          },
+        );
         continue;
       }
       if (!exists.has(path)) exists.set(path, context.fileExists?.(doc.uri, path));
       if (exists.get(path) === false) {
-        report.add('missing-file', span, `\`${item.value}\` does not exist${step.workdir ? ` (in workdir \`${step.workdir}\`)` : ''} and no step writes it`, { severity: 'warning' });
+        report.add(
+          'missing-file',
+          span,
+          `\`${item.value}\` does not exist${step.workdir ? ` (in workdir \`${step.workdir}\`)` : ''} and no step writes it`,
+          { severity: 'warning' },
+        );
       }
     }
   }

@@ -19,11 +19,23 @@ export function pipelineOutputsRule(doc: ParsedDocument): MlopsDiagnostic[] {
   for (const [path, outputs] of outputWriters(model).shared()) {
     for (const output of outputs) {
       const others = firstOthers(outputs, output, RELATED_OTHERS);
-      const named = others.slice(0, NAMED_OTHERS).map((o) => `\`${o.step}.${o.name}\``).join(', ');
+      const named = others
+        .slice(0, NAMED_OTHERS)
+        .map((o) => `\`${o.step}.${o.name}\``)
+        .join(', ');
       const more = outputs.length - 1 - Math.min(others.length, NAMED_OTHERS);
-      report.add('output-conflict', valueSpan(output.pathNode, output.pair), `\`${path}\` is also written by ${named}${more > 0 ? ` and ${more} more` : ''}; give each output its own path`, {
-        related: others.map((o) => ({ start: o.pathNode?.range?.[0] ?? o.start, end: o.pathNode?.range?.[1] ?? o.end, message: `${o.step}.${o.name} writes ${path}` })),
-      });
+      report.add(
+        'output-conflict',
+        valueSpan(output.pathNode, output.pair),
+        `\`${path}\` is also written by ${named}${more > 0 ? ` and ${more} more` : ''}; give each output its own path`,
+        {
+          related: others.map((o) => ({
+            start: o.pathNode?.range?.[0] ?? o.start,
+            end: o.pathNode?.range?.[1] ?? o.end,
+            message: `${o.step}.${o.name} writes ${path}`,
+          })),
+        },
+      );
     }
   }
   return report.diagnostics;

@@ -15,9 +15,14 @@ export function pipelineParamsRule(doc: ParsedDocument): MlopsDiagnostic[] {
   for (const param of model.params.values()) {
     checkDefault(param, report);
     if (!used.has(param.name)) {
-      report.add('unused-param', param, `param \`${param.name}\` is never used; reference it as \`\${{ params.${param.name} }}\` or remove it`, {
-        severity: 'warning',
-      });
+      report.add(
+        'unused-param',
+        param,
+        `param \`${param.name}\` is never used; reference it as \`\${{ params.${param.name} }}\` or remove it`,
+        {
+          severity: 'warning',
+        },
+      );
     }
   }
   return report.diagnostics;
@@ -67,7 +72,12 @@ function checkDefault(param: ParamDecl, report: Report): void {
   const enumNode = spec?.get('enum', true) as Node | undefined;
   const enumValues = isSeq(enumNode) ? enumNode.items.flatMap((i) => (isScalar(i) ? [i.value] : [])) : undefined;
   for (const item of isSeq(enumNode) ? enumNode.items : []) {
-    if (isScalar(item) && !fitsType(item.value, param.type)) report.add('type-mismatch', valueSpan(item as Node), `enum value \`${String(item.value)}\` is not ${article(param.type)} \`${param.type}\``);
+    if (isScalar(item) && !fitsType(item.value, param.type))
+      report.add(
+        'type-mismatch',
+        valueSpan(item as Node),
+        `enum value \`${String(item.value)}\` is not ${article(param.type)} \`${param.type}\``,
+      );
   }
   if (min !== undefined && max !== undefined && min > max) {
     report.add('param-default', valueSpan(spec?.get('min', true) as Node), `\`min\` (${min}) is greater than \`max\` (${max})`);
@@ -82,18 +92,33 @@ function checkDefault(param: ParamDecl, report: Report): void {
   }
   const value = node.value;
   if (value === null || value === undefined) {
-    if (spec) report.add('param-default', span, `the default of \`${param.name}\` is empty; give a value or remove \`default:\` to make the param required`);
+    if (spec)
+      report.add(
+        'param-default',
+        span,
+        `the default of \`${param.name}\` is empty; give a value or remove \`default:\` to make the param required`,
+      );
     return;
   }
   if (!fitsType(value, param.type)) {
-    report.add('param-default', span, `the default \`${String(value)}\` of \`${param.name}\` is not ${article(param.type)} \`${param.type}\`${param.type === 'int' && typeof value === 'number' ? '; use a whole number or `type: float`' : ''}`);
+    report.add(
+      'param-default',
+      span,
+      `the default \`${String(value)}\` of \`${param.name}\` is not ${article(param.type)} \`${param.type}\`${param.type === 'int' && typeof value === 'number' ? '; use a whole number or `type: float`' : ''}`,
+    );
     return;
   }
   if (enumValues && !enumValues.some((v) => String(v) === String(value))) {
-    report.add('param-default', span, `the default \`${String(value)}\` of \`${param.name}\` is not one of its enum values ${listOf(enumValues.map(String))}`);
+    report.add(
+      'param-default',
+      span,
+      `the default \`${String(value)}\` of \`${param.name}\` is not one of its enum values ${listOf(enumValues.map(String))}`,
+    );
   }
-  if (typeof value === 'number' && min !== undefined && value < min) report.add('param-default', span, `the default ${value} of \`${param.name}\` is below its minimum ${min}`);
-  if (typeof value === 'number' && max !== undefined && value > max) report.add('param-default', span, `the default ${value} of \`${param.name}\` is above its maximum ${max}`);
+  if (typeof value === 'number' && min !== undefined && value < min)
+    report.add('param-default', span, `the default ${value} of \`${param.name}\` is below its minimum ${min}`);
+  if (typeof value === 'number' && max !== undefined && value > max)
+    report.add('param-default', span, `the default ${value} of \`${param.name}\` is above its maximum ${max}`);
 }
 
 function article(type: string): string {

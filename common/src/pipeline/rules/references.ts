@@ -42,19 +42,36 @@ function unknownParam(model: PipelineModel, use: NameUse, report: Report): void 
   const fixes = renameFixes(use.name, names, use);
   const declare = declareParamFix(model, use.name, inferUseType(use));
   if (declare) fixes.push(declare);
-  report.add('unknown-param', use, `unknown param \`${use.name}\`${didYouMean(use.name, names) || '; declare it under `params:`'}`, { fixes });
+  report.add('unknown-param', use, `unknown param \`${use.name}\`${didYouMean(use.name, names) || '; declare it under `params:`'}`, {
+    fixes,
+  });
 }
 
 function unknownStep(model: PipelineModel, use: NameUse, report: Report): void {
   const ids = [...model.steps.keys()].filter((id) => id !== use.inStep);
   const what = use.origin === 'needs' ? `\`needs\` names no step \`${use.name}\`` : `unknown step \`${use.name}\``;
-  report.add('unknown-step', use, `${what}${didYouMean(use.name, ids) || (ids.length > 0 ? `; the steps are ${ids.slice(0, 8).map((i) => `\`${i}\``).join(', ')}${ids.length > 8 ? ', …' : ''}` : '')}`, { fixes: renameFixes(use.name, ids, use) });
+  report.add(
+    'unknown-step',
+    use,
+    `${what}${
+      didYouMean(use.name, ids) ||
+      (ids.length > 0
+        ? `; the steps are ${ids
+            .slice(0, 8)
+            .map((i) => `\`${i}\``)
+            .join(', ')}${ids.length > 8 ? ', …' : ''}`
+        : '')
+    }`,
+    { fixes: renameFixes(use.name, ids, use) },
+  );
 }
 
 function unknownOutput(producer: StepDecl, use: NameUse, report: Report): void {
   const names = [...producer.outputs.keys()];
   const owner = use.own ? 'this step' : `step \`${producer.name}\``;
-  const hint = didYouMean(use.name, names) || (names.length > 0 ? `; it has ${names.map((n) => `\`${n}\``).join(', ')}` : `; declare it under \`outputs:\` of ${owner}`);
+  const hint =
+    didYouMean(use.name, names) ||
+    (names.length > 0 ? `; it has ${names.map((n) => `\`${n}\``).join(', ')}` : `; declare it under \`outputs:\` of ${owner}`);
   report.add('unknown-output', use, `${owner} has no output \`${use.name}\`${hint}`, { fixes: renameFixes(use.name, names, use) });
 }
 

@@ -6,7 +6,12 @@ import type { Span } from '../../expressions/ast';
 export class Report {
   readonly diagnostics: MlopsDiagnostic[] = [];
 
-  add(code: DiagnosticCode, span: Span, message: string, extra: { severity?: Severity; fixes?: Fix[]; related?: MlopsDiagnostic['related'] } = {}): void {
+  add(
+    code: DiagnosticCode,
+    span: Span,
+    message: string,
+    extra: { severity?: Severity; fixes?: Fix[]; related?: MlopsDiagnostic['related'] } = {},
+  ): void {
     const { severity = 'error', fixes, related } = extra;
     this.diagnostics.push({
       code,

@@ -18,7 +18,11 @@ export function pipelineSchemaRule(doc: ParsedDocument): MlopsDiagnostic[] {
   // An empty file is a file being started: completion offers the keys, no error yet.
   if (root === null || (isScalar(root) && (root.value === null || root.value === undefined))) return report.diagnostics;
   if (!isMap(root)) {
-    report.add('type-mismatch', valueSpan(root), `a pipeline file is a map of keys such as \`pipeline:\` and \`steps:\`, not ${describeValue(root)}`);
+    report.add(
+      'type-mismatch',
+      valueSpan(root),
+      `a pipeline file is a map of keys such as \`pipeline:\` and \`steps:\`, not ${describeValue(root)}`,
+    );
     return report.diagnostics;
   }
   new SchemaChecker(report, doc).top(root);
@@ -56,7 +60,12 @@ class SchemaChecker {
     const steps = root.get('steps', true);
     const stepsPair = root.items.find((p) => scalarText(p.key) === 'steps');
     if (isMap(steps)) {
-      if (steps.items.length === 0) this.report.add('missing-key', keySpan(stepsPair), '`steps` has no steps; add at least one, e.g. `train: { run: python train.py }`');
+      if (steps.items.length === 0)
+        this.report.add(
+          'missing-key',
+          keySpan(stepsPair),
+          '`steps` has no steps; add at least one, e.g. `train: { run: python train.py }`',
+        );
       for (const pair of steps.items) this.report.diagnostics.push(...stepSchemaProblems(pair, this.doc));
     } else if (stepsPair && (steps === null || steps === undefined || (isScalar(steps) && steps.value === null))) {
       this.report.add('missing-key', keySpan(stepsPair), '`steps` has no steps; add at least one, e.g. `train: { run: python train.py }`');
@@ -67,7 +76,11 @@ class SchemaChecker {
       const alias = register.value.get('alias', true) as Node | undefined;
       const aliasText = scalarText(alias);
       if (aliasText !== undefined && (!/^[\w-]+$/.test(aliasText) || /^(latest|v\d+)$/i.test(aliasText))) {
-        this.report.add('invalid-name', valueSpan(alias), `invalid alias \`${aliasText}\`: use letters, digits, \`_\` and \`-\`; \`latest\` and \`v<number>\` are reserved`);
+        this.report.add(
+          'invalid-name',
+          valueSpan(alias),
+          `invalid alias \`${aliasText}\`: use letters, digits, \`_\` and \`-\`; \`latest\` and \`v<number>\` are reserved`,
+        );
       }
     }
   }
@@ -77,7 +90,12 @@ class SchemaChecker {
     if (!key) return;
     this.identifier(key, 'param name');
     if (isMap(pair.value)) this.keys(pair.value, 'param', key, `param \`${key.name}\``);
-    else if (isSeq(pair.value)) this.report.add('type-mismatch', valueSpan(pair.value as Node, pair), `param \`${key.name}\` is a list; write \`{ type, default }\` or a bare default value`);
+    else if (isSeq(pair.value))
+      this.report.add(
+        'type-mismatch',
+        valueSpan(pair.value as Node, pair),
+        `param \`${key.name}\` is a list; write \`{ type, default }\` or a bare default value`,
+      );
   }
 
   step(pair: Pair): void {
@@ -86,7 +104,11 @@ class SchemaChecker {
     this.identifier(key, 'step id');
     const body = pair.value as Node | null;
     if (!isMap(body)) {
-      this.report.add('type-mismatch', body && !(isScalar(body) && body.value === null) ? valueSpan(body, pair) : key, `step \`${key.name}\` must be a map with at least \`run:\`, not ${describeValue(body)}`);
+      this.report.add(
+        'type-mismatch',
+        body && !(isScalar(body) && body.value === null) ? valueSpan(body, pair) : key,
+        `step \`${key.name}\` must be a map with at least \`run:\`, not ${describeValue(body)}`,
+      );
       return;
     }
     this.keys(body, 'step', key, `step \`${key.name}\``);
@@ -99,7 +121,11 @@ class SchemaChecker {
         const value = output.value as Node | null;
         if (isMap(value)) this.keys(value, 'output', outputKey, `output \`${outputKey.name}\``);
         else if (!isScalar(value) || typeof value.value !== 'string') {
-          this.report.add('type-mismatch', value ? valueSpan(value, output) : outputKey, `output \`${outputKey.name}\` needs a path (a string) or \`{ path, type }\`, not ${describeValue(value)}`);
+          this.report.add(
+            'type-mismatch',
+            value ? valueSpan(value, output) : outputKey,
+            `output \`${outputKey.name}\` needs a path (a string) or \`{ path, type }\`, not ${describeValue(value)}`,
+          );
         }
       }
     }
@@ -113,14 +139,22 @@ class SchemaChecker {
     for (const pair of node.items) {
       const value = pair.value as Node | null;
       if (value && !isScalar(value)) {
-        this.report.add('type-mismatch', valueSpan(value, pair), `environment variable \`${scalarText(pair.key) ?? ''}\` needs a string value, not ${describeValue(value)}`);
+        this.report.add(
+          'type-mismatch',
+          valueSpan(value, pair),
+          `environment variable \`${scalarText(pair.key) ?? ''}\` needs a string value, not ${describeValue(value)}`,
+        );
       }
     }
   }
 
   private identifier(key: { name: string; start: number; end: number }, what: string): void {
     if (!IDENTIFIER.test(key.name)) {
-      this.report.add('invalid-name', key, `invalid ${what} \`${key.name}\`: start with a letter or \`_\`, then letters, digits, \`_\` or \`-\``);
+      this.report.add(
+        'invalid-name',
+        key,
+        `invalid ${what} \`${key.name}\`: start with a letter or \`_\`, then letters, digits, \`_\` or \`-\``,
+      );
     }
   }
 
@@ -155,7 +189,10 @@ class SchemaChecker {
       return;
     }
     const close = suggestions(key.name, allowed);
-    const message = close.length > 0 ? `unknown key \`${key.name}\` in ${ownerName}${didYouMean(key.name, allowed)}` : `unknown key \`${key.name}\` in ${ownerName}; allowed: ${listOf(allowed)}`;
+    const message =
+      close.length > 0
+        ? `unknown key \`${key.name}\` in ${ownerName}${didYouMean(key.name, allowed)}`
+        : `unknown key \`${key.name}\` in ${ownerName}; allowed: ${listOf(allowed)}`;
     this.report.add('unknown-key', key, message, {
       fixes: close.map((name, i) => replaceFix(`Change to \`${name}\``, key, name, i === 0)),
     });
@@ -189,20 +226,40 @@ class SchemaChecker {
         return;
       case 'bool':
         if (typeof scalar !== 'boolean') {
-          const fix = typeof scalar === 'string' && /^(yes|no|on|off|True|False|TRUE|FALSE)$/.test(scalar) ? [replaceFix(`Change to \`${/^(yes|on|true)$/i.test(scalar) ? 'true' : 'false'}\``, span, /^(yes|on|true)$/i.test(scalar) ? 'true' : 'false', true)] : [];
+          const fix =
+            typeof scalar === 'string' && /^(yes|no|on|off|True|False|TRUE|FALSE)$/.test(scalar)
+              ? [
+                  replaceFix(
+                    `Change to \`${/^(yes|on|true)$/i.test(scalar) ? 'true' : 'false'}\``,
+                    span,
+                    /^(yes|on|true)$/i.test(scalar) ? 'true' : 'false',
+                    true,
+                  ),
+                ]
+              : [];
           this.report.add('type-mismatch', span, `${where} must be \`true\` or \`false\`, not ${describeValue(node)}`, { fixes: fix });
         }
         return;
       case 'int':
       case 'number':
         if (typeof scalar !== 'number' || (spec.shape === 'int' && !Number.isInteger(scalar))) mismatch();
-        else if (spec.minimum !== undefined && scalar < spec.minimum) this.report.add('type-mismatch', span, `${where} must be at least ${spec.minimum}`);
+        else if (spec.minimum !== undefined && scalar < spec.minimum)
+          this.report.add('type-mismatch', span, `${where} must be at least ${spec.minimum}`);
         return;
       case 'duration':
         if (typeof scalar === 'number') {
-          this.report.add('invalid-duration', span, `${where} needs a unit: \`${scalar}s\`, \`${scalar}m\`, \`${scalar}h\` or \`${scalar}d\``, { fixes: [replaceFix(`Change to \`${scalar}s\``, span, `${scalar}s`)] });
+          this.report.add(
+            'invalid-duration',
+            span,
+            `${where} needs a unit: \`${scalar}s\`, \`${scalar}m\`, \`${scalar}h\` or \`${scalar}d\``,
+            { fixes: [replaceFix(`Change to \`${scalar}s\``, span, `${scalar}s`)] },
+          );
         } else if (typeof scalar !== 'string' || parseDuration(scalar) === undefined || parseDuration(scalar) === 0) {
-          this.report.add('invalid-duration', span, `\`${typeof scalar === 'string' ? scalar : describeValue(node)}\` is not a duration; write a number and a unit, such as \`90s\`, \`30m\`, \`2h\` or \`1d\``);
+          this.report.add(
+            'invalid-duration',
+            span,
+            `\`${typeof scalar === 'string' ? scalar : describeValue(node)}\` is not a duration; write a number and a unit, such as \`90s\`, \`30m\`, \`2h\` or \`1d\``,
+          );
         }
         return;
       case 'stringOrNumber':
@@ -211,9 +268,14 @@ class SchemaChecker {
         if (!isScalar(node)) return mismatch();
         if (spec.values && !spec.values.includes(String(scalar))) {
           const close = suggestions(String(scalar), spec.values);
-          this.report.add('type-mismatch', span, `\`${String(scalar)}\` is not a valid ${context === 'register' ? 'stage' : context === 'output' ? 'output type' : 'type'}${didYouMean(String(scalar), spec.values) || `; use ${listOf(spec.values)}`}`, {
-            fixes: close.map((v, i) => replaceFix(`Change to \`${v}\``, span, v, i === 0)),
-          });
+          this.report.add(
+            'type-mismatch',
+            span,
+            `\`${String(scalar)}\` is not a valid ${context === 'register' ? 'stage' : context === 'output' ? 'output type' : 'type'}${didYouMean(String(scalar), spec.values) || `; use ${listOf(spec.values)}`}`,
+            {
+              fixes: close.map((v, i) => replaceFix(`Change to \`${v}\``, span, v, i === 0)),
+            },
+          );
         }
         return;
     }
@@ -221,7 +283,12 @@ class SchemaChecker {
 
   private scalarItems(items: readonly unknown[], key: string): void {
     for (const item of items) {
-      if (!isScalar(item)) this.report.add('type-mismatch', valueSpan(item as Node), `each entry of \`${key}\` must be a string, not ${describeValue(item as Node)}`);
+      if (!isScalar(item))
+        this.report.add(
+          'type-mismatch',
+          valueSpan(item as Node),
+          `each entry of \`${key}\` must be a string, not ${describeValue(item as Node)}`,
+        );
     }
   }
 }

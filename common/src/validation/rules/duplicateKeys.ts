@@ -32,11 +32,14 @@ export function duplicateKeysRule(doc: ParsedDocument): MlopsDiagnostic[] {
         continue;
       }
       repeatsAmongEntries(top.value, repeats);
-      for (const entry of top.value.items) repeats.push(...memoized(entry, REPEATS_BELOW, () => {
-        const below: Repeat[] = [];
-        findRepeats(entry, below);
-        return below;
-      }));
+      for (const entry of top.value.items)
+        repeats.push(
+          ...memoized(entry, REPEATS_BELOW, () => {
+            const below: Repeat[] = [];
+            findRepeats(entry, below);
+            return below;
+          }),
+        );
     }
   } else findRepeats(root, repeats);
 

@@ -10,16 +10,16 @@ const ROOT_DOCS: Readonly<Record<string, string>> = {
   params: '`params.NAME`: a parameter of the run.',
   steps: '`steps.ID.outputs.NAME`: an output of another step; referring to it adds an edge.',
   outputs: '`outputs.NAME`: an output of this step.',
-  run: '`run.id`, `run.dir`: this run\'s id and artifact folder.',
-  pipeline: '`pipeline.name`: the pipeline\'s name.',
+  run: "`run.id`, `run.dir`: this run's id and artifact folder.",
+  pipeline: "`pipeline.name`: the pipeline's name.",
   env: '`env.NAME`: an environment variable.',
   metrics: '`metrics.NAME`: a metric of the run (only in `register.when`).',
 };
 
 const FIELD_DOCS: Readonly<Record<string, string>> = {
-  id: 'This run\'s id.',
-  dir: 'This run\'s artifact folder.',
-  name: 'The pipeline\'s name (`pipeline:`).',
+  id: "This run's id.",
+  dir: "This run's artifact folder.",
+  name: "The pipeline's name (`pipeline:`).",
 };
 
 /** What may follow the segments typed so far in a `${{ }}`. */
@@ -62,7 +62,15 @@ export function expressionItems(doc: ParsedDocument, context: ExpressionContext)
 }
 
 function roots(context: ExpressionContext, range: Range): CompletionItem[] {
-  const names = ['params', 'steps', ...(context.map.step !== undefined ? ['outputs'] : []), 'run', 'pipeline', 'env', ...(context.condition ? ['metrics'] : [])];
+  const names = [
+    'params',
+    'steps',
+    ...(context.map.step !== undefined ? ['outputs'] : []),
+    'run',
+    'pipeline',
+    'env',
+    ...(context.condition ? ['metrics'] : []),
+  ];
   return names.map((name, index) => ({
     label: name,
     kind: CompletionItemKind.Keyword,
@@ -73,7 +81,12 @@ function roots(context: ExpressionContext, range: Range): CompletionItem[] {
 }
 
 function field(name: string, doc: string, range: Range): CompletionItem {
-  return { label: name, kind: CompletionItemKind.Field, documentation: { kind: 'markdown', value: doc }, textEdit: { range, newText: name } };
+  return {
+    label: name,
+    kind: CompletionItemKind.Field,
+    documentation: { kind: 'markdown', value: doc },
+    textEdit: { range, newText: name },
+  };
 }
 
 function outputItems(model: PipelineModel, step: string, range: Range): CompletionItem[] {
@@ -91,10 +104,11 @@ function outputItems(model: PipelineModel, step: string, range: Range): Completi
 function envItems(model: PipelineModel, step: string | undefined, range: Range): CompletionItem[] {
   const names = new Set<string>();
   const collect = (node: unknown) => {
-    if (isMap(node)) for (const pair of node.items) {
-      const name = scalarText(pair.key);
-      if (name !== undefined) names.add(name);
-    }
+    if (isMap(node))
+      for (const pair of node.items) {
+        const name = scalarText(pair.key);
+        if (name !== undefined) names.add(name);
+      }
   };
   collect(model.root?.get('env', true));
   if (step !== undefined) collect(model.steps.get(step)?.body?.get('env', true));

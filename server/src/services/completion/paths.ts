@@ -64,7 +64,9 @@ export function pathItems(doc: ParsedDocument, context: ValueContext | ItemConte
     }
   };
   const listed = entries.map((entry) => ({ entry, isFolder: folderOf(entry) }));
-  listed.sort((a, b) => Number(b.isFolder) - Number(a.isFolder) || (a.entry.name < b.entry.name ? -1 : a.entry.name > b.entry.name ? 1 : 0));
+  listed.sort(
+    (a, b) => Number(b.isFolder) - Number(a.isFolder) || (a.entry.name < b.entry.name ? -1 : a.entry.name > b.entry.name ? 1 : 0),
+  );
   const items = listed.map(({ entry, isFolder }): CompletionItem => {
     const name = isFolder ? `${entry.name}/` : entry.name;
     return {

@@ -22,7 +22,14 @@ export interface StepItems {
  * is typed are left out, at most MAX_STEP_ITEMS are sent, and the list is
  * marked incomplete so that the editor asks again as the user types.
  */
-export function stepItems(model: PipelineModel, fromStep: string | undefined, exclude: Iterable<string>, range: Range, typed: string, lead: string): StepItems {
+export function stepItems(
+  model: PipelineModel,
+  fromStep: string | undefined,
+  exclude: Iterable<string>,
+  range: Range,
+  typed: string,
+  lead: string,
+): StepItems {
   const skip = fromStep !== undefined ? downstream(model, fromStep) : new Set<string>();
   for (const name of exclude) skip.add(name);
   const { names, index } = stepOrder(model);

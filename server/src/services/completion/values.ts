@@ -29,7 +29,12 @@ export function valueItems(doc: ParsedDocument, context: ValueContext | ItemCont
   }
   if (context.kind !== 'value') return [];
   if (map.kind === 'register' && key === 'model') {
-    return [...new Set(env.registeredModels)].map((name) => ({ label: name, kind: CompletionItemKind.Module, detail: 'registered model', textEdit: { range, newText: lead + name } }));
+    return [...new Set(env.registeredModels)].map((name) => ({
+      label: name,
+      kind: CompletionItemKind.Module,
+      detail: 'registered model',
+      textEdit: { range, newText: lead + name },
+    }));
   }
   const values = isPipelineContext(map.kind) ? keySpec(map.kind, key)?.values : undefined;
   return (values ?? []).map((value, index) => ({

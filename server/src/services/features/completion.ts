@@ -24,11 +24,22 @@ import { sourceOfView } from '../../../../common/src/features/rules/references';
  * source and view names from the whole workspace, field names in
  * projections, and column names from the data files.
  */
-export function featuresCompletion(doc: ParsedDocument, position: Position, env: WorkspaceEnv, triggerCharacter?: string): CompletionList | null {
+export function featuresCompletion(
+  doc: ParsedDocument,
+  position: Position,
+  env: WorkspaceEnv,
+  triggerCharacter?: string,
+): CompletionList | null {
   return formatCompletion(doc, position, (cursor, offset) => itemsAt(doc, cursor, env, offset, triggerCharacter));
 }
 
-function itemsAt(doc: ParsedDocument, cursor: FormatCursor, env: WorkspaceEnv, offset: number, trigger: string | undefined): CompletionItem[] | CompletionList | undefined {
+function itemsAt(
+  doc: ParsedDocument,
+  cursor: FormatCursor,
+  env: WorkspaceEnv,
+  offset: number,
+  trigger: string | undefined,
+): CompletionItem[] | CompletionList | undefined {
   const range = rangeIn(doc.text, cursor.range);
   const text = doc.text.getText();
   const lead = cursor.at === 'value' && !cursor.flow ? leadOf(text, cursor.range.start) : '';
@@ -67,19 +78,36 @@ function itemsAt(doc: ParsedDocument, cursor: FormatCursor, env: WorkspaceEnv, o
   if (context === 'view' && (key === 'source' || key === 'batch_source')) return names(env, 'source', range, [], lead);
   if (context === 'view' && key === 'online') return valueItems(['true', 'false'], range, CompletionItemKind.EnumMember, undefined, lead);
   if (context === 'source' && key === 'type') return valueItems(['file'], range, CompletionItemKind.EnumMember, undefined, lead);
-  if (context === 'source' && (key === 'timestamp_field' || key === 'created_timestamp_column')) return sourceColumns(doc, env, sourcePath(path)!, offset, range, lead);
+  if (context === 'source' && (key === 'timestamp_field' || key === 'created_timestamp_column'))
+    return sourceColumns(doc, env, sourcePath(path)!, offset, range, lead);
   if (context === 'source' && key === 'path') return paths(doc, cursor);
   if (context === 'field' && key === 'name') return viewColumns(doc, env, viewPath(path)!, offset, range, lead);
   return undefined;
 }
 
-function names(env: WorkspaceEnv, kind: 'entity' | 'source', range: ReturnType<typeof rangeIn>, exclude: readonly string[], lead = ''): CompletionItem[] {
+function names(
+  env: WorkspaceEnv,
+  kind: 'entity' | 'source',
+  range: ReturnType<typeof rangeIn>,
+  exclude: readonly string[],
+  lead = '',
+): CompletionItem[] {
   const values = env.workspace.names(kind).filter((n) => !exclude.includes(n));
-  return valueItems(values, range, kind === 'entity' ? CompletionItemKind.Struct : CompletionItemKind.Module, (name) => {
-    const def = env.workspace.definitions(kind, name)[0]?.def;
-    if (!def) return undefined;
-    return 'joinKey' in def ? `join key ${def.joinKey}${def.valueType ? `: ${def.valueType}` : ''}` : 'path' in def ? def.path?.name : undefined;
-  }, lead);
+  return valueItems(
+    values,
+    range,
+    kind === 'entity' ? CompletionItemKind.Struct : CompletionItemKind.Module,
+    (name) => {
+      const def = env.workspace.definitions(kind, name)[0]?.def;
+      if (!def) return undefined;
+      return 'joinKey' in def
+        ? `join key ${def.joinKey}${def.valueType ? `: ${def.valueType}` : ''}`
+        : 'path' in def
+          ? def.path?.name
+          : undefined;
+    },
+    lead,
+  );
 }
 
 function detailOfView(env: WorkspaceEnv, name: string): string | undefined {
@@ -90,7 +118,13 @@ function detailOfView(env: WorkspaceEnv, name: string): string | undefined {
 function fieldItems(env: WorkspaceEnv, viewName: string, range: ReturnType<typeof rangeIn>): CompletionItem[] {
   const view = env.workspace.definitions('view', viewName)[0]?.def;
   if (!view) return [];
-  return view.fields.map((f, i) => ({ label: f.name, kind: CompletionItemKind.Field, ...(f.dtype ? { detail: f.dtype } : {}), sortText: String(i).padStart(4, '0'), textEdit: { range, newText: f.name } }));
+  return view.fields.map((f, i) => ({
+    label: f.name,
+    kind: CompletionItemKind.Field,
+    ...(f.dtype ? { detail: f.dtype } : {}),
+    sortText: String(i).padStart(4, '0'),
+    textEdit: { range, newText: f.name },
+  }));
 }
 
 /** The scalar items of the list at `path` (to leave them out). */
@@ -100,7 +134,14 @@ function listed(doc: ParsedDocument, path: readonly string[], offset: number): s
   return (list?.items ?? []).map(scalarText).filter((n): n is string => n !== undefined);
 }
 
-function sourceColumns(doc: ParsedDocument, env: WorkspaceEnv, path: readonly string[], offset: number, range: ReturnType<typeof rangeIn>, lead: string): CompletionItem[] | undefined {
+function sourceColumns(
+  doc: ParsedDocument,
+  env: WorkspaceEnv,
+  path: readonly string[],
+  offset: number,
+  range: ReturnType<typeof rangeIn>,
+  lead: string,
+): CompletionItem[] | undefined {
   const map = mapAtPath(doc.yaml, path, offset);
   const file = map ? scalarText(map.get('path', true)) : undefined;
   const data = file !== undefined ? env.context.dataColumns?.(doc.uri, file) : undefined;
@@ -108,7 +149,14 @@ function sourceColumns(doc: ParsedDocument, env: WorkspaceEnv, path: readonly st
 }
 
 /** Column names (after `field_mapping`) of the source of the view at `path`, less its fields. */
-function viewColumns(doc: ParsedDocument, env: WorkspaceEnv, path: readonly string[], offset: number, range: ReturnType<typeof rangeIn>, lead: string): CompletionItem[] | undefined {
+function viewColumns(
+  doc: ParsedDocument,
+  env: WorkspaceEnv,
+  path: readonly string[],
+  offset: number,
+  range: ReturnType<typeof rangeIn>,
+  lead: string,
+): CompletionItem[] | undefined {
   const map: YAMLMap | undefined = mapAtPath(doc.yaml, path, offset);
   const name = map ? scalarText(map.get('name', true)) : undefined;
   const view = featuresModel(doc).views.find((v) => v.name === name);
@@ -119,6 +167,10 @@ function viewColumns(doc: ParsedDocument, env: WorkspaceEnv, path: readonly stri
   const data = env.context.dataColumns?.(found.uri, source.path.name);
   if (!data) return undefined;
   const mapped = [...availableColumns(source, data)].filter((n) => !data.columns.some((c) => c.name === n));
-  const skip = [...view.fields.map((f) => f.name), ...(source.timestampField ? [source.timestampField.name] : []), ...(source.createdTimestampColumn ? [source.createdTimestampColumn.name] : [])];
+  const skip = [
+    ...view.fields.map((f) => f.name),
+    ...(source.timestampField ? [source.timestampField.name] : []),
+    ...(source.createdTimestampColumn ? [source.createdTimestampColumn.name] : []),
+  ];
   return columnItems(data, source.path.name, range, skip, mapped, lead);
 }

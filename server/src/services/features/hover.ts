@@ -68,14 +68,23 @@ function where(defUri: string): string {
 }
 
 function entity(def: EntityDef, uri: string, ws: WorkspaceView): string {
-  const lines = [`**entity** ${code(def.name)}`, '', `join key ${code(def.joinKey)}${def.valueType ? ` · type ${code(def.valueType)}` : ''}`];
+  const lines = [
+    `**entity** ${code(def.name)}`,
+    '',
+    `join key ${code(def.joinKey)}${def.valueType ? ` · type ${code(def.valueType)}` : ''}`,
+  ];
   if (def.description) lines.push('', def.description);
   const views: string[] = [];
   for (const file of ws.users('entity', def.name)) {
     for (const v of ws.file(file)?.features?.views ?? []) if (v.entities.some((e) => e.name === def.name)) views.push(v.name);
   }
   views.sort();
-  lines.push('', views.length === 0 ? 'used by no view' : `used by ${views.slice(0, MAX_LISTED).map(code).join(', ')}${views.length > MAX_LISTED ? ` and ${views.length - MAX_LISTED} more` : ''}`);
+  lines.push(
+    '',
+    views.length === 0
+      ? 'used by no view'
+      : `used by ${views.slice(0, MAX_LISTED).map(code).join(', ')}${views.length > MAX_LISTED ? ` and ${views.length - MAX_LISTED} more` : ''}`,
+  );
   lines.push('', where(uri));
   return lines.join('\n');
 }
@@ -87,7 +96,10 @@ function view(def: ViewDef, uri: string, env: WorkspaceEnv): string {
   if (def.ttl !== undefined) facts.push(`ttl ${code(def.ttl)}`);
   if (def.online !== undefined) facts.push(def.online ? 'online' : 'offline only');
   const found = sourceOfView(def, uri, env.workspace);
-  if (found) facts.push(`source ${found.source.name ? code(found.source.name) : 'inline'}${found.source.path ? ` (${code(found.source.path.name)})` : ''}`);
+  if (found)
+    facts.push(
+      `source ${found.source.name ? code(found.source.name) : 'inline'}${found.source.path ? ` (${code(found.source.path.name)})` : ''}`,
+    );
   lines.push('', facts.join(' · '));
   if (def.fields.length > 0) {
     lines.push('', '| field | dtype |', '|---|---|');
@@ -108,7 +120,13 @@ function source(def: SourceDef, uri: string, env: WorkspaceEnv): string {
   if (facts.length > 0) lines.push('', facts.join(' · '));
   const data = def.path ? env.context.dataColumns?.(uri, def.path.name) : undefined;
   if (data) {
-    lines.push('', `columns (${data.format === 'csv' ? 'CSV header; types inferred from the first rows' : 'Parquet schema'}):`, '', '| column | type |', '|---|---|');
+    lines.push(
+      '',
+      `columns (${data.format === 'csv' ? 'CSV header; types inferred from the first rows' : 'Parquet schema'}):`,
+      '',
+      '| column | type |',
+      '|---|---|',
+    );
     for (const c of data.columns.slice(0, MAX_ROWS)) lines.push(`| ${c.name} | ${c.type} |`);
     if (data.columns.length > MAX_ROWS) lines.push(`| … ${data.columns.length - MAX_ROWS} more | |`);
   } else if (def.path) {
@@ -121,7 +139,8 @@ function source(def: SourceDef, uri: string, env: WorkspaceEnv): string {
 function service(def: ServiceDef, uri: string, _current: string): string {
   const lines = [`**feature service** ${code(def.name)}`];
   if (def.description) lines.push('', def.description);
-  for (const p of def.projections.slice(0, MAX_LISTED)) lines.push(`- ${code(p.view.name)}${p.fields ? `: ${p.fields.map((f) => code(f.name)).join(', ')}` : ' (every field)'}`);
+  for (const p of def.projections.slice(0, MAX_LISTED))
+    lines.push(`- ${code(p.view.name)}${p.fields ? `: ${p.fields.map((f) => code(f.name)).join(', ')}` : ' (every field)'}`);
   lines.push('', where(uri));
   return lines.join('\n');
 }

@@ -3,7 +3,12 @@ import { isMap, isSeq, type Node, type Pair } from 'yaml';
 import { scalarText, type ParsedDocument } from '../../../../common/src';
 import { SECTIONS } from '../../../../common/src/features/schema';
 
-const KIND_OF: Record<string, SymbolKind> = { entity: SymbolKind.Struct, source: SymbolKind.File, 'feature view': SymbolKind.Class, 'feature service': SymbolKind.Interface };
+const KIND_OF: Record<string, SymbolKind> = {
+  entity: SymbolKind.Struct,
+  source: SymbolKind.File,
+  'feature view': SymbolKind.Class,
+  'feature service': SymbolKind.Interface,
+};
 
 /** Outline of a features file: its sections, their named items, and each view's fields. */
 export function featuresOutline(doc: ParsedDocument): DocumentSymbol[] {
@@ -22,7 +27,10 @@ export function featuresOutline(doc: ParsedDocument): DocumentSymbol[] {
       if (!symbol) continue;
       if (section.what === 'feature view' && isMap(item)) {
         const schema = item.get('schema', true) ?? item.get('features', true);
-        if (isSeq(schema)) symbol.children = schema.items.map((f) => named(f, SymbolKind.Field, scalarText(isMap(f) ? f.get('dtype', true) : undefined) ?? 'field', range)).filter((s): s is DocumentSymbol => s !== undefined);
+        if (isSeq(schema))
+          symbol.children = schema.items
+            .map((f) => named(f, SymbolKind.Field, scalarText(isMap(f) ? f.get('dtype', true) : undefined) ?? 'field', range))
+            .filter((s): s is DocumentSymbol => s !== undefined);
       }
       children.push(symbol);
     }

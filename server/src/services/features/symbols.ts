@@ -29,12 +29,18 @@ function candidateFiles(symbol: Occurrence, workspace: WorkspaceView): Set<strin
 }
 
 /** Every definition and use of the symbol in the workspace, by file. */
-export function occurrencesOf(symbol: Occurrence, workspace: WorkspaceView, summary: (uri: string) => FileSummary | undefined): { uri: string; summary: FileSummary; spans: Occurrence[] }[] {
+export function occurrencesOf(
+  symbol: Occurrence,
+  workspace: WorkspaceView,
+  summary: (uri: string) => FileSummary | undefined,
+): { uri: string; summary: FileSummary; spans: Occurrence[] }[] {
   const out: { uri: string; summary: FileSummary; spans: Occurrence[] }[] = [];
   for (const uri of candidateFiles(symbol, workspace)) {
     const file = summary(uri);
     if (!file?.features) continue;
-    const spans = file.features.occurrences.filter((o) => o.kind === symbol.kind && o.name === symbol.name && (symbol.kind !== 'field' || o.view === symbol.view));
+    const spans = file.features.occurrences.filter(
+      (o) => o.kind === symbol.kind && o.name === symbol.name && (symbol.kind !== 'field' || o.view === symbol.view),
+    );
     if (spans.length > 0) out.push({ uri, summary: file, spans });
   }
   return out;

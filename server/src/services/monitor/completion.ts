@@ -24,30 +24,50 @@ const SECTIONS: readonly MonitorContext[] = ['data_drift', 'performance', 'on_dr
  * models, columns of the data files, pipeline files for
  * `on_drift.run_pipeline` and that pipeline's params in `on_drift.params`.
  */
-export function monitorCompletion(doc: ParsedDocument, position: Position, env: WorkspaceEnv, triggerCharacter?: string): CompletionList | null {
+export function monitorCompletion(
+  doc: ParsedDocument,
+  position: Position,
+  env: WorkspaceEnv,
+  triggerCharacter?: string,
+): CompletionList | null {
   return formatCompletion(doc, position, (cursor, offset) => itemsAt(doc, cursor, env, offset, triggerCharacter));
 }
 
-function itemsAt(doc: ParsedDocument, cursor: FormatCursor, env: WorkspaceEnv, offset: number, trigger: string | undefined): CompletionItem[] | CompletionList | undefined {
+function itemsAt(
+  doc: ParsedDocument,
+  cursor: FormatCursor,
+  env: WorkspaceEnv,
+  offset: number,
+  trigger: string | undefined,
+): CompletionItem[] | CompletionList | undefined {
   const text = doc.text.getText();
   const range = rangeIn(doc.text, cursor.range);
   const path = cursor.path.join('/');
   const lead = cursor.at === 'value' && !cursor.flow ? leadOf(text, cursor.range.start) : '';
   if (cursor.at === 'key') {
-    if (path === 'on_drift/params') return paramItems(doc, env, range, presentKeys(mapAtPath(doc.yaml, cursor.path, offset), text, offset), cursor);
+    if (path === 'on_drift/params')
+      return paramItems(doc, env, range, presentKeys(mapAtPath(doc.yaml, cursor.path, offset), text, offset), cursor);
     if ((path === 'columns/[]' || path === 'ignore/[]') && cursor.dash) return columns(doc, env, range, cursor.path[0]!);
     if (trigger === ' ') return undefined;
-    const context: MonitorContext | undefined = path === '' ? 'top' : (SECTIONS as readonly string[]).includes(path) ? (path as MonitorContext) : undefined;
+    const context: MonitorContext | undefined =
+      path === '' ? 'top' : (SECTIONS as readonly string[]).includes(path) ? (path as MonitorContext) : undefined;
     if (!context) return undefined;
     return keyTableItems(MONITOR_KEYS[context], presentKeys(mapAtPath(doc.yaml, cursor.path, offset), text, offset), cursor, range);
   }
   const key = cursor.key!;
   if (cursor.at === 'item') return path === '' && (key === 'columns' || key === 'ignore') ? columns(doc, env, range, key) : undefined;
   if (path === 'data_drift' && key === 'method') {
-    return DRIFT_METHODS.map((m, i) => ({ label: m, kind: CompletionItemKind.EnumMember, documentation: METHOD_DOCS[m], sortText: String(i).padStart(2, '0'), textEdit: { range, newText: lead + m } }));
+    return DRIFT_METHODS.map((m, i) => ({
+      label: m,
+      kind: CompletionItemKind.EnumMember,
+      documentation: METHOD_DOCS[m],
+      sortText: String(i).padStart(2, '0'),
+      textEdit: { range, newText: lead + m },
+    }));
   }
   if (path === '' && key === 'stage') return valueItems(STAGES, range, CompletionItemKind.EnumMember, undefined, lead);
-  if (path === '' && key === 'model') return valueItems([...new Set(env.registeredModels)], range, CompletionItemKind.Module, () => 'registered model', lead);
+  if (path === '' && key === 'model')
+    return valueItems([...new Set(env.registeredModels)], range, CompletionItemKind.Module, () => 'registered model', lead);
   if (path === 'on_drift' && key === 'notify') return valueItems(['true', 'false'], range, CompletionItemKind.EnumMember, undefined, lead);
   if (path === 'on_drift' && key === 'run_pipeline') return pipelineItems(doc, env, range, lead);
   if ((path === '' && (key === 'reference' || key === 'current')) || (path === 'performance' && key === 'current_metrics')) {
@@ -72,12 +92,24 @@ function pipelineItems(doc: ParsedDocument, env: WorkspaceEnv, range: ReturnType
     const target = pathOfUri(p.uri);
     const path = target !== undefined ? relativePath(doc.uri, target) : undefined;
     if (path === undefined) continue;
-    out.push({ label: path, kind: CompletionItemKind.File, ...(p.def.name ? { detail: `pipeline ${p.def.name}` } : {}), ...(p.def.description ? { documentation: p.def.description } : {}), textEdit: { range, newText: lead + path } });
+    out.push({
+      label: path,
+      kind: CompletionItemKind.File,
+      ...(p.def.name ? { detail: `pipeline ${p.def.name}` } : {}),
+      ...(p.def.description ? { documentation: p.def.description } : {}),
+      textEdit: { range, newText: lead + path },
+    });
   }
   return out.sort((a, b) => a.label.split('/').length - b.label.split('/').length || a.label.localeCompare(b.label));
 }
 
-function paramItems(doc: ParsedDocument, env: WorkspaceEnv, range: ReturnType<typeof rangeIn>, present: readonly string[], cursor: FormatCursor): CompletionItem[] | undefined {
+function paramItems(
+  doc: ParsedDocument,
+  env: WorkspaceEnv,
+  range: ReturnType<typeof rangeIn>,
+  present: readonly string[],
+  cursor: FormatCursor,
+): CompletionItem[] | undefined {
   const ref = monitorModel(doc).runPipeline;
   const path = ref ? resolveFrom(doc.uri, ref.name) : undefined;
   const pipeline = path !== undefined ? env.workspace.pipelineAt(path) : undefined;

@@ -28,7 +28,10 @@ export function monitorHover(doc: ParsedDocument, position: Position, env: Works
     if (!pipeline) return answer(model.runPipeline, `no pipeline file ${code(model.runPipeline.name)} in the workspace`);
     const lines = [`**pipeline** ${code(pipeline.def.name ?? fileName(pipeline.uri))}`];
     if (pipeline.def.description) lines.push('', pipeline.def.description);
-    lines.push('', `params: ${pipeline.def.params.length > 0 ? pipeline.def.params.map((p) => `${code(p.name)} (${p.type})`).join(', ') : 'none'}`);
+    lines.push(
+      '',
+      `params: ${pipeline.def.params.length > 0 ? pipeline.def.params.map((p) => `${code(p.name)} (${p.type})`).join(', ') : 'none'}`,
+    );
     return answer(model.runPipeline, lines.join('\n'));
   }
   if (model.method && within(model.method, offset) && (DRIFT_METHODS as readonly string[]).includes(model.method.name)) {
@@ -37,7 +40,8 @@ export function monitorHover(doc: ParsedDocument, position: Position, env: Works
   const cursor = formatCursor(doc.text.getText(), offset);
   if (!cursor || cursor.at !== 'key' || !cursor.hasColon) return null;
   const path = cursor.path.join('/');
-  const context: MonitorContext | undefined = path === '' ? 'top' : ['data_drift', 'performance', 'on_drift'].includes(path) ? (path as MonitorContext) : undefined;
+  const context: MonitorContext | undefined =
+    path === '' ? 'top' : ['data_drift', 'performance', 'on_drift'].includes(path) ? (path as MonitorContext) : undefined;
   const key = doc.text.getText().slice(cursor.range.start, cursor.range.end);
   const spec = context ? findKey(MONITOR_KEYS[context], key) : undefined;
   return spec ? answer(cursor.range, `**${spec.key}**\n\n${spec.doc}`) : null;
@@ -48,7 +52,9 @@ function columnDoc(doc: ParsedDocument, env: WorkspaceEnv, name: string): string
   for (const { path, data } of files) {
     const column = data.columns.find((c) => c.name === name);
     if (!column) continue;
-    const how = data.inferred ? `inferred from the first ${CSV_SAMPLE_ROWS} rows of ${code(path)}` : `from the Parquet schema of ${code(path)}`;
+    const how = data.inferred
+      ? `inferred from the first ${CSV_SAMPLE_ROWS} rows of ${code(path)}`
+      : `from the Parquet schema of ${code(path)}`;
     return `**column** ${code(name)}: ${code(column.type)}\n\n${how}`;
   }
   return files.length > 0 ? `**column** ${code(name)}: not in ${files.map((f) => code(f.path)).join(' or ')}` : `**column** ${code(name)}`;
@@ -66,7 +72,8 @@ export function monitorDefinition(doc: ParsedDocument, position: Position, env: 
   const pipeline = pipelineOf(doc.uri, model, env);
   if (!pipeline) return null;
   const text = env.summary(pipeline.uri)?.text;
-  if (model.runPipeline && within(model.runPipeline, offset)) return { uri: pipeline.uri, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
+  if (model.runPipeline && within(model.runPipeline, offset))
+    return { uri: pipeline.uri, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
   const key = hit(model.params, offset);
   const param = key && pipeline.def.params.find((p) => p.name === key.name);
   return param && text ? { uri: pipeline.uri, range: rangeIn(text, param) } : null;

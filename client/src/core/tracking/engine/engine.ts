@@ -178,7 +178,10 @@ export class TrackingEngine<R extends object> {
     this.saving = next.catch(() => undefined);
     return next.catch((error: unknown) => {
       // The journal segment of a failed save stays until a later save succeeds, so nothing is lost.
-      this.options.log('error', `Saving the tracking database failed (the journal keeps every write): ${error instanceof Error ? error.message : String(error)}`);
+      this.options.log(
+        'error',
+        `Saving the tracking database failed (the journal keeps every write): ${error instanceof Error ? error.message : String(error)}`,
+      );
       if (!this.closed) this.scheduler.noteWrite(0);
       if (rethrow) throw error;
     });
@@ -225,13 +228,17 @@ export class TrackingEngine<R extends object> {
         this.method(entry.m).apply(this.repository, entry.a);
         const unused = this.env.endReplay();
         this.statements.commit.run();
-        if (unused > 0) this.options.log('warn', `Tracking journal: write ${entry.s} (${entry.m}) replayed with ${unused} recorded values unused.`);
+        if (unused > 0)
+          this.options.log('warn', `Tracking journal: write ${entry.s} (${entry.m}) replayed with ${unused} recorded values unused.`);
         recovery.replayedWrites++;
       } catch (error) {
         this.env.endReplay();
         this.rollback();
         recovery.failedReplays++;
-        this.options.log('error', `Tracking journal: write ${entry.s} (${entry.m}) could not be replayed: ${error instanceof Error ? error.message : String(error)}`);
+        this.options.log(
+          'error',
+          `Tracking journal: write ${entry.s} (${entry.m}) could not be replayed: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     }
   }

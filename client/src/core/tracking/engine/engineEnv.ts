@@ -59,7 +59,8 @@ export class EngineEnv implements RepositoryEnv {
   private take<T extends Recorded>(type: 'number' | 'string', live: () => T): T {
     if (this.replaying) {
       const value = this.replaying.values[this.replaying.next++];
-      if (typeof value !== type) throw new Error(`Journal replay diverged: the repository asked for a ${type}, the journal has ${JSON.stringify(value)}`);
+      if (typeof value !== type)
+        throw new Error(`Journal replay diverged: the repository asked for a ${type}, the journal has ${JSON.stringify(value)}`);
       return value as T;
     }
     const value = live();

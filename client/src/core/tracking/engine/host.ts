@@ -110,7 +110,12 @@ export async function openStore<R extends object>(options: OpenStoreOptions, hos
   };
 }
 
-async function inProcess<R extends object>(options: OpenStoreOptions, host: StoreHost<R>, log: Log, dispatch: (changes: StoreChange[]) => void): Promise<Backend> {
+async function inProcess<R extends object>(
+  options: OpenStoreOptions,
+  host: StoreHost<R>,
+  log: Log,
+  dispatch: (changes: StoreChange[]) => void,
+): Promise<Backend> {
   const batcher = new ChangeBatcher(dispatch);
   const engine = await TrackingEngine.open({
     workspaceDir: options.workspaceDir,
@@ -136,7 +141,12 @@ async function inProcess<R extends object>(options: OpenStoreOptions, host: Stor
   };
 }
 
-async function inWorker<R extends object>(options: OpenStoreOptions, host: StoreHost<R>, log: Log, dispatch: (changes: StoreChange[]) => void): Promise<Backend> {
+async function inWorker<R extends object>(
+  options: OpenStoreOptions,
+  host: StoreHost<R>,
+  log: Log,
+  dispatch: (changes: StoreChange[]) => void,
+): Promise<Backend> {
   const { client, recovery } = await WorkerClient.start({
     launch: host.worker(),
     config: { workspaceDir: options.workspaceDir, saveDelayMs: options.saveDelayMs },

@@ -79,7 +79,9 @@ function parseEntry(body: Buffer): JournalEntry | undefined {
     const text = body.toString('utf8');
     // `encodeFrame` writes `t` last, so a tagged entry's text ends with it; only then pay for the reviver.
     const entry = (text.endsWith(',"t":1}') ? JSON.parse(text, untagValue) : JSON.parse(text)) as JournalEntry;
-    return typeof entry.s === 'number' && typeof entry.m === 'string' && Array.isArray(entry.a) && Array.isArray(entry.r) ? entry : undefined;
+    return typeof entry.s === 'number' && typeof entry.m === 'string' && Array.isArray(entry.a) && Array.isArray(entry.r)
+      ? entry
+      : undefined;
   } catch {
     return undefined;
   }

@@ -61,7 +61,10 @@ export async function acquireLock(lockFile: string, log: Log): Promise<HeldLock>
     } else {
       takenOverFrom = seen.holder;
     }
-    log('warn', `Tracking store: taking over the stale lock ${lockFile}${seen === 'unreadable' ? ' (unreadable)' : ` of process ${seen.holder.pid}, which is no longer running`}.`);
+    log(
+      'warn',
+      `Tracking store: taking over the stale lock ${lockFile}${seen === 'unreadable' ? ' (unreadable)' : ` of process ${seen.holder.pid}, which is no longer running`}.`,
+    );
     removeStale(lockFile, seen === 'unreadable' ? undefined : seen.text);
   }
 }

@@ -10,9 +10,7 @@ export interface WorkerConfig {
 }
 
 export type ToWorker =
-  | { type: 'call'; id: number; method: string; args: unknown[] }
-  | { type: 'flush'; id: number }
-  | { type: 'close'; id: number };
+  { type: 'call'; id: number; method: string; args: unknown[] } | { type: 'flush'; id: number } | { type: 'close'; id: number };
 
 export type FromWorker =
   | { type: 'ready'; recovery: StoreRecovery }

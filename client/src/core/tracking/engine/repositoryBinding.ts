@@ -10,7 +10,8 @@ export const trackingBinding: RepositoryBinding<TrackingRepository> = {
 
 /** Errors from the worker become MlflowErrors again (the REST layer maps their codes to HTTP statuses). */
 export function reviveTrackingError(error: SerializedError): Error {
-  const revived = error.errorCode === undefined ? new Error(error.message) : new MlflowError(error.errorCode as MlflowError['errorCode'], error.message);
+  const revived =
+    error.errorCode === undefined ? new Error(error.message) : new MlflowError(error.errorCode as MlflowError['errorCode'], error.message);
   revived.name = error.name;
   if (error.stack !== undefined) revived.stack = error.stack;
   return revived;

@@ -16,7 +16,9 @@ export function runWorker<R extends object>(binding: RepositoryBinding<R>): void
 
   const reply = (id: number, outcome: { value: unknown } | { error: unknown }): void => {
     try {
-      post('value' in outcome ? { type: 'result', id, value: outcome.value } : { type: 'failed', id, error: serializeError(outcome.error) });
+      post(
+        'value' in outcome ? { type: 'result', id, value: outcome.value } : { type: 'failed', id, error: serializeError(outcome.error) },
+      );
     } catch (error) {
       // A result structured clone cannot copy (a function, say): the call happened, its answer cannot travel.
       post({ type: 'failed', id, error: serializeError(error) });

@@ -24,7 +24,13 @@ export function experimentLocation(ctx: Context, experimentId: string, stored: u
 }
 
 /** `<experiment location>/<run>/artifacts`, as MLflow's stores lay runs out. */
-export function runArtifactUri(ctx: Context, experimentId: string, runId: string, storedRunUri: unknown, storedExperimentLocation: unknown): string {
+export function runArtifactUri(
+  ctx: Context,
+  experimentId: string,
+  runId: string,
+  storedRunUri: unknown,
+  storedExperimentLocation: unknown,
+): string {
   if (storedRunUri !== null && storedRunUri !== undefined) return String(storedRunUri);
   return `${experimentLocation(ctx, experimentId, storedExperimentLocation).replace(/\/+$/, '')}/${runId}/artifacts`;
 }
@@ -40,7 +46,12 @@ export interface RunRow {
 export function findRun(ctx: Context, runId: string): RunRow {
   const row = ctx.sql.get('SELECT id, run_uuid, experiment_id, lifecycle_stage FROM runs WHERE run_uuid = ?', [runId]);
   if (!row) throw notFound(`Run with id=${runId} not found`);
-  return { id: Number(row.id), run_uuid: str(row.run_uuid), experiment_id: str(row.experiment_id), lifecycle_stage: str(row.lifecycle_stage) };
+  return {
+    id: Number(row.id),
+    run_uuid: str(row.run_uuid),
+    experiment_id: str(row.experiment_id),
+    lifecycle_stage: str(row.lifecycle_stage),
+  };
 }
 
 /** Logging to a deleted run is refused, as in MLflow. */

@@ -1,5 +1,6 @@
 /** MLflow's error codes that this store raises, with the HTTP status MLflow's server gives each. */
-export type MlflowErrorCode = 'RESOURCE_DOES_NOT_EXIST' | 'INVALID_PARAMETER_VALUE' | 'RESOURCE_ALREADY_EXISTS' | 'INTERNAL_ERROR' | 'BAD_REQUEST';
+export type MlflowErrorCode =
+  'RESOURCE_DOES_NOT_EXIST' | 'INVALID_PARAMETER_VALUE' | 'RESOURCE_ALREADY_EXISTS' | 'INTERNAL_ERROR' | 'BAD_REQUEST';
 
 const STATUS: Record<MlflowErrorCode, number> = {
   RESOURCE_DOES_NOT_EXIST: 404,

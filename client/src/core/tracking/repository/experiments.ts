@@ -4,7 +4,16 @@ import { experimentKey, experimentLocation, type Context } from './context';
 import { exists, invalid, notFound } from './errors';
 import { maxResults, page, pageOffset } from './paging';
 import { str, optNum } from './sql';
-import type { CreateExperimentRequest, Empty, Experiment, ExperimentIdRequest, GetExperimentByNameRequest, SearchExperimentsRequest, SetExperimentTagRequest, UpdateExperimentRequest } from './types';
+import type {
+  CreateExperimentRequest,
+  Empty,
+  Experiment,
+  ExperimentIdRequest,
+  GetExperimentByNameRequest,
+  SearchExperimentsRequest,
+  SetExperimentTagRequest,
+  UpdateExperimentRequest,
+} from './types';
 import { validateExperimentName, validateExperimentTag } from './validation';
 
 const SEARCH_DEFAULT = 1000;
@@ -46,9 +55,13 @@ export function createExperiment(ctx: Context, req: CreateExperimentRequest): { 
   }
   const location = req.artifact_location ? normalizeLocation(req.artifact_location) : null;
   const now = ctx.env.now();
-  ctx.sql.run("INSERT INTO experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time) VALUES (?, ?, 'active', ?, ?)", [req.name, location, now, now]);
+  ctx.sql.run(
+    "INSERT INTO experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time) VALUES (?, ?, 'active', ?, ?)",
+    [req.name, location, now, now],
+  );
   const id = String(ctx.sql.get('SELECT last_insert_rowid() AS id')?.id);
-  for (const tag of req.tags ?? []) ctx.sql.run('INSERT OR REPLACE INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?)', [Number(id), tag.key, tag.value]);
+  for (const tag of req.tags ?? [])
+    ctx.sql.run('INSERT OR REPLACE INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?)', [Number(id), tag.key, tag.value]);
   ctx.env.emit({ kind: 'experiment', ids: [id], op: 'create' });
   return { experiment_id: id };
 }
@@ -62,7 +75,13 @@ export function getExperimentByName(ctx: Context, req: GetExperimentByNameReques
 export function searchExperiments(ctx: Context, req: SearchExperimentsRequest): { experiments: Experiment[]; next_page_token?: string } {
   const limit = maxResults(req.max_results, SEARCH_DEFAULT, SEARCH_CAP);
   const offset = pageOffset(req.page_token);
-  const query = compileExperimentQuery({ filter: req.filter, orderBy: req.order_by, viewType: req.view_type ?? 'ACTIVE_ONLY', limit: limit + 1, offset });
+  const query = compileExperimentQuery({
+    filter: req.filter,
+    orderBy: req.order_by,
+    viewType: req.view_type ?? 'ACTIVE_ONLY',
+    limit: limit + 1,
+    offset,
+  });
   const rows = ctx.sql.query(query.sql, query.params);
   const { items, next_page_token } = page(rows, offset, limit);
   return { experiments: items.map((r) => loadExperiment(ctx, str(r.experiment_id))), ...(next_page_token ? { next_page_token } : {}) };
@@ -86,12 +105,18 @@ export function updateExperiment(ctx: Context, req: UpdateExperimentRequest): Em
 
 export function deleteExperiment(ctx: Context, req: ExperimentIdRequest): Empty {
   const experiment = loadExperiment(ctx, req.experiment_id);
-  if (experiment.experiment_id === '0') throw invalid('Cannot delete the default experiment \'0\'. This is an internally reserved experiment.');
+  if (experiment.experiment_id === '0')
+    throw invalid("Cannot delete the default experiment '0'. This is an internally reserved experiment.");
   const id = Number(experiment.experiment_id);
   // MLflow marks the experiment's runs deleted with it; restoring brings them back.
   const now = ctx.env.now();
-  const runs = ctx.sql.all("SELECT run_uuid FROM runs WHERE experiment_id = ? AND lifecycle_stage = 'active'", [id]).map((r) => str(r.run_uuid));
-  ctx.sql.run("UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = ? WHERE experiment_id = ? AND lifecycle_stage = 'active'", [now, id]);
+  const runs = ctx.sql
+    .all("SELECT run_uuid FROM runs WHERE experiment_id = ? AND lifecycle_stage = 'active'", [id])
+    .map((r) => str(r.run_uuid));
+  ctx.sql.run("UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = ? WHERE experiment_id = ? AND lifecycle_stage = 'active'", [
+    now,
+    id,
+  ]);
   ctx.sql.run("UPDATE experiments SET lifecycle_stage = 'deleted', last_update_time = ? WHERE experiment_id = ?", [now, id]);
   ctx.env.emit({ kind: 'experiment', ids: [experiment.experiment_id], op: 'delete' });
   if (runs.length) ctx.env.emit({ kind: 'run', ids: runs, op: 'delete' });
@@ -106,8 +131,13 @@ export function restoreExperiment(ctx: Context, req: ExperimentIdRequest): Empty
   const id = Number(experiment.experiment_id);
   const deletedAt = ctx.sql.get('SELECT last_update_time AS t FROM experiments WHERE experiment_id = ?', [id])?.t ?? null;
   // Only the runs deleted together with the experiment come back.
-  const runs = ctx.sql.all("SELECT run_uuid FROM runs WHERE experiment_id = ? AND lifecycle_stage = 'deleted' AND deleted_time = ?", [id, deletedAt]).map((r) => str(r.run_uuid));
-  ctx.sql.run("UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL WHERE experiment_id = ? AND lifecycle_stage = 'deleted' AND deleted_time = ?", [id, deletedAt]);
+  const runs = ctx.sql
+    .all("SELECT run_uuid FROM runs WHERE experiment_id = ? AND lifecycle_stage = 'deleted' AND deleted_time = ?", [id, deletedAt])
+    .map((r) => str(r.run_uuid));
+  ctx.sql.run(
+    "UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL WHERE experiment_id = ? AND lifecycle_stage = 'deleted' AND deleted_time = ?",
+    [id, deletedAt],
+  );
   ctx.sql.run("UPDATE experiments SET lifecycle_stage = 'active', last_update_time = ? WHERE experiment_id = ?", [ctx.env.now(), id]);
   ctx.env.emit({ kind: 'experiment', ids: [experiment.experiment_id], op: 'update' });
   if (runs.length) ctx.env.emit({ kind: 'run', ids: runs, op: 'update' });
@@ -120,7 +150,11 @@ export function setExperimentTag(ctx: Context, req: SetExperimentTagRequest): Em
   if (experiment.lifecycle_stage !== 'active') {
     throw invalid(`The experiment ${req.experiment_id} must be in the 'active' state. Current state is ${experiment.lifecycle_stage}.`);
   }
-  ctx.sql.run('INSERT OR REPLACE INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?)', [Number(experiment.experiment_id), req.key, req.value]);
+  ctx.sql.run('INSERT OR REPLACE INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?)', [
+    Number(experiment.experiment_id),
+    req.key,
+    req.value,
+  ]);
   ctx.env.emit({ kind: 'experiment', ids: [experiment.experiment_id], op: 'update' });
   return {};
 }

@@ -61,6 +61,21 @@ export function updateMetricBlocks(ctx: Context, run: number, rows: readonly Blo
     if (r.value > b.hi.value) b.hi = r;
   }
   for (const b of blocks.values()) {
-    ctx.sql.run(UPSERT_BLOCK, [run, b.key, b.block, b.n, b.minStep, b.maxStep, b.minTs, b.maxTs, b.lo.value, b.lo.step, b.lo.timestamp, b.hi.value, b.hi.step, b.hi.timestamp]);
+    ctx.sql.run(UPSERT_BLOCK, [
+      run,
+      b.key,
+      b.block,
+      b.n,
+      b.minStep,
+      b.maxStep,
+      b.minTs,
+      b.maxTs,
+      b.lo.value,
+      b.lo.step,
+      b.lo.timestamp,
+      b.hi.value,
+      b.hi.step,
+      b.hi.timestamp,
+    ]);
   }
 }

@@ -29,10 +29,12 @@ export function getMetricSeries(ctx: Context, req: GetMetricSeriesRequest): Metr
   const run = findRun(ctx, req.run_id);
   if (!req.metric_key) throw invalid("Missing value for required parameter 'metric_key'.");
   const maxPoints = req.max_points ?? MAX_SERIES_POINTS;
-  if (!Number.isSafeInteger(maxPoints) || maxPoints < 4) throw invalid(`Invalid value ${maxPoints} for parameter 'max_points' supplied. It must be an integer of at least 4.`);
+  if (!Number.isSafeInteger(maxPoints) || maxPoints < 4)
+    throw invalid(`Invalid value ${maxPoints} for parameter 'max_points' supplied. It must be an integer of at least 4.`);
   const limit = Math.min(maxPoints, MAX_SERIES_POINTS);
   const x = req.x_axis === 'time' ? 'timestamp' : 'step';
-  if (req.x_axis !== undefined && req.x_axis !== 'step' && req.x_axis !== 'time') throw invalid(`Invalid value '${String(req.x_axis)}' for parameter 'x_axis' supplied: expected step or time.`);
+  if (req.x_axis !== undefined && req.x_axis !== 'step' && req.x_axis !== 'time')
+    throw invalid(`Invalid value '${String(req.x_axis)}' for parameter 'x_axis' supplied: expected step or time.`);
 
   const where = [`run = ?`, `key = ?`, FINITE];
   const params: SqlValue[] = [run.id, req.metric_key];
@@ -63,12 +65,25 @@ export function getMetricSeries(ctx: Context, req: GetMetricSeriesRequest): Metr
   const span = Number(range!.hi) - lo + 1;
   const buckets = Math.floor(limit / 2) - 1;
   const bucket = `((${x} - ${lo}) * ${buckets} / ${span})`;
-  const extremes = (fn: 'MIN' | 'MAX') => ctx.sql.all(`SELECT ${fn}(value) AS value, step, timestamp FROM metrics WHERE ${filter} GROUP BY ${bucket}`, params) as unknown as Point[];
+  const extremes = (fn: 'MIN' | 'MAX') =>
+    ctx.sql.all(
+      `SELECT ${fn}(value) AS value, step, timestamp FROM metrics WHERE ${filter} GROUP BY ${bucket}`,
+      params,
+    ) as unknown as Point[];
   const order = x === 'step' ? 'step, timestamp' : 'timestamp, step';
-  const first = ctx.sql.get(`SELECT step, timestamp, value FROM metrics WHERE ${filter} ORDER BY ${order} LIMIT 1`, params) as unknown as Point;
-  const last = ctx.sql.get(`SELECT step, timestamp, value FROM metrics WHERE ${filter} ORDER BY ${order.replace(/,/g, ' DESC,')} DESC LIMIT 1`, params) as unknown as Point;
+  const first = ctx.sql.get(
+    `SELECT step, timestamp, value FROM metrics WHERE ${filter} ORDER BY ${order} LIMIT 1`,
+    params,
+  ) as unknown as Point;
+  const last = ctx.sql.get(
+    `SELECT step, timestamp, value FROM metrics WHERE ${filter} ORDER BY ${order.replace(/,/g, ' DESC,')} DESC LIMIT 1`,
+    params,
+  ) as unknown as Point;
   const points = [first, ...extremes('MIN'), ...extremes('MAX'), last];
-  const byX = x === 'step' ? (a: Point, b: Point) => a.step - b.step || a.timestamp - b.timestamp || a.value - b.value : (a: Point, b: Point) => a.timestamp - b.timestamp || a.step - b.step || a.value - b.value;
+  const byX =
+    x === 'step'
+      ? (a: Point, b: Point) => a.step - b.step || a.timestamp - b.timestamp || a.value - b.value
+      : (a: Point, b: Point) => a.timestamp - b.timestamp || a.step - b.step || a.value - b.value;
   points.sort(byX);
   const unique = points.filter((p, i) => i === 0 || byX(p, points[i - 1]!) !== 0);
   return columns(unique, total, true);
@@ -111,15 +126,29 @@ interface BlockSummary {
  * point; blocks cut by the range's edges give their points in range; min/max bucketing then brings
  * the lot to `limit`. Undefined when the range is small enough to scan, or the blocks do not fit it.
  */
-function fromBlocks(ctx: Context, run: number, key: string, x: 'step' | 'timestamp', minX: number | undefined, maxX: number | undefined, limit: number): MetricSeries | undefined {
+function fromBlocks(
+  ctx: Context,
+  run: number,
+  key: string,
+  x: 'step' | 'timestamp',
+  minX: number | undefined,
+  maxX: number | undefined,
+  limit: number,
+): MetricSeries | undefined {
   const lo = minX === undefined ? -Number.MAX_VALUE : Math.ceil(minX);
   const hi = maxX === undefined ? Number.MAX_VALUE : Math.floor(maxX);
   const [minCol, maxCol] = x === 'step' ? ['min_step', 'max_step'] : ['min_ts', 'max_ts'];
-  const blocks = ctx.sql.all(`SELECT * FROM metric_blocks WHERE run = ? AND key = ? AND ${maxCol} >= ? AND ${minCol} <= ? ORDER BY block`, [run, key, lo, hi]) as unknown as BlockSummary[];
+  const blocks = ctx.sql.all(`SELECT * FROM metric_blocks WHERE run = ? AND key = ? AND ${maxCol} >= ? AND ${minCol} <= ? ORDER BY block`, [
+    run,
+    key,
+    lo,
+    hi,
+  ]) as unknown as BlockSummary[];
   let estimate = 0;
   for (const b of blocks) estimate += b.n;
   if (estimate < BLOCKS_FROM) return undefined;
-  const inside = (b: BlockSummary) => (b as unknown as Record<string, number>)[minCol]! >= lo && (b as unknown as Record<string, number>)[maxCol]! <= hi;
+  const inside = (b: BlockSummary) =>
+    (b as unknown as Record<string, number>)[minCol]! >= lo && (b as unknown as Record<string, number>)[maxCol]! <= hi;
   const partial = blocks.filter((b) => !inside(b));
   if (partial.length > MAX_PARTIAL_BLOCKS) return undefined;
   const points: Point[] = [];
@@ -139,8 +168,14 @@ function fromBlocks(ctx: Context, run: number, key: string, x: 'step' | 'timesta
     total += rows.length;
     points.push(...rows);
   }
-  const order = x === 'step' ? (a: Point, b: Point) => a.step - b.step || a.timestamp - b.timestamp : (a: Point, b: Point) => a.timestamp - b.timestamp || a.step - b.step;
+  const order =
+    x === 'step'
+      ? (a: Point, b: Point) => a.step - b.step || a.timestamp - b.timestamp
+      : (a: Point, b: Point) => a.timestamp - b.timestamp || a.step - b.step;
   points.sort(order);
-  const kept = minMaxDownsample(points.map((p) => ({ x: x === 'step' ? p.step : p.timestamp, y: p.value, p })), limit).map((q) => q.p);
+  const kept = minMaxDownsample(
+    points.map((p) => ({ x: x === 'step' ? p.step : p.timestamp, y: p.value, p })),
+    limit,
+  ).map((q) => q.p);
   return columns(kept, total, true);
 }

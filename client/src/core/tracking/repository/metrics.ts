@@ -38,7 +38,11 @@ export function metricOut(row: Row): Metric {
 }
 
 /** `checkedKeys`: keys already validated in this batch (batches repeat a few keys many times). */
-function toRow(m: { key: string; value: MetricValue; timestamp: number; step?: number }, path: string, checkedKeys: Set<string>): MetricRow {
+function toRow(
+  m: { key: string; value: MetricValue; timestamp: number; step?: number },
+  path: string,
+  checkedKeys: Set<string>,
+): MetricRow {
   const value = metricNumber(m.value);
   const step = m.step ?? 0;
   validateMetric(m.key, value as number, m.timestamp, step, path, checkedKeys.has(m.key));
@@ -57,7 +61,8 @@ function newer(a: MetricRow, b: MetricRow): boolean {
 // Multi-row INSERTs cut the per-statement cost that dominates sql.js inserts; a few fixed sizes
 // keep the statement cache small.
 const CHUNKS = [256, 64, 16, 4, 1];
-const insertSql = (rows: number) => `INSERT OR IGNORE INTO metrics (run, key, value, timestamp, step, is_nan) VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`;
+const insertSql = (rows: number) =>
+  `INSERT OR IGNORE INTO metrics (run, key, value, timestamp, step, is_nan) VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`;
 
 const UPSERT_LATEST = `INSERT INTO latest_metrics (run, key, value, timestamp, step, is_nan) VALUES (?, ?, ?, ?, ?, ?)
 ON CONFLICT (run, key) DO UPDATE SET value = excluded.value, timestamp = excluded.timestamp, step = excluded.step, is_nan = excluded.is_nan
@@ -112,13 +117,19 @@ export function logBatch(ctx: Context, req: LogBatchRequest): Empty {
     seen.add(p.key);
   }
   if (dupes.length) {
-    throw invalid(`Duplicate parameter keys have been submitted: [${dupes.map((k) => `'${k}'`).join(', ')}]. Please ensure the request contains only one param value per param key.`);
+    throw invalid(
+      `Duplicate parameter keys have been submitted: [${dupes.map((k) => `'${k}'`).join(', ')}]. Please ensure the request contains only one param value per param key.`,
+    );
   }
   const run = activeRun(ctx, req.run_id);
   const fresh = params.filter((p) => !checkParamUnchanged(ctx, req.run_id, p.key, p.value ?? ''));
 
   for (const p of fresh) insertParam(ctx, req.run_id, p.key, p.value ?? '');
-  setTags(ctx, req.run_id, tags.map((t) => ({ key: t.key, value: t.value ?? '' })));
+  setTags(
+    ctx,
+    req.run_id,
+    tags.map((t) => ({ key: t.key, value: t.value ?? '' })),
+  );
   if (rows.length) insertMetrics(ctx, run.id, rows);
   if (rows.length) ctx.env.emit({ kind: 'metric', ids: [req.run_id], op: 'create' });
   if (params.length) ctx.env.emit({ kind: 'param', ids: [req.run_id], op: 'create' });
@@ -134,7 +145,8 @@ export function getMetricHistory(ctx: Context, req: GetMetricHistoryRequest): { 
     return { metrics: ctx.sql.all(select, [run.id, req.metric_key]).map(metricOut) };
   }
   const limit = req.max_results ?? 25000;
-  if (!Number.isSafeInteger(limit) || limit <= 0) throw invalid(`Invalid value ${limit} for parameter 'max_results' supplied. It must be a positive integer.`);
+  if (!Number.isSafeInteger(limit) || limit <= 0)
+    throw invalid(`Invalid value ${limit} for parameter 'max_results' supplied. It must be a positive integer.`);
   const offset = pageOffset(req.page_token);
   const rows = ctx.sql.all(`${select} LIMIT ? OFFSET ?`, [run.id, req.metric_key, limit + 1, offset]);
   const { items, next_page_token } = page(rows, offset, limit);

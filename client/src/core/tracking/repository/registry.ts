@@ -83,7 +83,10 @@ function loadVersion(ctx: Context, name: string, version: number): ModelVersion 
 /** The newest version in each of `stages` (all four when none given). */
 function latestVersions(ctx: Context, name: string, stages?: string[]): ModelVersion[] {
   const wanted = new Set((stages?.length ? stages : STAGES).map((s) => s.toLowerCase()));
-  const rows = ctx.sql.all('SELECT current_stage, MAX(version) AS version FROM model_versions WHERE name = ? AND current_stage != ? GROUP BY current_stage ORDER BY version', [name, DELETED]);
+  const rows = ctx.sql.all(
+    'SELECT current_stage, MAX(version) AS version FROM model_versions WHERE name = ? AND current_stage != ? GROUP BY current_stage ORDER BY version',
+    [name, DELETED],
+  );
   return rows.filter((r) => wanted.has(str(r.current_stage).toLowerCase())).map((r) => loadVersion(ctx, name, Number(r.version)));
 }
 
@@ -114,10 +117,17 @@ function emitVersion(ctx: Context, name: string, version: number, op: 'create' |
 export function createRegisteredModel(ctx: Context, req: CreateRegisteredModelRequest): { registered_model: RegisteredModel } {
   validateModelName(req.name);
   for (const tag of req.tags ?? []) validateRegistryTag(tag.key, tag.value);
-  if (ctx.sql.get('SELECT 1 FROM registered_models WHERE name = ?', [req.name])) throw exists(`Registered Model (name=${req.name}) already exists.`);
+  if (ctx.sql.get('SELECT 1 FROM registered_models WHERE name = ?', [req.name]))
+    throw exists(`Registered Model (name=${req.name}) already exists.`);
   const now = ctx.env.now();
-  ctx.sql.run('INSERT INTO registered_models (name, creation_time, last_updated_time, description) VALUES (?, ?, ?, ?)', [req.name, now, now, req.description ?? null]);
-  for (const tag of req.tags ?? []) ctx.sql.run('INSERT OR REPLACE INTO registered_model_tags (name, key, value) VALUES (?, ?, ?)', [req.name, tag.key, tag.value]);
+  ctx.sql.run('INSERT INTO registered_models (name, creation_time, last_updated_time, description) VALUES (?, ?, ?, ?)', [
+    req.name,
+    now,
+    now,
+    req.description ?? null,
+  ]);
+  for (const tag of req.tags ?? [])
+    ctx.sql.run('INSERT OR REPLACE INTO registered_model_tags (name, key, value) VALUES (?, ?, ?)', [req.name, tag.key, tag.value]);
   ctx.env.emit({ kind: 'model', ids: [req.name], op: 'create' });
   return { registered_model: loadModel(ctx, req.name) };
 }
@@ -145,7 +155,11 @@ export function renameRegisteredModel(ctx: Context, req: RenameRegisteredModelRe
 
 export function updateRegisteredModel(ctx: Context, req: UpdateRegisteredModelRequest): { registered_model: RegisteredModel } {
   modelRow(ctx, req.name);
-  ctx.sql.run('UPDATE registered_models SET description = ?, last_updated_time = ? WHERE name = ?', [req.description ?? null, ctx.env.now(), req.name]);
+  ctx.sql.run('UPDATE registered_models SET description = ?, last_updated_time = ? WHERE name = ?', [
+    req.description ?? null,
+    ctx.env.now(),
+    req.name,
+  ]);
   ctx.env.emit({ kind: 'model', ids: [req.name], op: 'update' });
   return { registered_model: loadModel(ctx, req.name) };
 }
@@ -159,7 +173,10 @@ export function deleteRegisteredModel(ctx: Context, req: NameRequest): Empty {
   return {};
 }
 
-export function searchRegisteredModels(ctx: Context, req: SearchRegisteredModelsRequest): { registered_models: RegisteredModel[]; next_page_token?: string } {
+export function searchRegisteredModels(
+  ctx: Context,
+  req: SearchRegisteredModelsRequest,
+): { registered_models: RegisteredModel[]; next_page_token?: string } {
   const limit = maxResults(req.max_results, 100, 1000);
   const offset = pageOffset(req.page_token);
   const query = compileModelQuery({ filter: req.filter, orderBy: req.order_by, limit: limit + 1, offset });
@@ -191,7 +208,11 @@ export function deleteRegisteredModelTag(ctx: Context, req: DeleteRegisteredMode
 export function setRegisteredModelAlias(ctx: Context, req: SetAliasRequest): Empty {
   validateAliasName(req.alias);
   const row = versionRow(ctx, req.name, req.version);
-  ctx.sql.run('INSERT OR REPLACE INTO registered_model_aliases (name, alias, version) VALUES (?, ?, ?)', [req.name, req.alias, Number(row.version)]);
+  ctx.sql.run('INSERT OR REPLACE INTO registered_model_aliases (name, alias, version) VALUES (?, ?, ?)', [
+    req.name,
+    req.alias,
+    Number(row.version),
+  ]);
   touchModel(ctx, req.name, ctx.env.now());
   ctx.env.emit({ kind: 'alias', ids: [req.name, req.alias], op: 'update' });
   return {};
@@ -216,13 +237,21 @@ export function createModelVersion(ctx: Context, req: CreateModelVersionRequest)
   modelRow(ctx, req.name);
   if (!req.source) throw invalid("Missing value for required parameter 'source'.");
   for (const tag of req.tags ?? []) validateRegistryTag(tag.key, tag.value);
-  const version = Number(ctx.sql.get('SELECT COALESCE(MAX(version), 0) + 1 AS next FROM model_versions WHERE name = ?', [req.name])?.next ?? 1);
+  const version = Number(
+    ctx.sql.get('SELECT COALESCE(MAX(version), 0) + 1 AS next FROM model_versions WHERE name = ?', [req.name])?.next ?? 1,
+  );
   const now = ctx.env.now();
   ctx.sql.run(
     "INSERT INTO model_versions (name, version, creation_time, last_updated_time, description, current_stage, source, run_id, run_link, status) VALUES (?, ?, ?, ?, ?, 'None', ?, ?, ?, 'READY')",
     [req.name, version, now, now, req.description ?? null, req.source, req.run_id || null, req.run_link || null],
   );
-  for (const tag of req.tags ?? []) ctx.sql.run('INSERT OR REPLACE INTO model_version_tags (name, version, key, value) VALUES (?, ?, ?, ?)', [req.name, version, tag.key, tag.value]);
+  for (const tag of req.tags ?? [])
+    ctx.sql.run('INSERT OR REPLACE INTO model_version_tags (name, version, key, value) VALUES (?, ?, ?, ?)', [
+      req.name,
+      version,
+      tag.key,
+      tag.value,
+    ]);
   touchModel(ctx, req.name, now);
   emitVersion(ctx, req.name, version, 'create');
   return { model_version: loadVersion(ctx, req.name, version) };
@@ -235,7 +264,12 @@ export function getModelVersion(ctx: Context, req: VersionRequest): { model_vers
 
 export function updateModelVersion(ctx: Context, req: UpdateModelVersionRequest): { model_version: ModelVersion } {
   const version = Number(versionRow(ctx, req.name, req.version).version);
-  ctx.sql.run('UPDATE model_versions SET description = ?, last_updated_time = ? WHERE name = ? AND version = ?', [req.description ?? null, ctx.env.now(), req.name, version]);
+  ctx.sql.run('UPDATE model_versions SET description = ?, last_updated_time = ? WHERE name = ? AND version = ?', [
+    req.description ?? null,
+    ctx.env.now(),
+    req.name,
+    version,
+  ]);
   emitVersion(ctx, req.name, version, 'update');
   return { model_version: loadVersion(ctx, req.name, version) };
 }
@@ -243,7 +277,12 @@ export function updateModelVersion(ctx: Context, req: UpdateModelVersionRequest)
 export function deleteModelVersion(ctx: Context, req: VersionRequest): Empty {
   const version = Number(versionRow(ctx, req.name, req.version).version);
   const now = ctx.env.now();
-  ctx.sql.run('UPDATE model_versions SET current_stage = ?, description = NULL, last_updated_time = ? WHERE name = ? AND version = ?', [DELETED, now, req.name, version]);
+  ctx.sql.run('UPDATE model_versions SET current_stage = ?, description = NULL, last_updated_time = ? WHERE name = ? AND version = ?', [
+    DELETED,
+    now,
+    req.name,
+    version,
+  ]);
   ctx.sql.run('DELETE FROM model_version_tags WHERE name = ? AND version = ?', [req.name, version]);
   ctx.sql.run('DELETE FROM registered_model_aliases WHERE name = ? AND version = ?', [req.name, version]);
   touchModel(ctx, req.name, now);
@@ -257,25 +296,45 @@ export function transitionModelVersionStage(ctx: Context, req: TransitionStageRe
   const now = ctx.env.now();
   if (req.archive_existing_versions) {
     if (stage !== 'Staging' && stage !== 'Production') {
-      throw invalid(`Model version transition cannot archive existing model versions because '${stage}' is not an Active stage. Valid stages are Staging, Production.`);
+      throw invalid(
+        `Model version transition cannot archive existing model versions because '${stage}' is not an Active stage. Valid stages are Staging, Production.`,
+      );
     }
     // At most one version stays in the target stage: the others move to Archived.
-    const others = ctx.sql.all('SELECT version FROM model_versions WHERE name = ? AND current_stage = ? AND version != ?', [req.name, stage, version]);
-    ctx.sql.run("UPDATE model_versions SET current_stage = 'Archived', last_updated_time = ? WHERE name = ? AND current_stage = ? AND version != ?", [now, req.name, stage, version]);
+    const others = ctx.sql.all('SELECT version FROM model_versions WHERE name = ? AND current_stage = ? AND version != ?', [
+      req.name,
+      stage,
+      version,
+    ]);
+    ctx.sql.run(
+      "UPDATE model_versions SET current_stage = 'Archived', last_updated_time = ? WHERE name = ? AND current_stage = ? AND version != ?",
+      [now, req.name, stage, version],
+    );
     for (const o of others) emitVersion(ctx, req.name, Number(o.version), 'update');
   }
-  ctx.sql.run('UPDATE model_versions SET current_stage = ?, last_updated_time = ? WHERE name = ? AND version = ?', [stage, now, req.name, version]);
+  ctx.sql.run('UPDATE model_versions SET current_stage = ?, last_updated_time = ? WHERE name = ? AND version = ?', [
+    stage,
+    now,
+    req.name,
+    version,
+  ]);
   touchModel(ctx, req.name, now);
   emitVersion(ctx, req.name, version, 'update');
   return { model_version: loadVersion(ctx, req.name, version) };
 }
 
-export function searchModelVersions(ctx: Context, req: SearchModelVersionsRequest): { model_versions: ModelVersion[]; next_page_token?: string } {
+export function searchModelVersions(
+  ctx: Context,
+  req: SearchModelVersionsRequest,
+): { model_versions: ModelVersion[]; next_page_token?: string } {
   const limit = maxResults(req.max_results, 10000, 200000);
   const offset = pageOffset(req.page_token);
   const query = compileVersionQuery({ filter: req.filter, orderBy: req.order_by, limit: limit + 1, offset });
   const { items, next_page_token } = page(ctx.sql.query(query.sql, query.params), offset, limit);
-  return { model_versions: items.map((r) => loadVersion(ctx, str(r.name), Number(r.version))), ...(next_page_token ? { next_page_token } : {}) };
+  return {
+    model_versions: items.map((r) => loadVersion(ctx, str(r.name), Number(r.version))),
+    ...(next_page_token ? { next_page_token } : {}),
+  };
 }
 
 export function getModelVersionDownloadUri(ctx: Context, req: VersionRequest): { artifact_uri: string } {
@@ -285,7 +344,12 @@ export function getModelVersionDownloadUri(ctx: Context, req: VersionRequest): {
 export function setModelVersionTag(ctx: Context, req: SetModelVersionTagRequest): Empty {
   validateRegistryTag(req.key, req.value ?? '');
   const version = Number(versionRow(ctx, req.name, req.version).version);
-  ctx.sql.run('INSERT OR REPLACE INTO model_version_tags (name, version, key, value) VALUES (?, ?, ?, ?)', [req.name, version, req.key, req.value ?? '']);
+  ctx.sql.run('INSERT OR REPLACE INTO model_version_tags (name, version, key, value) VALUES (?, ?, ?, ?)', [
+    req.name,
+    version,
+    req.key,
+    req.value ?? '',
+  ]);
   emitVersion(ctx, req.name, version, 'update');
   return {};
 }
@@ -296,4 +360,3 @@ export function deleteModelVersionTag(ctx: Context, req: DeleteModelVersionTagRe
   emitVersion(ctx, req.name, version, 'update');
   return {};
 }
-

@@ -6,7 +6,22 @@ import { metricOut } from './metrics';
 import { maxResults, page, pageOffset } from './paging';
 import { runNameFromId } from './runName';
 import { optNum, optStr, str } from './sql';
-import type { CreateRunRequest, DeleteTagRequest, Empty, KeyValue, LogInputsRequest, LogModelRequest, LogParamRequest, Run, RunIdRequest, RunInfo, RunStatus, SearchRunsRequest, SetTagRequest, UpdateRunRequest } from './types';
+import type {
+  CreateRunRequest,
+  DeleteTagRequest,
+  Empty,
+  KeyValue,
+  LogInputsRequest,
+  LogModelRequest,
+  LogParamRequest,
+  Run,
+  RunIdRequest,
+  RunInfo,
+  RunStatus,
+  SearchRunsRequest,
+  SetTagRequest,
+  UpdateRunRequest,
+} from './types';
 import { LIMITS, validateLength, validateParam, validateTag } from './validation';
 
 export const RUN_NAME_TAG = 'mlflow.runName';
@@ -16,7 +31,10 @@ const SEARCH_DEFAULT = 1000;
 const SEARCH_CAP = 50000;
 
 export function loadRunInfo(ctx: Context, runId: string): RunInfo {
-  const row = ctx.sql.get('SELECT r.*, e.artifact_location FROM runs r JOIN experiments e ON e.experiment_id = r.experiment_id WHERE r.run_uuid = ?', [runId]);
+  const row = ctx.sql.get(
+    'SELECT r.*, e.artifact_location FROM runs r JOIN experiments e ON e.experiment_id = r.experiment_id WHERE r.run_uuid = ?',
+    [runId],
+  );
   if (!row) throw notFound(`Run with id=${runId} not found`);
   const experimentId = str(row.experiment_id);
   return {
@@ -33,27 +51,39 @@ export function loadRunInfo(ctx: Context, runId: string): RunInfo {
   };
 }
 
-const pairs = (rows: Record<string, unknown>[]): KeyValue[] => rows.map((r) => ({ key: str(r.key as string), value: str(r.value as string) }));
+const pairs = (rows: Record<string, unknown>[]): KeyValue[] =>
+  rows.map((r) => ({ key: str(r.key as string), value: str(r.value as string) }));
 
 export function loadRun(ctx: Context, runId: string): Run {
   const info = loadRunInfo(ctx, runId);
-  const metrics = ctx.sql.all('SELECT m.key, m.value, m.timestamp, m.step, m.is_nan FROM runs r JOIN latest_metrics m ON m.run = r.id WHERE r.run_uuid = ? ORDER BY m.key', [runId]).map(metricOut);
+  const metrics = ctx.sql
+    .all(
+      'SELECT m.key, m.value, m.timestamp, m.step, m.is_nan FROM runs r JOIN latest_metrics m ON m.run = r.id WHERE r.run_uuid = ? ORDER BY m.key',
+      [runId],
+    )
+    .map(metricOut);
   const params = pairs(ctx.sql.all('SELECT key, value FROM params WHERE run_uuid = ? ORDER BY key', [runId]));
   const tags = pairs(ctx.sql.all('SELECT key, value FROM tags WHERE run_uuid = ? ORDER BY key', [runId]));
-  const inputs = ctx.sql.all(
-    'SELECT d.* FROM run_inputs i JOIN datasets d ON d.dataset_uuid = i.dataset_uuid WHERE i.run_uuid = ? ORDER BY i.position',
-    [runId],
-  ).map((d) => ({
-    tags: pairs(ctx.sql.all('SELECT key, value FROM run_input_tags WHERE run_uuid = ? AND dataset_uuid = ? ORDER BY key', [runId, str(d.dataset_uuid)])),
-    dataset: {
-      name: str(d.name),
-      digest: str(d.digest),
-      source_type: str(d.source_type),
-      source: str(d.source),
-      ...(d.schema !== null ? { schema: str(d.schema) } : {}),
-      ...(d.profile !== null ? { profile: str(d.profile) } : {}),
-    },
-  }));
+  const inputs = ctx.sql
+    .all('SELECT d.* FROM run_inputs i JOIN datasets d ON d.dataset_uuid = i.dataset_uuid WHERE i.run_uuid = ? ORDER BY i.position', [
+      runId,
+    ])
+    .map((d) => ({
+      tags: pairs(
+        ctx.sql.all('SELECT key, value FROM run_input_tags WHERE run_uuid = ? AND dataset_uuid = ? ORDER BY key', [
+          runId,
+          str(d.dataset_uuid),
+        ]),
+      ),
+      dataset: {
+        name: str(d.name),
+        digest: str(d.digest),
+        source_type: str(d.source_type),
+        source: str(d.source),
+        ...(d.schema !== null ? { schema: str(d.schema) } : {}),
+        ...(d.profile !== null ? { profile: str(d.profile) } : {}),
+      },
+    }));
   return { info, data: { metrics, params, tags }, inputs: { dataset_inputs: inputs } };
 }
 
@@ -66,27 +96,27 @@ function setTagRow(ctx: Context, runId: string, key: string, value: string): voi
 export function createRun(ctx: Context, req: CreateRunRequest): { run: Run } {
   const experiment = loadExperiment(ctx, req.experiment_id || '0');
   if (experiment.lifecycle_stage !== 'active') {
-    throw invalid(`The experiment ${experiment.experiment_id} must be in the 'active' state. Current state is ${experiment.lifecycle_stage}.`);
+    throw invalid(
+      `The experiment ${experiment.experiment_id} must be in the 'active' state. Current state is ${experiment.lifecycle_stage}.`,
+    );
   }
   const tags = req.tags ?? [];
   tags.forEach((t, i) => validateTag(t.key, t.value, `tags[${i}]`));
   const tagName = tags.find((t) => t.key === RUN_NAME_TAG)?.value;
   if (req.run_name && tagName !== undefined && tagName !== req.run_name) {
-    throw invalid(`Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values (run_name='${req.run_name}', mlflow.runName='${tagName}').`);
+    throw invalid(
+      `Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values (run_name='${req.run_name}', mlflow.runName='${tagName}').`,
+    );
   }
   const runId = ctx.env.newId();
   const name = req.run_name || tagName || runNameFromId(ctx.env.newId());
   const startTime = req.start_time ?? ctx.env.now();
   const explicitLocation = experiment.artifact_location !== defaultExperimentLocation(ctx, experiment.experiment_id);
   const artifactUri = explicitLocation ? `${experiment.artifact_location.replace(/\/+$/, '')}/${runId}/artifacts` : null;
-  ctx.sql.run("INSERT INTO runs (run_uuid, name, experiment_id, user_id, status, start_time, artifact_uri, lifecycle_stage) VALUES (?, ?, ?, ?, 'RUNNING', ?, ?, 'active')", [
-    runId,
-    name,
-    Number(experiment.experiment_id),
-    req.user_id ?? '',
-    startTime,
-    artifactUri,
-  ]);
+  ctx.sql.run(
+    "INSERT INTO runs (run_uuid, name, experiment_id, user_id, status, start_time, artifact_uri, lifecycle_stage) VALUES (?, ?, ?, ?, 'RUNNING', ?, ?, 'active')",
+    [runId, name, Number(experiment.experiment_id), req.user_id ?? '', startTime, artifactUri],
+  );
   for (const tag of tags) setTagRow(ctx, runId, tag.key, tag.value);
   setTagRow(ctx, runId, RUN_NAME_TAG, name);
   ctx.env.emit({ kind: 'run', ids: [runId], op: 'create' });
@@ -192,24 +222,39 @@ export function logInputs(ctx: Context, req: LogInputsRequest): Empty {
   });
   const experimentId = Number(run.experiment_id);
   for (const { dataset, tags } of inputs) {
-    const found = ctx.sql.get('SELECT dataset_uuid FROM datasets WHERE experiment_id = ? AND name = ? AND digest = ?', [experimentId, dataset.name, dataset.digest]);
+    const found = ctx.sql.get('SELECT dataset_uuid FROM datasets WHERE experiment_id = ? AND name = ? AND digest = ?', [
+      experimentId,
+      dataset.name,
+      dataset.digest,
+    ]);
     let datasetId = found ? str(found.dataset_uuid) : '';
     if (!found) {
       datasetId = ctx.env.newId();
-      ctx.sql.run('INSERT INTO datasets (dataset_uuid, experiment_id, name, digest, source_type, source, schema, profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
-        datasetId,
-        experimentId,
-        dataset.name,
-        dataset.digest,
-        dataset.source_type,
-        dataset.source,
-        dataset.schema ?? null,
-        dataset.profile ?? null,
-      ]);
+      ctx.sql.run(
+        'INSERT INTO datasets (dataset_uuid, experiment_id, name, digest, source_type, source, schema, profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        [
+          datasetId,
+          experimentId,
+          dataset.name,
+          dataset.digest,
+          dataset.source_type,
+          dataset.source,
+          dataset.schema ?? null,
+          dataset.profile ?? null,
+        ],
+      );
     }
-    ctx.sql.run('INSERT OR IGNORE INTO run_inputs (run_uuid, dataset_uuid, position) VALUES (?, ?, (SELECT COUNT(*) FROM run_inputs WHERE run_uuid = ?))', [req.run_id, datasetId, req.run_id]);
+    ctx.sql.run(
+      'INSERT OR IGNORE INTO run_inputs (run_uuid, dataset_uuid, position) VALUES (?, ?, (SELECT COUNT(*) FROM run_inputs WHERE run_uuid = ?))',
+      [req.run_id, datasetId, req.run_id],
+    );
     for (const tag of tags ?? []) {
-      ctx.sql.run('INSERT OR REPLACE INTO run_input_tags (run_uuid, dataset_uuid, key, value) VALUES (?, ?, ?, ?)', [req.run_id, datasetId, tag.key, tag.value ?? '']);
+      ctx.sql.run('INSERT OR REPLACE INTO run_input_tags (run_uuid, dataset_uuid, key, value) VALUES (?, ?, ?, ?)', [
+        req.run_id,
+        datasetId,
+        tag.key,
+        tag.value ?? '',
+      ]);
     }
   }
   ctx.env.emit({ kind: 'run', ids: [req.run_id], op: 'update' });

@@ -9,7 +9,8 @@ const STEP_STATUSES: readonly StepRecord['status'][] = ['PENDING', 'RUNNING', 'S
 export function upsertStep(ctx: Context, req: UpsertStepRequest): Empty {
   findRun(ctx, req.run_id);
   if (!req.step_id) throw invalid("Missing value for required parameter 'step_id'.");
-  if (!STEP_STATUSES.includes(req.status)) throw invalid(`Invalid step status '${String(req.status)}'. Expected one of ${STEP_STATUSES.join(', ')}.`);
+  if (!STEP_STATUSES.includes(req.status))
+    throw invalid(`Invalid step status '${String(req.status)}'. Expected one of ${STEP_STATUSES.join(', ')}.`);
   ctx.sql.run(
     `INSERT INTO steps (run_uuid, step_id, status, start_time, end_time, exit_code, cached, log_path, cache_key, cached_from, attempts, message, outputs_digest, position)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COUNT(*) FROM steps WHERE run_uuid = ?))

@@ -31,7 +31,9 @@ const VERSION_ALIAS = /^[vV]\d+$/;
 
 export function invalidValue(path: string, value: unknown, message?: string): string {
   const shown = JSON.stringify(value ?? null);
-  return message ? `Invalid value ${shown} for parameter '${path}' supplied: ${message}` : `Invalid value ${shown} for parameter '${path}' supplied.`;
+  return message
+    ? `Invalid value ${shown} for parameter '${path}' supplied: ${message}`
+    : `Invalid value ${shown} for parameter '${path}' supplied.`;
 }
 
 export const missingValue = (path: string) => `Missing value for required parameter '${path}'.`;
@@ -55,14 +57,22 @@ function pathNotUnique(name: string): boolean {
   return norm !== name || norm === '.' || norm.startsWith('..') || norm.startsWith('/');
 }
 
-const BAD_CHARACTERS = 'Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colon(:) and slashes (/).';
+const BAD_CHARACTERS =
+  'Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colon(:) and slashes (/).';
 
 /** Metric, param and tag keys: also file names in MLflow's file store, hence the path rule. */
 export function validateKey(name: string | undefined, path: string, what: string): void {
-  if (name === undefined || name === null) throw invalid(invalidValue(path, '', `${what} name cannot be None. A key name must be provided.`));
+  if (name === undefined || name === null)
+    throw invalid(invalidValue(path, '', `${what} name cannot be None. A key name must be provided.`));
   if (!NAME.test(name)) throw invalid(invalidValue(path, name, BAD_CHARACTERS));
   if (pathNotUnique(name)) {
-    throw invalid(invalidValue(path, name, `Names may be treated as files in certain cases, and must not resolve to other names when treated as such. This name would resolve to '${normpath(name)}'`));
+    throw invalid(
+      invalidValue(
+        path,
+        name,
+        `Names may be treated as files in certain cases, and must not resolve to other names when treated as such. This name would resolve to '${normpath(name)}'`,
+      ),
+    );
   }
 }
 
@@ -97,10 +107,18 @@ export function validateRegistryTag(key: string, value: string): void {
 export function validateMetric(key: string, value: number, timestamp: number, step: number, path = '', keyChecked = false): void {
   if (!keyChecked) validateKey(key, join(path, 'name'), 'Metric');
   if (typeof value !== 'number') {
-    throw invalid(invalidValue(join(path, 'value'), value, `(timestamp=${timestamp}). Please specify value as a valid double (64-bit floating point)`));
+    throw invalid(
+      invalidValue(join(path, 'value'), value, `(timestamp=${timestamp}). Please specify value as a valid double (64-bit floating point)`),
+    );
   }
   if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
-    throw invalid(invalidValue(join(path, 'timestamp'), timestamp, `metric '${key}' (value=${value}). Timestamp must be a nonnegative long (64-bit integer) `));
+    throw invalid(
+      invalidValue(
+        join(path, 'timestamp'),
+        timestamp,
+        `metric '${key}' (value=${value}). Timestamp must be a nonnegative long (64-bit integer) `,
+      ),
+    );
   }
   if (!Number.isSafeInteger(step)) {
     throw invalid(invalidValue(join(path, 'step'), step, `metric '${key}' (value=${value}). Step must be a valid long (64-bit integer).`));
@@ -110,7 +128,9 @@ export function validateMetric(key: string, value: number, timestamp: number, st
 
 export function validateBatchLimit(entity: string, limit: number, length: number): void {
   if (length > limit) {
-    throw invalid(`A batch logging request can contain at most ${limit} ${entity}. Got ${length} ${entity}. Please split up ${entity} across multiple requests and try again.`);
+    throw invalid(
+      `A batch logging request can contain at most ${limit} ${entity}. Got ${length} ${entity}. Please split up ${entity} across multiple requests and try again.`,
+    );
   }
 }
 
@@ -132,12 +152,12 @@ export function parseVersion(version: string | number | undefined): number {
 
 export function validateAliasName(alias: string | undefined): void {
   if (alias === undefined || alias === '') throw invalid('Registered model alias name cannot be empty.');
-  if (!ALIAS.test(alias)) throw invalid(`Invalid alias name: '${alias}'. Names may only contain alphanumerics, underscores (_), and dashes (-).`);
+  if (!ALIAS.test(alias))
+    throw invalid(`Invalid alias name: '${alias}'. Names may only contain alphanumerics, underscores (_), and dashes (-).`);
   validateLength('Registered model alias name', LIMITS.aliasName, alias);
   if (alias.toLowerCase() === 'latest') throw invalid("'latest' alias name (case insensitive) is reserved.");
   if (VERSION_ALIAS.test(alias)) throw invalid(`Version alias name '${alias}' is reserved.`);
 }
-
 
 function join(path: string, field: string): string {
   return path ? `${path}.${field}` : field;

@@ -8,7 +8,8 @@ import { RestError } from './errors';
  * after the one decoding the URL had (a double-encoded `..` would otherwise slip through).
  */
 export function safeRelativePath(raw: string): string {
-  const fail = () => new RestError(400, 'INVALID_PARAMETER_VALUE', `Invalid path: '${raw}'. Artifact paths are relative and may not contain '..'.`);
+  const fail = () =>
+    new RestError(400, 'INVALID_PARAMETER_VALUE', `Invalid path: '${raw}'. Artifact paths are relative and may not contain '..'.`);
   if (raw.includes('\0') || raw.includes('\\') || /%[0-9a-fA-F]{2}/.test(raw)) throw fail();
   if (raw.startsWith('/') || /^[a-zA-Z]:/.test(raw)) throw fail();
   const parts = raw.split('/').filter((p) => p !== '');

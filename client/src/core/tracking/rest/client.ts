@@ -3,7 +3,13 @@ import { MlflowError } from '../repository/errors';
 import { ROUTES } from './server';
 import type { Route } from './routes/route';
 
-const MLFLOW_CODES = new Set(['RESOURCE_DOES_NOT_EXIST', 'INVALID_PARAMETER_VALUE', 'RESOURCE_ALREADY_EXISTS', 'INTERNAL_ERROR', 'BAD_REQUEST']);
+const MLFLOW_CODES = new Set([
+  'RESOURCE_DOES_NOT_EXIST',
+  'INVALID_PARAMETER_VALUE',
+  'RESOURCE_ALREADY_EXISTS',
+  'INTERNAL_ERROR',
+  'BAD_REQUEST',
+]);
 
 function query(message: Record<string, unknown>): string {
   const params = new URLSearchParams();
@@ -43,7 +49,8 @@ export function restApi(baseUrl: string, token: string): TrackingApi {
           throw new Error(`${route.method} ${route.path}: HTTP ${response.status} ${text.slice(0, 200)}`);
         }
         if (response.ok) return body;
-        if (body.error_code && MLFLOW_CODES.has(body.error_code)) throw new MlflowError(body.error_code as MlflowError['errorCode'], body.message ?? '');
+        if (body.error_code && MLFLOW_CODES.has(body.error_code))
+          throw new MlflowError(body.error_code as MlflowError['errorCode'], body.message ?? '');
         throw new Error(`${route.method} ${route.path}: HTTP ${response.status} ${body.error_code ?? ''} ${body.message ?? ''}`.trim());
       };
     },

@@ -15,7 +15,8 @@ export const MAX_BODY_BYTES = 16 * 1024 * 1024;
  * stops reading and fails with 413; the server then answers and closes the connection.
  */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const tooLarge = () => new RestError(413, 'BAD_REQUEST', `Request body is larger than the ${limit} bytes this endpoint accepts.`, { Connection: 'close' });
+  const tooLarge = () =>
+    new RestError(413, 'BAD_REQUEST', `Request body is larger than the ${limit} bytes this endpoint accepts.`, { Connection: 'close' });
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge());
   return new Promise((resolve, reject) => {
@@ -49,7 +50,11 @@ export function parseJsonBody(body: Buffer, contentType: string | undefined): un
     parsed = JSON.parse(body.toString('utf8'));
     if (typeof parsed === 'string') parsed = JSON.parse(parsed);
   } catch (error) {
-    throw new RestError(400, 'INVALID_PARAMETER_VALUE', `Malformed JSON in the request body: ${error instanceof Error ? error.message : String(error)}`);
+    throw new RestError(
+      400,
+      'INVALID_PARAMETER_VALUE',
+      `Malformed JSON in the request body: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new RestError(400, 'INVALID_PARAMETER_VALUE', 'The request body must be a JSON object.');

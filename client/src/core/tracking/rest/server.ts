@@ -14,7 +14,15 @@ import { MONITOR_ROUTES } from './routes/monitors';
 import { STEP_ROUTES } from './routes/steps';
 import { fromBody, fromQuery } from './validate';
 
-export const ROUTES: readonly Route[] = [...EXPERIMENT_ROUTES, ...RUN_ROUTES, ...RUN_ARTIFACT_ROUTES, ...REGISTRY_ROUTES, ...STEP_ROUTES, ...CHART_ROUTES, ...MONITOR_ROUTES];
+export const ROUTES: readonly Route[] = [
+  ...EXPERIMENT_ROUTES,
+  ...RUN_ROUTES,
+  ...RUN_ARTIFACT_ROUTES,
+  ...REGISTRY_ROUTES,
+  ...STEP_ROUTES,
+  ...CHART_ROUTES,
+  ...MONITOR_ROUTES,
+];
 
 export interface RestServerOptions {
   api: TrackingApi;
@@ -56,7 +64,8 @@ async function requestMessage(req: IncomingMessage, route: Route, url: URL, maxB
   if (route.method === 'GET') return fromQuery(route.schema, url.searchParams);
   const body = await readBody(req, maxBody);
   // DELETE requests may carry their fields in the query string instead of a body.
-  if (body.length === 0 && route.method === 'DELETE' && [...url.searchParams.keys()].length > 0) return fromQuery(route.schema, url.searchParams);
+  if (body.length === 0 && route.method === 'DELETE' && [...url.searchParams.keys()].length > 0)
+    return fromQuery(route.schema, url.searchParams);
   return fromBody(route.schema, parseJsonBody(body, req.headers['content-type']));
 }
 
@@ -65,7 +74,11 @@ function withRunId(route: Route, message: Record<string, unknown>): Record<strin
   const { run_uuid: runUuid, ...rest } = message;
   const runId = rest.run_id || runUuid;
   if (typeof runId !== 'string' || runId === '') {
-    throw new RestError(400, 'INVALID_PARAMETER_VALUE', "Missing value for required parameter 'run_id'. See the API docs for more information about request parameters.");
+    throw new RestError(
+      400,
+      'INVALID_PARAMETER_VALUE',
+      "Missing value for required parameter 'run_id'. See the API docs for more information about request parameters.",
+    );
   }
   return { ...rest, run_id: runId };
 }
@@ -81,11 +94,17 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
   let port = 0;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<number> {
-    if (!isLoopbackHost(req.headers.host, port)) throw new RestError(403, 'PERMISSION_DENIED', 'This endpoint answers only to localhost, 127.0.0.1 and [::1].');
+    if (!isLoopbackHost(req.headers.host, port))
+      throw new RestError(403, 'PERMISSION_DENIED', 'This endpoint answers only to localhost, 127.0.0.1 and [::1].');
     // No CORS: a preflight gets no Access-Control-* headers, so browsers never send the request.
     if (req.method === 'OPTIONS') throw new RestError(405, 'BAD_REQUEST', 'OPTIONS is not supported.');
     if (!bearerMatches(req.headers.authorization, token)) {
-      throw new RestError(401, 'UNAUTHENTICATED', 'Missing or wrong bearer token: set MLFLOW_TRACKING_TOKEN to the token in .mlops/server.json.', { 'WWW-Authenticate': 'Bearer' });
+      throw new RestError(
+        401,
+        'UNAUTHENTICATED',
+        'Missing or wrong bearer token: set MLFLOW_TRACKING_TOKEN to the token in .mlops/server.json.',
+        { 'WWW-Authenticate': 'Bearer' },
+      );
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === ARTIFACTS_PREFIX || url.pathname.startsWith(`${ARTIFACTS_PREFIX}/`)) {
@@ -106,7 +125,10 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
       (status) => options.log?.(`${req.method} ${req.url?.split('?')[0]} ${status} ${Date.now() - started}ms`),
       (error: unknown) => {
         const { status, body, headers } = errorResponse(error);
-        if (status === 500) options.log?.(`${req.method} ${req.url?.split('?')[0]} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        if (status === 500)
+          options.log?.(
+            `${req.method} ${req.url?.split('?')[0]} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+          );
         else options.log?.(`${req.method} ${req.url?.split('?')[0]} ${status} ${body.error_code}`);
         if (res.headersSent) {
           res.destroy();

@@ -41,7 +41,11 @@ function pyType(value: unknown): string {
 }
 
 function wrongType(path: string, value: unknown): RestError {
-  return new RestError(400, 'INVALID_PARAMETER_VALUE', `Invalid value ${JSON.stringify(value)} for parameter '${path}' supplied. Hint: Value was of type '${pyType(value)}'.${SEE_DOCS}`);
+  return new RestError(
+    400,
+    'INVALID_PARAMETER_VALUE',
+    `Invalid value ${JSON.stringify(value)} for parameter '${path}' supplied. Hint: Value was of type '${pyType(value)}'.${SEE_DOCS}`,
+  );
 }
 
 function scalar(type: Scalar, value: unknown, path: string): unknown {
@@ -72,7 +76,11 @@ function scalar(type: Scalar, value: unknown, path: string): unknown {
     throw wrongType(path, value);
   }
   if (typeof value !== 'string' || !type.enum.includes(value)) {
-    throw new RestError(400, 'INVALID_PARAMETER_VALUE', `Invalid value ${JSON.stringify(value)} for parameter '${path}' supplied: expected one of ${type.enum.join(', ')}.${SEE_DOCS}`);
+    throw new RestError(
+      400,
+      'INVALID_PARAMETER_VALUE',
+      `Invalid value ${JSON.stringify(value)} for parameter '${path}' supplied: expected one of ${type.enum.join(', ')}.${SEE_DOCS}`,
+    );
   }
   return value;
 }
@@ -99,7 +107,8 @@ function message(schema: MessageSchema, value: unknown, path: string): Record<st
       continue;
     }
     out[name] = field(spec.type, v, at);
-    if (spec.required && out[name] === '') throw new RestError(400, 'INVALID_PARAMETER_VALUE', `Missing value for required parameter '${at}'.${SEE_DOCS}`);
+    if (spec.required && out[name] === '')
+      throw new RestError(400, 'INVALID_PARAMETER_VALUE', `Missing value for required parameter '${at}'.${SEE_DOCS}`);
   }
   return out;
 }

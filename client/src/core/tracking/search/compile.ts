@@ -67,10 +67,12 @@ function compareValue(field: Field, c: Comparison): Fragment {
       break;
   }
   if (field.type === 'number') {
-    if (typeof c.value !== 'number' || !Number.isFinite(c.value)) fail(c, `${describe(c.ident)} compares with a number, got ${JSON.stringify(c.value)}`);
+    if (typeof c.value !== 'number' || !Number.isFinite(c.value))
+      fail(c, `${describe(c.ident)} compares with a number, got ${JSON.stringify(c.value)}`);
     return { sql: `${field.expr} ${c.op} ?`, params: [c.value] };
   }
-  if (typeof c.value !== 'string') fail(c, `${describe(c.ident)} compares with a quoted string, got ${String(c.value)} (quote it: '${String(c.value)}')`);
+  if (typeof c.value !== 'string')
+    fail(c, `${describe(c.ident)} compares with a quoted string, got ${String(c.value)} (quote it: '${String(c.value)}')`);
   if (c.op === 'LIKE') return { sql: `${field.expr} GLOB ?`, params: [likeToGlob(c.value)] };
   if (c.op === 'ILIKE') return { sql: `${field.expr} LIKE ?`, params: [c.value] };
   return { sql: `${field.expr} ${c.op} ?`, params: [c.value] };

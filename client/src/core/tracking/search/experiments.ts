@@ -13,9 +13,13 @@ const ORDER: Record<string, string> = {
 function condition(c: Comparison): Fragment {
   if (c.ident.kind === 'tag') {
     const test = compare({ type: 'string', expr: 't.value', ops: NAME_OPS }, c);
-    return { sql: `EXISTS (SELECT 1 FROM experiment_tags t WHERE t.experiment_id = x.experiment_id AND t.key = ? AND ${test.sql})`, params: [c.ident.key, ...test.params] };
+    return {
+      sql: `EXISTS (SELECT 1 FROM experiment_tags t WHERE t.experiment_id = x.experiment_id AND t.key = ? AND ${test.sql})`,
+      params: [c.ident.key, ...test.params],
+    };
   }
-  if (c.ident.kind !== 'attribute') fail(c, `experiments are searched by name, creation_time, last_update_time and tags, not ${describe(c.ident)}`);
+  if (c.ident.kind !== 'attribute')
+    fail(c, `experiments are searched by name, creation_time, last_update_time and tags, not ${describe(c.ident)}`);
   switch (c.ident.key) {
     case 'name':
       return compare({ type: 'string', expr: 'x.name', ops: NAME_OPS }, c);

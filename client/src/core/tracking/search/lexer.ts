@@ -82,5 +82,8 @@ export function tokenize(source: string, what: string): Token[] {
 /** `a.b-1` is a key, `x > -1` a number: a sign starts a number only where a value may start. */
 function followsValue(tokens: Token[]): boolean {
   const last = tokens[tokens.length - 1];
-  return last !== undefined && (last.type === 'word' || last.type === 'quoted' || last.type === 'string' || last.type === 'number' || last.type === 'rparen');
+  return (
+    last !== undefined &&
+    (last.type === 'word' || last.type === 'quoted' || last.type === 'string' || last.type === 'number' || last.type === 'rparen')
+  );
 }

@@ -90,7 +90,11 @@ class Parser {
     if (keyStart.type !== 'word' && keyStart.type !== 'number') this.fail(`expected a key after '${first.text}.'`, keyStart);
     // An unquoted key runs on through dots: tags.mlflow.runName is the tag 'mlflow.runName'.
     let key = keyStart.text;
-    while (this.peek()?.type === 'dot' && ['word', 'number'].includes(this.peek(1)?.type ?? '') && this.peek(1)!.at === this.peek()!.at + 1) {
+    while (
+      this.peek()?.type === 'dot' &&
+      ['word', 'number'].includes(this.peek(1)?.type ?? '') &&
+      this.peek(1)!.at === this.peek()!.at + 1
+    ) {
       this.next();
       key += `.${this.next()!.text}`;
     }
@@ -147,7 +151,12 @@ class Parser {
       op = not ? 'IS NOT NULL' : 'IS NULL';
       value = null;
     } else {
-      this.fail(token ? `expected a comparison operator (=, !=, <, <=, >, >=, LIKE, ILIKE, IN, NOT IN, IS NULL), found '${token.text}'` : 'expected a comparison operator', token);
+      this.fail(
+        token
+          ? `expected a comparison operator (=, !=, <, <=, >, >=, LIKE, ILIKE, IN, NOT IN, IS NULL), found '${token.text}'`
+          : 'expected a comparison operator',
+        token,
+      );
     }
     const end = this.tokens[this.i - 1];
     return { ident, op, value, text: this.source.slice(start?.at ?? 0, end?.end).trim() };

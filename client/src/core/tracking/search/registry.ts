@@ -17,7 +17,8 @@ function modelCondition(c: Comparison): Fragment {
 
 function versionCondition(c: Comparison): Fragment {
   if (c.ident.kind === 'tag') return tagCondition('model_version_tags', 't.name = v.name AND t.version = v.version', c);
-  if (c.ident.kind !== 'attribute') fail(c, `model versions are searched by name, version_number, run_id, source_path and tags, not ${describe(c.ident)}`);
+  if (c.ident.kind !== 'attribute')
+    fail(c, `model versions are searched by name, version_number, run_id, source_path and tags, not ${describe(c.ident)}`);
   switch (c.ident.key) {
     case 'name':
       return compare({ type: 'string', expr: 'v.name', ops: NAME_OPS }, c);
@@ -51,7 +52,16 @@ export interface RegistryQuery {
 /** Registered model names in order; ties by name, as MLflow. */
 export function compileModelQuery(q: RegistryQuery): Fragment {
   const filter = and(parseFilter(q.filter).map(modelCondition));
-  const order = orderBy(q.orderBy, { name: 'm.name', timestamp: 'm.last_updated_time', last_updated_timestamp: 'm.last_updated_time', creation_timestamp: 'm.creation_time' }, 'registered models');
+  const order = orderBy(
+    q.orderBy,
+    {
+      name: 'm.name',
+      timestamp: 'm.last_updated_time',
+      last_updated_timestamp: 'm.last_updated_time',
+      creation_timestamp: 'm.creation_time',
+    },
+    'registered models',
+  );
   if (!order.some((o) => o.column === 'm.name')) order.push({ column: 'm.name', sql: 'm.name ASC' });
   return {
     sql: `SELECT m.name FROM registered_models m WHERE ${filter.sql} ORDER BY ${order.map((o) => o.sql).join(', ')} LIMIT ? OFFSET ?`,
@@ -64,7 +74,14 @@ export function compileVersionQuery(q: RegistryQuery): Fragment {
   const filter = and([{ sql: "v.current_stage != 'Deleted_Internal'", params: [] }, ...parseFilter(q.filter).map(versionCondition)]);
   const order = orderBy(
     q.orderBy,
-    { name: 'v.name', version_number: 'v.version', creation_timestamp: 'v.creation_time', last_updated_timestamp: 'v.last_updated_time', timestamp: 'v.last_updated_time', current_stage: 'v.current_stage' },
+    {
+      name: 'v.name',
+      version_number: 'v.version',
+      creation_timestamp: 'v.creation_time',
+      last_updated_timestamp: 'v.last_updated_time',
+      timestamp: 'v.last_updated_time',
+      current_stage: 'v.current_stage',
+    },
     'model versions',
   ).map((o) => o.sql);
   order.push('v.last_updated_time DESC', 'v.name ASC', 'v.version DESC');

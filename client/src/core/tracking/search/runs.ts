@@ -118,7 +118,9 @@ export interface RunQuery {
 
 /** SQL selecting the matching runs' ids in MLflow's order (ties: start_time DESC, run_id). */
 export function compileRunQuery(q: RunQuery): Fragment {
-  const where: Fragment[] = [{ sql: `r.experiment_id IN (${q.experimentIds.map(() => '?').join(', ') || 'NULL'})`, params: q.experimentIds }];
+  const where: Fragment[] = [
+    { sql: `r.experiment_id IN (${q.experimentIds.map(() => '?').join(', ') || 'NULL'})`, params: q.experimentIds },
+  ];
   if (q.viewType !== 'ALL') where.push({ sql: 'r.lifecycle_stage = ?', params: [q.viewType === 'ACTIVE_ONLY' ? 'active' : 'deleted'] });
   for (const c of parseFilter(q.filter)) where.push(condition(c, q.artifactRootUri));
 
@@ -134,7 +136,10 @@ export function compileRunQuery(q: RunQuery): Fragment {
         joins.push(`LEFT JOIN latest_metrics ${alias} ON ${alias}.run = r.id AND ${alias}.key = ?`);
         joinParams.push(term.ident.key);
         // Values first, then NaN, then runs without the metric, whichever the direction.
-        order.push(`CASE WHEN ${alias}.run IS NULL THEN 2 WHEN ${alias}.is_nan = 1 THEN 1 ELSE 0 END`, `${alias}.value ${term.ascending ? 'ASC' : 'DESC'}`);
+        order.push(
+          `CASE WHEN ${alias}.run IS NULL THEN 2 WHEN ${alias}.is_nan = 1 THEN 1 ELSE 0 END`,
+          `${alias}.value ${term.ascending ? 'ASC' : 'DESC'}`,
+        );
         break;
       case 'param':
       case 'tag': {

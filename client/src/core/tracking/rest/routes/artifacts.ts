@@ -63,7 +63,8 @@ export async function handleArtifacts(req: IncomingMessage, res: ServerResponse,
     throw new RestError(400, 'INVALID_PARAMETER_VALUE', 'Invalid path: malformed percent-encoding.');
   }
   if (rest === '') {
-    if (req.method !== 'GET') throw new RestError(405, 'BAD_REQUEST', `Method ${req.method} is not allowed here; list artifacts with GET.`, { Allow: 'GET' });
+    if (req.method !== 'GET')
+      throw new RestError(405, 'BAD_REQUEST', `Method ${req.method} is not allowed here; list artifacts with GET.`, { Allow: 'GET' });
     const relative = safeRelativePath(url.searchParams.get('path') ?? '');
     const files = await listFolder(await resolveUnder(artifactRoot, relative), '');
     sendJson(res, 200, { files });
@@ -95,7 +96,12 @@ export async function handleArtifacts(req: IncomingMessage, res: ServerResponse,
     } catch {
       throw new RestError(404, 'RESOURCE_DOES_NOT_EXIST', `Artifact '${relative}' not found.`);
     }
-    if (!stat.isFile()) throw new RestError(400, 'INVALID_PARAMETER_VALUE', `'${relative}' is a folder; list it with GET ${ARTIFACTS_PREFIX}?path=${relative}`);
+    if (!stat.isFile())
+      throw new RestError(
+        400,
+        'INVALID_PARAMETER_VALUE',
+        `'${relative}' is a folder; list it with GET ${ARTIFACTS_PREFIX}?path=${relative}`,
+      );
     // Always an attachment of an opaque type, so nothing is rendered on this origin.
     res.writeHead(200, {
       'Content-Type': 'application/octet-stream',

@@ -6,7 +6,12 @@ const EXPERIMENT_ID = msg({ experiment_id: required('string') });
 const SEARCH = msg({ max_results: 'int64', page_token: 'string', filter: 'string', order_by: list('string'), view_type: VIEW_TYPE });
 
 export const EXPERIMENT_ROUTES: readonly Route[] = [
-  op('POST', '/mlflow/experiments/create', 'createExperiment', msg({ name: required('string'), artifact_location: 'string', tags: list(KEY_VALUE) })),
+  op(
+    'POST',
+    '/mlflow/experiments/create',
+    'createExperiment',
+    msg({ name: required('string'), artifact_location: 'string', tags: list(KEY_VALUE) }),
+  ),
   op('GET', '/mlflow/experiments/get', 'getExperiment', EXPERIMENT_ID),
   op('GET', '/mlflow/experiments/get-by-name', 'getExperimentByName', msg({ experiment_name: required('string') })),
   op('POST', '/mlflow/experiments/search', 'searchExperiments', SEARCH),
@@ -16,5 +21,10 @@ export const EXPERIMENT_ROUTES: readonly Route[] = [
   op('POST', '/mlflow/experiments/update', 'updateExperiment', msg({ experiment_id: required('string'), new_name: required('string') })),
   op('POST', '/mlflow/experiments/delete', 'deleteExperiment', EXPERIMENT_ID),
   op('POST', '/mlflow/experiments/restore', 'restoreExperiment', EXPERIMENT_ID),
-  op('POST', '/mlflow/experiments/set-experiment-tag', 'setExperimentTag', msg({ experiment_id: required('string'), key: required('string'), value: 'string' })),
+  op(
+    'POST',
+    '/mlflow/experiments/set-experiment-tag',
+    'setExperimentTag',
+    msg({ experiment_id: required('string'), key: required('string'), value: 'string' }),
+  ),
 ];
