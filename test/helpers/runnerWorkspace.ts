@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { runPipeline, type RunEvent, type RunRequest, type RunResult } from '../../client/src/core/runner';
 import type { TrackingApi } from '../../client/src/core/tracking/repository';
 import { openTrackingStore, type TrackingStore } from '../../client/src/core/tracking/store';
-import { tempWorkspace } from './trackingFiles';
+import { type tempWorkspace } from './trackingFiles';
 
 /** A scratch workspace with a real tracking store on disk, for driving the runner. */
 export class RunnerWorkspace {

@@ -29,7 +29,7 @@ describe('mlops run on samples/churn', () => {
       /customer-churn: run \S+ \([0-9a-f]{32}\) in experiment customer_churn_prediction, 3 steps: preprocess, train, evaluate/,
     );
     for (const step of ['preprocess', 'train', 'evaluate']) assert.match(first.stdout, new RegExp(`✓ ${step} succeeded in`));
-    assert.match(first.stdout, /  train \| wrote model to models\/model\.json/, 'step output, prefixed with the step');
+    assert.match(first.stdout, / {2}train \| wrote model to models\/model\.json/, 'step output, prefixed with the step');
     assert.match(first.stdout, /metrics: accuracy=0\.81 {2}auc=0\.8434/);
     assert.match(first.stdout, /registered: customer_churn version 1 \(Staging\) @candidate/);
     assert.ok(existsSync(path.join(ws, 'reports/metrics.json')));

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { CLI_JS, mlops, startServe } from '../helpers/cli';
+import { mlops, startServe } from '../helpers/cli';
 
 // The built bin against a real workspace: `mlops serve` holds the store, the other commands go
 // through its endpoint (server.json); once it stops they open the database themselves.

@@ -4,17 +4,17 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver-protocol';
-import type {
-  CodeAction,
-  CodeLens,
-  CompletionList,
-  Diagnostic,
-  DocumentSymbol,
-  Hover,
-  Location,
-  Position,
-  WorkspaceEdit,
+import {
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  type CodeAction,
+  type CodeLens,
+  type CompletionList,
+  type DocumentSymbol,
+  type Hover,
+  type Location,
+  type Position,
+  type WorkspaceEdit,
 } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LspServer } from '../helpers/lspServer';
@@ -50,7 +50,6 @@ describe('features and monitor files across the workspace (real server over stdi
   };
   const open = async (file: string, languageId: string, text = read(file), version = 1) =>
     server.open(uri(file), languageId, text, version);
-  const latest = (file: string): Diagnostic[] | undefined => server.published.filter((p) => p.uri === uri(file)).at(-1)?.diagnostics;
 
   before(async () => {
     root = scratch();
@@ -356,7 +355,6 @@ describe('features and monitor files across the workspace (real server over stdi
         ['invalid-dtype', 1],
       ],
     );
-    let fixed = text;
     const doc = TextDocument.create(uri(file), 'mlops-features', 1, text);
     const edits = [];
     for (const diagnostic of diagnostics) {
@@ -368,7 +366,7 @@ describe('features and monitor files across the workspace (real server over stdi
       const preferred = actions.find((a) => a.isPreferred && a.diagnostics?.[0]?.message === diagnostic.message) ?? actions[0]!;
       edits.push(...preferred.edit!.changes![uri(file)]!);
     }
-    fixed = TextDocument.applyEdits(doc, edits);
+    const fixed = TextDocument.applyEdits(doc, edits);
     assert.equal(
       fixed,
       'feature_views:\n  - name: legacy_view\n    entities: [customer]\n    source: customer_stats\n    schema:\n      - { name: total_purchases, dtype: Int64 }\n      - { name: avg_order_value, dtype: Float32 }\n',

@@ -1,5 +1,4 @@
-import type { ReferenceExpr, Span } from '../expressions/ast';
-import { firstOperator, forEachReference } from '../expressions/ast';
+import { type ReferenceExpr, type Span, firstOperator, forEachReference } from '../expressions/ast';
 import { didYouMean, listOf } from '../text/suggest';
 import type { ExpressionSite, NameUse } from './model';
 

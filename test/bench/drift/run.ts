@@ -36,6 +36,8 @@ function timeIt<T>(fn: () => T): { seconds: number; result: T } {
   return { seconds: (performance.now() - t) / 1000, result };
 }
 
+// The scipy side prints whatever JSON the figure needs; each caller reads its own fields.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function python(args: string[]): any | undefined {
   if (PYTHON === '0') return undefined;
   const r = spawnSync(PYTHON, [path.join(__dirname, 'scipy_side.py'), ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });

@@ -8,7 +8,7 @@
  * yaml-language-server, BENCH_CROSSCHECK=1 adds a third run: yaml-language-server with its
  * debounce patched to 0 ms, to cross-check the subtraction. See README.md in this folder.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -38,7 +38,7 @@ const THEIR_COMPLETIONS = 20;
 const YAMLLS_DEBOUNCE_MS = 200;
 const OVERALL_TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MS ?? 10 * 60_000);
 const YAMLLS_DIR = path.dirname(require.resolve('yaml-language-server/package.json'));
-const YAMLLS_VERSION = (require('yaml-language-server/package.json') as { version: string }).version;
+const YAMLLS_VERSION = (JSON.parse(readFileSync(path.join(YAMLLS_DIR, 'package.json'), 'utf8')) as { version: string }).version;
 
 const CAPABILITIES: ClientCapabilities = {
   workspace: { configuration: true, workspaceFolders: true },

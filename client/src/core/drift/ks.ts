@@ -81,11 +81,23 @@ function ecdfExtremes(a: Float64Array, b: Float64Array) {
     while (j < n2 && b[j] === x) j++;
     const diff = i / n1 - j / n2;
     if (inA) {
-      if (diff > maxA) ((maxA = diff), (locMaxA = x));
-      if (diff < minA) ((minA = diff), (locMinA = x));
+      if (diff > maxA) {
+        maxA = diff;
+        locMaxA = x;
+      }
+      if (diff < minA) {
+        minA = diff;
+        locMinA = x;
+      }
     } else {
-      if (diff > maxB) ((maxB = diff), (locMaxB = x));
-      if (diff < minB) ((minB = diff), (locMinB = x));
+      if (diff > maxB) {
+        maxB = diff;
+        locMaxB = x;
+      }
+      if (diff < minB) {
+        minB = diff;
+        locMinB = x;
+      }
     }
   }
   const maxS = Math.max(maxA, maxB);

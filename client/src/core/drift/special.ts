@@ -74,6 +74,7 @@ export function erfc(x: number): number {
       3.004592610201616e2, 4.519189537118719e2, 3.393208167343437e2, 1.529892850469404e2, 4.316222722205674e1, 7.211758250883094,
       5.64195517478974e-1, -1.368648573827167e-7,
     ];
+
     const Q = [
       3.004592609569833e2, 7.90950925327898e2, 9.313540948506096e2, 6.389802644656312e2, 2.775854447439876e2, 7.700015293522947e1,
       1.278272731962942e1, 1,
@@ -86,7 +87,9 @@ export function erfc(x: number): number {
     }
     r = expMinusSquare(ax) * (num / den);
   } else {
+    // eslint-disable-next-line no-loss-of-precision -- coefficients as published (W. J. Cody's rational approximations)
     const P = [-2.99610707703542174e-3, -4.94730910623250734e-2, -2.2695659353968693e-1, -2.78661308609647788e-1, -2.23192459734184686e-2];
+    // eslint-disable-next-line no-loss-of-precision -- coefficients as published (W. J. Cody's rational approximations)
     const Q = [1.06209230528467918e-2, 1.91308926107829841e-1, 1.05167510706793207, 1.98733201817135256, 1];
     const z = 1 / (ax * ax);
     let num = P[4]!;
@@ -101,7 +104,9 @@ export function erfc(x: number): number {
 }
 
 function erfSmall(x: number): number {
+  // eslint-disable-next-line no-loss-of-precision -- coefficients as published (W. J. Cody's rational approximations)
   const P = [3.1611237438705656, 1.13864154151050156e2, 3.77485237685302021e2, 3.20937758913846947e3, 1.85777706184603153e-1];
+  // eslint-disable-next-line no-loss-of-precision -- coefficients as published (W. J. Cody's rational approximations)
   const Q = [2.36012909523441209e1, 2.44024637934444173e2, 1.28261652607737228e3, 2.84423683343917062e3];
   const z = x * x;
   let num = P[4]! * z;

@@ -80,6 +80,7 @@ export async function loadPipeline(file: string, text?: string): Promise<Pipelin
     } catch (error) {
       throw new Error(
         `cannot read ${absolute}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+        { cause: error },
       );
     }
   }

@@ -54,7 +54,7 @@ export async function schedule(
       const id = pending[i]!;
       const failedNeed = [...waitingOn.get(id)!].find((n) => results.has(n) && results.get(n)!.status !== 'SUCCEEDED');
       if (signal.aborted || failedNeed) {
-        pending.splice(i--, 1);
+        pending.splice(i, 1);
         settle(
           signal.aborted
             ? await skip(id, 'CANCELLED', 'cancelled before it started')

@@ -41,7 +41,10 @@ export async function serveWorkspace(options: ServeOptions): Promise<WorkspaceTr
   } catch (error) {
     const server = error instanceof StoreLockedError ? asServerInfo(error.server) : undefined;
     if (!options.joinPeer || !(error instanceof StoreLockedError)) throw error;
-    if (!server) throw new Error(`${error.message}, and it lists no endpoint in .mlops/server.json yet; try again once it has started`);
+    if (!server)
+      throw new Error(`${error.message}, and it lists no endpoint in .mlops/server.json yet; try again once it has started`, {
+        cause: error,
+      });
     return {
       api: restApi(server.url, server.token),
       url: server.url,

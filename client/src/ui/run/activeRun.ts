@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import { formatSummary, runPipeline } from '../../core/runner';
-import type { PipelinePlan } from '../../core/runner';
+import { formatSummary, runPipeline, type PipelinePlan } from '../../core/runner';
 import type { ParamValue, RunEvent, RunResult } from '../../core/runner/types';
 import type { RunPlace } from './runGate';
 import { RunProgress } from './runProgress';

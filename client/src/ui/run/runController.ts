@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { loadPipeline, PipelineInvalidError } from '../../core/runner';
-import type { PipelinePlan } from '../../core/runner';
+import { loadPipeline, PipelineInvalidError, type PipelinePlan } from '../../core/runner';
 import type { ParamValue, RunResult } from '../../core/runner/types';
 import { Commands } from '../commandIds';
 import type { TrackingConnection } from '../tracking';
@@ -81,24 +80,24 @@ export class RunController implements vscode.Disposable {
 
   /** A task's CustomExecution: the run starts when VS Code opens the returned terminal. */
   runForTask(taskName: string, file: string, params: Readonly<Record<string, ParamValue>> | undefined): vscode.Pseudoterminal {
-    let run: ActiveRun | undefined;
     const spec: RunSpec = { file, pipeline: path.basename(file).replace(/\.pipeline\.ya?ml$/, ''), ...(params ? { params } : {}) };
     const start = async () => {
       const fail = (message: string) => {
-        run!.pty.write(`\x1b[31m${message.replace(/\r?\n/g, '\r\n')}\x1b[0m\r\n`);
-        run!.pty.end(1);
+        run.pty.write(`\x1b[31m${message.replace(/\r?\n/g, '\r\n')}\x1b[0m\r\n`);
+        run.pty.end(1);
       };
       const place = await placeForTask(this.tracking);
       if (typeof place === 'string') return fail(place);
       try {
-        run!.plan = await loadPipeline(file);
-        run!.progress.pipeline = run!.plan.name;
+        run.plan = await loadPipeline(file);
+        run.progress.pipeline = run.plan.name;
       } catch (error) {
         return fail(errorText(error));
       }
       await this.execute(run!, place, () => undefined, fail);
     };
-    run = new ActiveRun(
+    // `start` runs only once VS Code opens the terminal, after `run` exists.
+    const run: ActiveRun = new ActiveRun(
       spec,
       taskName,
       () => this.changed(),

@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import { runStyle } from '../../../../common/src/charts/runColors';
 import { formatMetric } from '../../core/runner';
-import type { ExperimentsNode } from '../../core/views/experimentNodes';
-import { GROUPS } from '../../core/views/experimentNodes';
+import { type ExperimentsNode, GROUPS } from '../../core/views/experimentNodes';
 import { formatDuration, relativeTime } from '../../core/views/runRows';
 import { TreeCommands } from './treeCommandIds';
 

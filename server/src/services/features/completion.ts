@@ -1,13 +1,12 @@
 import { CompletionItemKind, type CompletionItem, type CompletionList, type Position } from 'vscode-languageserver';
 import type { YAMLMap } from 'yaml';
 import { scalarText, type ParsedDocument } from '../../../../common/src';
-import { ITEM, mapAtPath, presentKeys, type FormatCursor } from '../../../../common/src/format/cursor';
+import { ITEM, mapAtPath, presentKeys, type FormatCursor, type FormatCursor as Cursor } from '../../../../common/src/format/cursor';
 import { availableColumns } from '../../../../common/src/features/rules/columns';
 import { featuresModel, type SourceDef } from '../../../../common/src/features/model';
 import { DTYPES, FEATURES_KEYS } from '../../../../common/src/features/schema';
 import type { ValueContext } from '../../../../common/src/pipeline/cursor';
 import { pathItems } from '../completion/paths';
-import type { FormatCursor as Cursor } from '../../../../common/src/format/cursor';
 
 /** File paths relative to this file's folder (the pipeline's path completion, on this cursor). */
 function paths(doc: ParsedDocument, cursor: Cursor): CompletionList {

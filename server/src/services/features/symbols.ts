@@ -1,6 +1,5 @@
-import { featuresModel, occurrenceAt, type Occurrence } from '../../../../common/src/features/model';
+import { featuresModel, occurrenceAt, type Occurrence, type Named } from '../../../../common/src/features/model';
 import type { DefinitionKind, FileSummary, Located, ParsedDocument, WorkspaceView } from '../../../../common/src';
-import type { Named } from '../../../../common/src/features/model';
 
 /** The name under the cursor in a features document. */
 export function occurrenceIn(doc: ParsedDocument, offset: number): Occurrence | undefined {

@@ -1,12 +1,11 @@
 import { CompletionItemKind, type CompletionItem, type CompletionList, type Position } from 'vscode-languageserver';
 import { STAGES, type ParsedDocument } from '../../../../common/src';
-import { mapAtPath, presentKeys, type FormatCursor } from '../../../../common/src/format/cursor';
+import { mapAtPath, presentKeys, type FormatCursor, type FormatCursor as Cursor } from '../../../../common/src/format/cursor';
 import { monitorModel } from '../../../../common/src/monitor/model';
 import { DRIFT_METHODS, METHOD_DOCS, MONITOR_KEYS, type MonitorContext } from '../../../../common/src/monitor/schema';
 import type { ValueContext } from '../../../../common/src/pipeline/cursor';
 import { pathOfUri, relativePath, resolveFrom } from '../../../../common/src/workspace/uris';
 import { pathItems } from '../completion/paths';
-import type { FormatCursor as Cursor } from '../../../../common/src/format/cursor';
 
 /** File paths relative to this file's folder (the pipeline's path completion, on this cursor). */
 function paths(doc: ParsedDocument, cursor: Cursor): CompletionList {

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { RepositoryEnv } from './index';
 import { invalid, notFound } from './errors';
-import { Sql, str } from './sql';
+import { type Sql, str } from './sql';
 
 /** What every operation module works with. */
 export interface Context {

@@ -1,6 +1,6 @@
 // The tracking store's domain: schema and MLflow operations over a sql.js database. The engine
 // (../engine) hosts a TrackingRepository in a worker and journals the WRITE_METHODS calls.
-import { TrackingRepository } from './repository';
+import { type TrackingRepository } from './repository';
 
 export { applySchema, SCHEMA_VERSION } from './schema';
 export { MlflowError, type MlflowErrorCode } from './errors';

@@ -4,8 +4,7 @@ import { updateMetricBlocks } from './metricBlocks';
 import { invalid } from './errors';
 import { page, pageOffset } from './paging';
 import { checkParamUnchanged, insertParam, setTags } from './runs';
-import type { Row } from './sql';
-import { str } from './sql';
+import { type Row, str } from './sql';
 import type { Empty, GetMetricHistoryRequest, LogBatchRequest, LogMetricRequest, Metric, MetricValue } from './types';
 import { LIMITS, validateBatchLimit, validateMetric, validateParam, validateTag } from './validation';
 

@@ -22,7 +22,10 @@ export async function openTrackingAccess(workspaceDir: string): Promise<Tracking
   } catch (error) {
     if (!(error instanceof StoreLockedError)) throw error;
     const server = asServerInfo(error.server);
-    if (!server) throw new Error(`${error.message}. Open the workspace in the editor (or run 'mlops serve') so it lists its endpoint.`);
+    if (!server)
+      throw new Error(`${error.message}. Open the workspace in the editor (or run 'mlops serve') so it lists its endpoint.`, {
+        cause: error,
+      });
     return { api: restApi(server.url, server.token), via: 'rest', close: async () => undefined };
   }
 }

@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import { createReadStream, createWriteStream, promises as fs, type Dirent, type Stats } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -13,7 +13,7 @@ import type { Route } from './route';
 
 /** The entries of one folder, as MLflow's artifact repositories list them (missing folder: none). */
 async function listFolder(folder: string, prefix: string): Promise<FileInfo[]> {
-  let entries: import('node:fs').Dirent[];
+  let entries: Dirent[];
   try {
     entries = await fs.readdir(folder, { withFileTypes: true });
   } catch (error) {
@@ -90,7 +90,7 @@ export async function handleArtifacts(req: IncomingMessage, res: ServerResponse,
     return;
   }
   if (req.method === 'GET') {
-    let stat: import('node:fs').Stats;
+    let stat: Stats;
     try {
       stat = await fs.stat(target);
     } catch {

@@ -1,6 +1,5 @@
 import type { RepositoryMethod, TrackingApi } from '../../repository';
-import type { MessageSchema } from '../validate';
-import { msg } from '../validate';
+import { type MessageSchema, msg } from '../validate';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
