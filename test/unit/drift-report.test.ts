@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { autoMethod } from '../../client/src/core/drift/autoMethod';
+import { concatTables, type Table } from '../../client/src/core/drift/dataTable';
+import { driftReport } from '../../client/src/core/drift/report';
 import {
-  autoMethod,
   checkDrift,
-  concatTables,
-  driftReport,
   DriftInputError,
   performanceDrift,
   prepareColumn,
@@ -14,7 +14,6 @@ import {
   resolveCurrent,
   resolveReference,
   DataFileError,
-  type Table,
 } from '../../client/src/core/drift';
 
 const DIR = path.resolve(__dirname, '../fixtures/drift');
@@ -24,7 +23,7 @@ const table = (columns: Record<string, (string | number | null)[]>): Table => {
   return { files: ['memory'], rowCount, columns: new Map(Object.entries(columns)) };
 };
 
-describe('auto method (FORMATS.md, after Evidently)', () => {
+describe('auto method (docs/formats.md, section Monitor files; after Evidently)', () => {
   it('reference <= 1000 values: KS for numbers with > 5 values, chi-square for 3-5 or text with > 2, Z for <= 2', () => {
     assert.equal(autoMethod('numeric', 1000, 6), 'ks');
     assert.equal(autoMethod('numeric', 1000, 5), 'chi2');

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { findTemplates, parseExpression, type Expr } from '../../common/src/expressions';
+import type { Expr } from '../../common/src/expressions';
+import { findTemplates, parseExpression } from '../../common/src/expressions/parser';
 
 /** A compact rendering of the tree, to compare shapes. */
 function show(expr: Expr | undefined): string {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applySchema, MlflowError, SCHEMA_VERSION, WRITE_METHODS } from '../../client/src/core/tracking/repository';
+import { applySchema, MlflowError, WRITE_METHODS } from '../../client/src/core/tracking/repository';
+import { SCHEMA_VERSION } from '../../client/src/core/tracking/repository/schema';
 import { restApi } from '../../client/src/core/tracking/rest/client';
 import { memoryRepository, startTestServer } from '../helpers/restStore';
 

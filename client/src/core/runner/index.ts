@@ -1,7 +1,7 @@
 // The pipeline runner (no vscode): the editor's terminal, the task provider and `mlops run` all drive it.
 export { recoverAbandonedRuns } from './abandoned';
-export { checkParamValue, parseParamArgs, parseParamValue, ParamError, resolveParams } from './params';
-export { loadPipeline, PipelineInvalidError, type PipelinePlan, type StepPlan } from './plan';
+export { parseParamArgs, parseParamValue, ParamError } from './params';
+export { loadPipeline, PipelineInvalidError, type PipelinePlan } from './plan';
 export { runPipeline } from './run';
 export { formatMetric, formatSummary } from './summary';
 export { formatMs } from './stepExecution';

@@ -8,11 +8,8 @@ import type { TrackingRepository } from './repository';
 // The workspace's tracking store: `.mlops/tracking.db` behind an async API, its engine in a worker
 // thread (docs/tracking-store.md). No vscode here: the extension, the CLI and the tests all use it.
 
-export type { StoreChange } from './engine/contract';
-export type { OpenReport, OpenStoreOptions, Promisified } from './engine/host';
-export type { StoreRecovery } from './engine/engine';
-export { StoreLockedError, type LockHolder } from './engine/lock';
-export type { StorePaths } from './engine/storePaths';
+export type { OpenReport, OpenStoreOptions } from './engine/host';
+export { StoreLockedError } from './engine/lock';
 
 export type TrackingStore = EngineStore<TrackingRepository>;
 

@@ -2,8 +2,8 @@
 // (../engine) hosts a TrackingRepository in a worker and journals the WRITE_METHODS calls.
 import { type TrackingRepository } from './repository';
 
-export { applySchema, SCHEMA_VERSION } from './schema';
-export { MlflowError, type MlflowErrorCode } from './errors';
+export { applySchema } from './schema';
+export { MlflowError } from './errors';
 export { TrackingRepository } from './repository';
 export type * from './types';
 

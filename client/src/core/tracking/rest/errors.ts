@@ -38,5 +38,3 @@ export function errorResponse(error: unknown): {
     headers: {},
   };
 }
-
-export const badRequest = (message: string) => new RestError(400, 'INVALID_PARAMETER_VALUE', message);

@@ -28,17 +28,6 @@ export async function writeServerInfo(workspaceDir: string, info: ServerInfo): P
   }
 }
 
-/** The workspace's server.json, or undefined when there is none or it is not one of ours. */
-export function readServerInfo(workspaceDir: string): ServerInfo | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(serverInfoPath(workspaceDir), 'utf8'));
-  } catch {
-    return undefined;
-  }
-  return asServerInfo(parsed);
-}
-
 export function asServerInfo(value: unknown): ServerInfo | undefined {
   const v = value as Partial<ServerInfo> | null;
   if (!v || typeof v.url !== 'string' || typeof v.token !== 'string' || typeof v.pid !== 'number') return undefined;
