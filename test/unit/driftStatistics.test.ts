@@ -7,7 +7,7 @@ import { psi } from '../../client/src/core/drift/psi';
 import { chiSquareSf, erfc, gammaQ, logGamma, normalSf, roundHalfEven } from '../../client/src/core/drift/special';
 import { normedWasserstein, wassersteinDistance } from '../../client/src/core/drift/wasserstein';
 import { zTest } from '../../client/src/core/drift/zTest';
-import { absDiff, sample, VECTORS, type SampleSpec } from './drift-vectors';
+import { absDiff, sample, VECTORS, type SampleSpec } from './driftVectors';
 
 /** The samples as the report hands them over: numbers sorted ascending, strings as read. */
 const prepared = (spec: SampleSpec) => {

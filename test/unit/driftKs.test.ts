@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { ks2samp } from '../../client/src/core/drift/ks';
 import { kolmogorovSf } from '../../client/src/core/drift/kolmogorov';
 import { smirnov } from '../../client/src/core/drift/smirnov';
-import { absDiff, numbers, VECTORS } from './drift-vectors';
+import { absDiff, numbers, VECTORS } from './driftVectors';
 
 /** The tolerances: exact p-values within 1e-9, asymptotic within 1e-6. */
 const TOLERANCE = { exact: 1e-9, asymp: 1e-6 };
