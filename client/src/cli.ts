@@ -1,3 +1,4 @@
+import { errorStack } from '../../common/src/errors';
 import { runCli } from './cli/main';
 
 // The `mlops` bin: streams and exit code are the only process-level effects.
@@ -10,7 +11,7 @@ runCli(process.argv.slice(2), {
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`mlops: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(`mlops: ${errorStack(error)}\n`);
     process.exitCode = 2;
   },
 );

@@ -1,10 +1,14 @@
 import * as vscode from 'vscode';
+import { errorMessage } from '../../common/src/errors';
+import { Views } from '../../common/src/ids/viewTypes';
+import { Settings } from '../../common/src/settings';
 import { registerCommands } from './ui/commands';
-import { Views } from './ui/commandIds';
+import { setting } from './ui/config';
 import { DisposableTree } from './ui/disposables';
 import { PipelineGraphPanel } from './ui/graphPanel';
 import { createLanguageClient } from './ui/languageClient';
 import { registerMonitors } from './ui/monitors/monitorViews';
+import { notify } from './ui/notify';
 import { PipelinesTreeProvider } from './ui/pipelinesView';
 import { RunController } from './ui/run/runController';
 import { RunTaskProvider } from './ui/run/runTaskProvider';
@@ -29,7 +33,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const graph = root.track(new PipelineGraphPanel(context.extensionUri));
   const tracking = root.track(new TrackingConnection(context, client, output));
   closeTracking = () => tracking.close();
-  const pipelines = root.track(new PipelinesTreeProvider(tracking));
+  const pipelines = root.track(new PipelinesTreeProvider(output, tracking));
   root.track(vscode.window.createTreeView(Views.pipelines, { treeDataProvider: pipelines, showCollapseAll: true }));
   const views = registerTrackingViews(root, tracking, output, context.extensionUri);
   const runs = root.track(new RunController(tracking, output));
@@ -41,15 +45,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   try {
     await client.start();
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     output.error(`The MLOps language server did not start: ${message}`);
-    void vscode.window
-      .showErrorMessage(`MLOps Workbench: the language server did not start (${message}).`, 'Show Output')
-      .then((choice) => {
-        if (choice) output.show(true);
-      });
+    void notify
+      .error(`MLOps Workbench: the language server did not start (${message}).`, { plain: true, actions: ['Show Output'] })
+      .then((choice) => choice && output.show(true));
   }
-  const startOnOpen = () => vscode.workspace.getConfiguration('mlops').get<boolean>('tracking.startOnOpen', true);
+  const startOnOpen = () => setting(Settings.trackingStartOnOpen);
   if (startOnOpen()) void tracking.start();
   root.track(vscode.workspace.onDidGrantWorkspaceTrust(() => startOnOpen() && void tracking.start()));
 }

@@ -1,4 +1,4 @@
-/** Diagnostic codes of FORMATS.md. Every diagnostic the project reports carries one. */
+/** Diagnostic codes of docs/formats.md (section Diagnostic codes). Every diagnostic the project reports carries one. */
 export type DiagnosticCode =
   | 'yaml-syntax'
   | 'duplicate-key'

@@ -6,6 +6,7 @@ export * from './validation/context';
 export * from './expressions';
 export * from './pipeline/model';
 export * from './pipeline/schema';
+export { parseDuration } from './yaml/keyTable';
 export * from './workspace/types';
 export { WorkspaceIndex } from './workspace/workspaceIndex';
 export { summarize } from './workspace/summary';

@@ -1,4 +1,4 @@
-/** The three document kinds of FORMATS.md, recognised by file name only. */
+/** The three document kinds of docs/formats.md (section Recognition), recognised by file name only. */
 export type DocumentKind = 'pipeline' | 'features' | 'monitor';
 
 export interface KindInfo {

@@ -11,16 +11,19 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ParseCache, type DocumentKind, type ParsedDocument } from '../../common/src';
+import { errorStack } from '../../common/src/errors';
 import { nodeWorkspaceContext } from '../../common/src/node/workspaceContext';
-import { RegisteredModelsNotification } from '../../common/src/protocol/lspMessages';
+import { RegisteredModelsNotification, type MlopsInitializationOptions } from '../../common/src/protocol/lspMessages';
+import { Settings } from '../../common/src/settings';
+import { buildVersion } from '../../common/src/version';
 import { kindOf } from './documents';
 import { codeActions } from './services/codeActions';
-import { codeLenses } from './services/codeLens';
-import { completion } from './services/completion';
-import { definition, prepareRename, references, rename } from './services/navigation';
+import { codeLenses } from './services/pipeline/codeLens';
+import { completion } from './services/pipeline/completion';
+import { definition, prepareRename, references, rename } from './services/pipeline/navigation';
 import { foldingRanges } from './services/folding';
-import { hover } from './services/hover';
-import { documentSymbols } from './services/symbols';
+import { hover } from './services/pipeline/hover';
+import { documentSymbols } from './services/pipeline/symbols';
 import { ValidationScheduler } from './services/validationScheduler';
 import { ValidationService } from './services/validation';
 import { featuresCompletion } from './services/features/completion';
@@ -29,30 +32,24 @@ import { featuresOutline } from './services/features/outline';
 import { featuresDefinition, featuresPrepareRename, featuresReferences, featuresRename } from './services/features/navigation';
 import { monitorCodeLenses } from './services/monitor/codeLens';
 import { monitorCompletion } from './services/monitor/completion';
-import { monitorDefinition, monitorHover } from './services/monitor/hover';
+import { monitorHover } from './services/monitor/hover';
+import { monitorDefinition } from './services/monitor/navigation';
 import type { WorkspaceEnv } from './services/workspaceEnv';
 import { WorkspaceFiles } from './workspace/workspaceFiles';
 import { fsPath, WorkspaceSync } from './workspace/workspaceSync';
-
-/** Options the client may send in `initializationOptions`. */
-interface InitOptions {
-  validationDelayMs?: number;
-}
-
-const DEFAULT_VALIDATION_DELAY_MS = 150;
 
 // createConnection reads --stdio / --node-ipc / --socket from argv.
 const connection: Connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const parses = new ParseCache();
 const logRuleError = (rule: string, uri: string, error: unknown) =>
-  connection.console.error(`rule ${rule} failed on ${uri}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  connection.console.error(`rule ${rule} failed on ${uri}: ${errorStack(error)}`);
 const files = new WorkspaceFiles(logRuleError);
 const context = nodeWorkspaceContext(files.index);
 const validation = new ValidationService(logRuleError, context);
 const sync = new WorkspaceSync(connection, documents, parsed, files, context, validation, logRuleError);
 const validateOpen = (uri: string) => sync.validateOpen(uri);
-let scheduler = new ValidationScheduler(DEFAULT_VALIDATION_DELAY_MS, validateOpen);
+let scheduler = new ValidationScheduler(Settings.validationDelayMs.default, validateOpen);
 let registeredModels: readonly string[] = [];
 let dynamicWatchers = false;
 let folderEvents = false;
@@ -83,7 +80,7 @@ function feature<R>(name: string, uri: string, kinds: readonly DocumentKind[], r
   try {
     return run(doc);
   } catch (error) {
-    connection.console.error(`${name} failed on ${uri}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    connection.console.error(`${name} failed on ${uri}: ${errorStack(error)}`);
     return null;
   }
 }
@@ -105,7 +102,7 @@ function byKind<R>(name: string, uri: string, handlers: ByKind<R>): R | null | P
 }
 
 connection.onInitialize((params) => {
-  const options = (params.initializationOptions ?? {}) as InitOptions;
+  const options = (params.initializationOptions ?? {}) as MlopsInitializationOptions;
   if (typeof options.validationDelayMs === 'number' && options.validationDelayMs >= 0) {
     scheduler.dispose();
     scheduler = new ValidationScheduler(options.validationDelayMs, validateOpen);
@@ -128,7 +125,7 @@ connection.onInitialize((params) => {
       codeLensProvider: { resolveProvider: false },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
     },
-    serverInfo: { name: 'mlops-language-server', version: '0.1.0' },
+    serverInfo: { name: 'mlops-language-server', version: buildVersion() },
   };
 });
 

@@ -1,7 +1,7 @@
 /**
  * End-to-end harness: runs the packaged extension in a real VS Code
  * (code-server 4.100.3, installed by test/e2e/setup.sh) driven by Debian's
- * Chromium through playwright-core. See /work/shared/design/E2E.md.
+ * Chromium through playwright-core. See docs/testing.md (section End-to-end setup).
  *
  * Every scenario gets its own port, user-data folder, extensions folder and
  * browser profile. Every wait is for a condition; a wait that times out says

@@ -5,7 +5,7 @@
 # then installs code-server into a cache folder outside the repository
 # (${MLOPS_E2E_CACHE:-$HOME/.cache/mlops-workbench/code-server-4.100.3}) and
 # performs code-server's postinstall by hand (its own script downloads ripgrep
-# from a host that is not reachable here). See docs in /work/shared/design/E2E.md.
+# from a host that is not reachable here). See docs/testing.md (section End-to-end setup).
 # When the cache is complete it is reused as is. Prints the code-server binary
 # path on the last line of stdout.
 set -euo pipefail

@@ -10,7 +10,7 @@ import type { Random } from './lspRandom';
 
 export const KIND_LIST: readonly DocumentKind[] = ['pipeline', 'features', 'monitor'];
 
-/** FORMATS.md's diagnostic codes: every diagnostic must carry one. */
+/** The diagnostic codes of docs/formats.md (section Diagnostic codes): every diagnostic must carry one. */
 export const DIAGNOSTIC_CODES: ReadonlySet<string> = new Set<DiagnosticCode>([
   'yaml-syntax',
   'duplicate-key',

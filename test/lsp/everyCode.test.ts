@@ -8,7 +8,7 @@ import { LspServer } from '../helpers/lspServer';
 
 const FIXTURE = path.resolve(__dirname, '../fixtures/fuzz/every-code.pipeline.yaml');
 
-/** FORMATS.md's codes that apply to pipeline files, with their severity. */
+/** The codes of docs/formats.md (section Diagnostic codes) that apply to pipeline files, with their severity. */
 const PIPELINE_CODES: Record<string, DiagnosticSeverity> = {
   'duplicate-key': DiagnosticSeverity.Error,
   'unknown-key': DiagnosticSeverity.Error,
@@ -27,7 +27,7 @@ const PIPELINE_CODES: Record<string, DiagnosticSeverity> = {
   'missing-file': DiagnosticSeverity.Warning,
 };
 
-describe('every pipeline code of FORMATS.md from the real server', () => {
+describe('every pipeline code of docs/formats.md from the real server', () => {
   let server: LspServer;
   let diagnostics: Diagnostic[];
   const text = readFileSync(FIXTURE, 'utf8');

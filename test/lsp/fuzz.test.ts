@@ -392,7 +392,7 @@ describe('language server fuzz (real server over stdio)', () => {
           const problems = [...rangeProblems(diagnostics, { lastLine: open.text.lineCount - 1, doc: open.text })];
           for (const d of diagnostics) {
             if (d.source !== 'mlops') problems.push(`source ${JSON.stringify(d.source)} is not "mlops"`);
-            if (!DIAGNOSTIC_CODES.has(String(d.code))) problems.push(`code ${JSON.stringify(d.code)} is not a FORMATS.md code`);
+            if (!DIAGNOSTIC_CODES.has(String(d.code))) problems.push(`code ${JSON.stringify(d.code)} is not a docs/formats.md code`);
             if (typeof d.message !== 'string' || !d.message.trim()) problems.push(`empty message for ${String(d.code)}`);
             if (![1, 2, 3, 4].includes(d.severity ?? 0)) problems.push(`severity ${String(d.severity)} for ${String(d.code)}`);
           }

@@ -340,7 +340,7 @@ describe('features and monitor files across the workspace (real server over stdi
     await server.diagnostics(uri('views.features.yaml'), (p) => p.diagnostics.length === 0, 5000, back);
   });
 
-  it("offers quick fixes for the seed's legacy spelling and for an invalid dtype", async () => {
+  it("offers quick fixes for Feast's older spelling and for an invalid dtype", async () => {
     const file = 'legacy.features.yaml';
     const text =
       'feature_views:\n  - name: legacy_view\n    entities: [customer]\n    batch_source: customer_stats\n    features:\n      - Feature(name="total_purchases", dtype=ValueType.INT64)\n      - { name: avg_order_value, dtype: Float }\n';

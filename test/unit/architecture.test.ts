@@ -29,7 +29,7 @@ function imports(file: string): string[] {
 
 const rel = (file: string) => path.relative(ROOT, file);
 
-describe('architecture: imports flow one way (ARCHITECTURE.md)', () => {
+describe('architecture: imports flow one way (docs/architecture.md)', () => {
   it('imports vscode only from client/src outside core/ and cli', () => {
     for (const file of [...sources('common/src'), ...sources('server/src'), ...sources('client/src')]) {
       const r = rel(file);

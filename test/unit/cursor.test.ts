@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cursorContext, type CursorContext } from '../../common/src/pipeline/cursor';
-import { completion } from '../../server/src/services/completion';
+import { formatCursor, type FormatCursor } from '../../common/src/yaml/cursor';
+import { completion } from '../../server/src/services/pipeline/completion';
 import { parse } from '../helpers/documents';
 import { parseMarkers } from '../helpers/markers';
 
@@ -354,5 +355,118 @@ describe('cursorContext: robustness', () => {
     assert.equal(value.key, 'needs');
     const marker = expect('---\npipeline: x\n‸', 'key');
     assert.deepEqual([marker.map.kind, marker.present], ['top', ['pipeline']]);
+  });
+});
+
+/** The features or monitor cursor at ‸, with the fields the completion reads. */
+function formatAt(marked: string, kind: 'features' | 'monitor' = 'features'): Partial<FormatCursor> | undefined {
+  const offset = marked.indexOf('‸');
+  const cursor = formatCursor(parse(marked.replace('‸', ''), kind), offset);
+  if (!cursor) return undefined;
+  const { path, at, key, dash, flow, hasColon, prefix, range } = cursor;
+  return {
+    path,
+    at,
+    ...(key !== undefined ? { key } : {}),
+    dash,
+    flow,
+    hasColon,
+    prefix,
+    range: { start: range.start - offset, end: range.end - offset },
+  };
+}
+
+describe('formatCursor: the same cursor in features and monitor files', () => {
+  it('descends into lists of maps and reads `- key: value` as a key of the item', () => {
+    assert.deepEqual(formatAt('entities:\n  - name: c\n    value_type: St‸\n'), {
+      path: ['entities', '[]'],
+      at: 'value',
+      key: 'value_type',
+      dash: false,
+      flow: false,
+      hasColon: true,
+      prefix: 'St',
+      range: { start: -2, end: 0 },
+    });
+    assert.deepEqual(formatAt('entities:\n  - na‸me: c\n'), {
+      path: ['entities', '[]'],
+      at: 'key',
+      dash: true,
+      flow: false,
+      hasColon: true,
+      prefix: 'na',
+      range: { start: -2, end: 2 },
+    });
+    assert.deepEqual(formatAt('entities:\n- name: c\n  ‸\n')?.path, ['entities', '[]'], 'a compact list');
+    assert.deepEqual(formatAt('feature_views:\n  - name: v\n    schema:\n      - name: x\n        dt‸\n')?.path, [
+      'feature_views',
+      '[]',
+      'schema',
+      '[]',
+    ]);
+  });
+
+  it('gives a bare `- x` as a key after a dash, which may be an item', () => {
+    assert.deepEqual(formatAt('feature_services:\n  - name: s\n    features:\n      - vi‸\n'), {
+      path: ['feature_services', '[]', 'features', '[]'],
+      at: 'key',
+      dash: true,
+      flow: false,
+      hasColon: false,
+      prefix: 'vi',
+      range: { start: -2, end: 0 },
+    });
+    const quoted = formatAt('columns:\n  - "ag‸"\n', 'monitor');
+    assert.deepEqual([quoted?.path, quoted?.at, quoted?.dash, quoted?.prefix], [['columns', '[]'], 'key', true, 'ag']);
+    assert.deepEqual(formatAt('columns:\n  -‸ age\n', 'monitor')?.range, { start: 0, end: 0 }, 'right after the dash');
+  });
+
+  it('stops the replace range at the first space or `:` and leaves the opening quote out of the prefix', () => {
+    assert.deepEqual(formatAt('monitor: m\nreference: "data/cu‸stomers.csv"\n', 'monitor'), {
+      path: [],
+      at: 'value',
+      key: 'reference',
+      dash: false,
+      flow: false,
+      hasColon: true,
+      prefix: 'data/cu',
+      range: { start: -7, end: 11 },
+    });
+    assert.deepEqual(formatAt('model: ch‸urn model\n', 'monitor')?.range, { start: -2, end: 3 });
+    assert.deepEqual(formatAt('stage:‸ Production\n', 'monitor'), {
+      path: [],
+      at: 'value',
+      key: 'stage',
+      dash: false,
+      flow: false,
+      hasColon: true,
+      prefix: '',
+      range: { start: 0, end: 0 },
+    });
+    assert.deepEqual(formatAt('data_drift:\n  met‸hod: auto\n', 'monitor')?.range, { start: -3, end: 3 });
+  });
+
+  it('reads flow maps inside list items and flow lists', () => {
+    assert.deepEqual(formatAt('feature_views:\n  - name: v\n    schema:\n      - { name: x, dtype: In‸ }\n'), {
+      path: ['feature_views', '[]', 'schema', '[]'],
+      at: 'value',
+      key: 'dtype',
+      dash: true,
+      flow: true,
+      hasColon: true,
+      prefix: 'In',
+      range: { start: -2, end: 0 },
+    });
+    const key = formatAt('feature_views:\n  - name: v\n    schema:\n      - { name: x, dt‸ }\n');
+    assert.deepEqual([key?.path, key?.at, key?.flow, key?.prefix], [['feature_views', '[]', 'schema', '[]'], 'key', true, 'dt']);
+    const item = formatAt('columns: [age, in‸come]\n', 'monitor');
+    assert.deepEqual([item?.path, item?.at, item?.key, item?.flow, item?.range], [[], 'item', 'columns', true, { start: -2, end: 4 }]);
+    assert.deepEqual(formatAt('on_drift:\n  params: { input_data: x, ‸ }\n', 'monitor')?.path, ['on_drift', 'params']);
+  });
+
+  it('is nowhere in comments and after a `#`', () => {
+    assert.equal(formatAt('# a comment ‸\n'), undefined);
+    assert.equal(formatAt('monitor: m # note‸\n', 'monitor'), undefined);
+    assert.equal(formatAt('columns: [a, {‸\n', 'monitor')?.at, 'key');
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { DocumentSymbol } from 'vscode-languageserver';
-import { documentSymbols } from '../../server/src/services/symbols';
+import { documentSymbols } from '../../server/src/services/pipeline/symbols';
 import { parse } from '../helpers/documents';
 
 function names(symbols: readonly DocumentSymbol[]): string[] {

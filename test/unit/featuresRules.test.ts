@@ -95,7 +95,7 @@ describe('features files: the file by itself', () => {
     );
   });
 
-  it("hints at the seed's legacy spelling with fixes that rewrite it", () => {
+  it("hints at Feast's older spelling with fixes that rewrite it", () => {
     const found = check(
       'sources:\n  - name: s\n    path: s.csv\nfeature_views:\n  - name: v\n    «batch_source»: s\n    «features»:\n      - «Feature(name="total", dtype=ValueType.INT64)»\n',
     );
@@ -105,6 +105,14 @@ describe('features files: the file by itself', () => {
         ['deprecated-key', 'hint', 'source'],
         ['deprecated-key', 'hint', 'schema'],
         ['deprecated-key', 'hint', '{ name: total, dtype: Int64 }'],
+      ],
+    );
+    assert.deepEqual(
+      found.map((d) => d.message),
+      [
+        "`batch_source` is Feast's older spelling; use `source`",
+        "`features` is Feast's older spelling; use `schema`",
+        '`Feature(name="total", dtype=ValueType.INT64)` is Feast\'s older spelling of a field; write `{ name: total, dtype: Int64 }`',
       ],
     );
   });

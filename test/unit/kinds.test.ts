@@ -20,7 +20,7 @@ describe('document kinds', () => {
 });
 
 describe('new pipeline files', () => {
-  it('accept FORMATS.md names and explain a wrong one', () => {
+  it('accept docs/formats.md names and explain a wrong one', () => {
     assert.equal(pipelineNameProblem('customer-churn'), undefined);
     assert.equal(pipelineNameProblem('a'.repeat(128)), undefined);
     assert.match(pipelineNameProblem('Churn') ?? '', /lower-case/);

@@ -3,10 +3,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { KINDS, kindOfPath } from '../../common/src';
-import { Commands, Views } from '../../client/src/ui/commandIds';
-import { TreeCommands } from '../../client/src/ui/trees/treeCommandIds';
+import { Commands, ContextKeys } from '../../common/src/ids/commands';
+import { Views, ViewTypes } from '../../common/src/ids/viewTypes';
+import { Settings, settingKeys } from '../../common/src/settings';
 import { TASK_TYPE } from '../../client/src/ui/run/taskDefinition';
-import { ChartViewTypes } from '../../client/src/ui/charts/chartViewTypes';
 
 const ROOT = path.resolve(__dirname, '../..');
 interface Manifest {
@@ -15,7 +15,7 @@ interface Manifest {
   main: string;
   bin: Record<string, string>;
   activationEvents: string[];
-  capabilities: { untrustedWorkspaces: { supported: string; description: string } };
+  capabilities: { untrustedWorkspaces: { supported: string; description: string; restrictedConfigurations: string[] } };
   contributes: {
     languages: { id: string; aliases: string[]; filenamePatterns: string[]; configuration: string }[];
     grammars: { language?: string; scopeName: string; path: string }[];
@@ -25,10 +25,24 @@ interface Manifest {
     viewsWelcome: { view: string; contents: string }[];
     menus: Record<string, { command: string; when?: string }[]>;
     taskDefinitions: { type: string; required: string[]; properties: Record<string, { type: string }> }[];
-    configuration: { properties: Record<string, { type: string; default: unknown }> };
+    configuration: {
+      properties: Record<string, { type: string; default: unknown; deprecationMessage?: string; markdownDeprecationMessage?: string }>;
+    };
   };
 }
 const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as Manifest;
+
+/** Every .ts file under `folder`: its path from the root and its text. */
+function sourcesUnder(folder: string): { file: string; text: string }[] {
+  return readdirSync(path.join(ROOT, folder), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => ({ file: path.join(folder, f), text: readFileSync(path.join(ROOT, folder, f), 'utf8') }));
+}
+
+/** What `pattern`'s first group captures across these sources. */
+function captured(sources: readonly { text: string }[], pattern: RegExp): Set<string> {
+  return new Set(sources.flatMap(({ text }) => [...text.matchAll(pattern)].map((m) => m[1]!)));
+}
 
 /** A filename pattern of the manifest as a RegExp (only `*` occurs in ours). */
 function globToRegExp(glob: string): RegExp {
@@ -43,7 +57,7 @@ describe('package.json manifest', () => {
     assert.equal(manifest.bin.mlops, 'client/out/cli.js');
   });
 
-  it('contributes exactly the three languages of FORMATS.md, with patterns that agree with kindOfPath', () => {
+  it('contributes exactly the three languages of docs/formats.md, with patterns that agree with kindOfPath', () => {
     assert.deepEqual(manifest.contributes.languages.map((l) => l.id).sort(), KINDS.map((k) => k.languageId).sort());
     for (const kind of KINDS) {
       const language = manifest.contributes.languages.find((l) => l.id === kind.languageId)!;
@@ -70,9 +84,17 @@ describe('package.json manifest', () => {
       );
     }
     assert.equal(manifest.activationEvents.filter((e) => !e.startsWith('onWebviewPanel:')).length, 6);
-    // Each panel with a serializer (restored after a reload) activates the extension.
-    for (const viewType of Object.values(ChartViewTypes))
-      assert.ok(manifest.activationEvents.includes(`onWebviewPanel:${viewType}`), viewType);
+  });
+
+  it('activates on exactly the webview panels that have a serializer, each a known view type', () => {
+    const client = sourcesUnder('client/src');
+    // Every panel is created with a ViewTypes id, and the restored ones register a serializer for theirs.
+    assert.deepEqual([...captured(client, /createWebviewPanel\(\s*ViewTypes\.(\w+)/g)].sort(), Object.keys(ViewTypes).sort());
+    const restored = [...captured(client, /registerWebviewPanelSerializer\(\s*ViewTypes\.(\w+)/g)];
+    assert.deepEqual(restored.sort(), ['compare', 'metrics']);
+    const panelEvents = manifest.activationEvents.filter((e) => e.startsWith('onWebviewPanel:')).sort();
+    assert.deepEqual(panelEvents, restored.map((k) => `onWebviewPanel:${ViewTypes[k as keyof typeof ViewTypes]}`).sort());
+    assert.equal(new Set(Object.values(ViewTypes)).size, Object.keys(ViewTypes).length, 'view types are distinct');
   });
 
   it('declares limited support in untrusted workspaces and says what is off', () => {
@@ -80,17 +102,85 @@ describe('package.json manifest', () => {
     assert.match(manifest.capabilities.untrustedWorkspaces.description, /Running pipelines/);
   });
 
-  it('declares every command id the code registers, and nothing more, with a category', () => {
+  it('declares every command id of common/src/ids/commands.ts, and nothing more, with a category', () => {
     const declared = manifest.contributes.commands.map((c) => c.command).sort();
-    assert.deepEqual(declared, [...Object.values(Commands), ...Object.values(TreeCommands)].sort());
+    assert.deepEqual(declared, Object.values(Commands).sort());
     assert.ok(manifest.contributes.commands.every((c) => c.category === 'MLOps' && c.title.length > 0));
     for (const items of Object.values(manifest.contributes.menus)) {
       for (const item of items) assert.ok((declared as string[]).includes(item.command), `menu item ${item.command} is declared`);
     }
   });
 
+  it("registers every command in the extension; the language server's code lenses name some of them", () => {
+    const registered = captured(sourcesUnder('client/src/ui'), /register\(\s*Commands\.(\w+)/g);
+    assert.deepEqual([...registered].sort(), Object.keys(Commands).sort());
+    const lensCommands = captured(sourcesUnder('server/src'), /command:\s*Commands\.(\w+)/g);
+    assert.deepEqual([...lensCommands].sort(), ['checkDrift', 'runPipeline', 'runStep', 'showPipelineGraph']);
+  });
+
+  it('spells the ids out only in common/src/ids', () => {
+    const ids = [...Object.values(Commands), ...Object.values(ContextKeys), ...Object.values(Views), ...Object.values(ViewTypes)];
+    for (const folder of ['client/src', 'server/src', 'webviews/src', 'common/src']) {
+      for (const { file, text } of sourcesUnder(folder)) {
+        if (file.startsWith(path.join('common/src/ids'))) continue;
+        for (const id of ids) assert.ok(!text.includes(`'${id}'`), `${file} spells out '${id}'`);
+      }
+    }
+  });
+
+  it('uses every context key the extension sets in a when clause', () => {
+    const whens = [
+      ...Object.values(manifest.contributes.menus).flatMap((items) => items.map((i) => i.when ?? '')),
+      ...manifest.contributes.viewsWelcome.map((w) => (w as { when?: string }).when ?? ''),
+    ];
+    for (const key of Object.values(ContextKeys)) {
+      assert.ok(
+        whens.some((w) => new RegExp(`(^|[^\\w.])${key.replace(/\./g, '\\.')}($|[^\\w.])`).test(w)),
+        `${key} appears in a when clause`,
+      );
+    }
+  });
+
+  it('declares every setting of common/src/settings.ts with its type and default, and no other', () => {
+    const { properties } = manifest.contributes.configuration;
+    const keys = Object.values(Settings).flatMap((s) => settingKeys(s));
+    assert.deepEqual(Object.keys(properties).sort(), [...keys].sort());
+    for (const setting of Object.values(Settings)) {
+      assert.match(setting.key, /^mlops\.(run|tracking|monitor|validation)\.[A-Za-z]+$/, `${setting.key} follows mlops.<area>.<name>`);
+      for (const key of settingKeys(setting)) {
+        assert.equal(properties[key]?.type, setting.type, `${key} type`);
+        assert.deepEqual(properties[key]?.default, setting.default, `${key} default`);
+      }
+      assert.equal(properties[setting.key]?.deprecationMessage, undefined, `${setting.key} is current`);
+      for (const former of setting.formerKeys) {
+        assert.match(
+          properties[former]?.deprecationMessage ?? '',
+          new RegExp(setting.key.replace(/\./g, '\\.')),
+          `${former} names its new key`,
+        );
+        assert.match(
+          properties[former]?.markdownDeprecationMessage ?? '',
+          new RegExp(setting.key.replace(/\./g, '\\.')),
+          `${former} names its new key`,
+        );
+      }
+    }
+  });
+
+  it('restricts only known settings in untrusted workspaces, a renamed one under both names', () => {
+    const restricted = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations;
+    assert.ok(restricted.includes(Settings.validationDelayMs.key));
+    for (const setting of Object.values(Settings)) {
+      const keys = settingKeys(setting);
+      const listed = keys.filter((k) => restricted.includes(k));
+      assert.ok(listed.length === 0 || listed.length === keys.length, `${setting.key}: restricted under all of its names or none`);
+    }
+    const known = new Set(Object.values(Settings).flatMap((s) => settingKeys(s)));
+    for (const key of restricted) assert.ok(known.has(key), `${key} is a setting`);
+  });
+
   it('offers the runner where pipelines are: editor title, palette, and the mlops task type', () => {
-    const { menus, taskDefinitions, configuration } = manifest.contributes;
+    const { menus, taskDefinitions } = manifest.contributes;
     assert.ok(
       menus['editor/title']!.some((m) => m.command === Commands.runPipeline && m.when?.includes('resourceLangId == mlops-pipeline')),
     );
@@ -110,15 +200,10 @@ describe('package.json manifest', () => {
     assert.deepEqual(task?.required, ['pipeline']);
     assert.equal(task?.properties['pipeline']?.type, 'string');
     assert.equal(task?.properties['params']?.type, 'object');
-    assert.deepEqual(configuration.properties['mlops.maxParallelSteps'], {
-      ...configuration.properties['mlops.maxParallelSteps'],
-      type: 'number',
-      default: 0,
-    });
   });
 
-  it('offers drift checks in the palette, the Monitors view and monitor editors, and the autoRetrain setting', () => {
-    const { menus, configuration } = manifest.contributes;
+  it('offers drift checks in the palette, the Monitors view and monitor editors', () => {
+    const { menus } = manifest.contributes;
     for (const id of [Commands.checkDrift, Commands.showDriftReport, Commands.retrainFromMonitor]) {
       assert.ok(
         menus.commandPalette!.some((m) => m.command === id && m.when !== 'false'),
@@ -134,11 +219,6 @@ describe('package.json manifest', () => {
       ),
     );
     assert.ok(menus['editor/title']!.some((m) => m.command === Commands.checkDrift && m.when?.includes('resourceLangId == mlops-monitor')));
-    assert.deepEqual(configuration.properties['mlops.monitor.autoRetrain'], {
-      ...configuration.properties['mlops.monitor.autoRetrain'],
-      type: 'boolean',
-      default: false,
-    });
   });
 
   it('puts the views in an MLOps activity-bar container, each with welcome content', () => {

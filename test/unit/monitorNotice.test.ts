@@ -46,7 +46,7 @@ describe('what the editor says after a drift check', () => {
     const notice = driftNotice(result('drift'), 'command', 'ok', false);
     assert.deepEqual(notice, {
       severity: 'warning',
-      text: 'MLOps: drift in churn-monitor: 1 of 2 columns drifted (dataset drift).',
+      text: 'drift in churn-monitor: 1 of 2 columns drifted (dataset drift).',
       actions: ['Show Report', 'Retrain'],
       retrainNow: false,
     });
@@ -77,14 +77,14 @@ describe('what the editor says after a drift check', () => {
   it('answers a command with no drift, and an error naming the problem', () => {
     assert.deepEqual(driftNotice(result('ok'), 'command', undefined, false), {
       severity: 'info',
-      text: 'MLOps: no drift in churn-monitor: 0 of 2 columns drifted.',
+      text: 'no drift in churn-monitor: 0 of 2 columns drifted.',
       actions: ['Show Report'],
       retrainNow: false,
     });
     const { data: _data, ...noData } = result('error', { error: 'reference file not found: a.csv' });
     assert.equal(
       driftNotice(noData as MonitorCheckResult, 'command', undefined, false)!.text,
-      'MLOps: churn-monitor was not checked: reference file not found: a.csv',
+      'churn-monitor was not checked: reference file not found: a.csv',
     );
   });
 

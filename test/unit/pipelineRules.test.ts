@@ -40,7 +40,7 @@ register:
   alias: candidate
 `;
 
-describe('pipeline rules (FORMATS.md codes)', () => {
+describe('pipeline rules (docs/formats.md codes)', () => {
   it('accepts a valid pipeline with every expression form', () => {
     assert.deepEqual(diagnose(VALID), []);
   });

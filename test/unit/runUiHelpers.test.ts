@@ -42,6 +42,7 @@ describe('run progress (status bar, terminal name)', () => {
     assert.equal(progress.statusText(), 'churn 2/3 steps');
     assert.equal(progress.failed?.step, 'a');
     assert.equal(progress.terminalName(), 'MLOps: churn #owl');
+    assert.equal(progress.label(), 'churn #owl');
     assert.equal(terminalName('p', 'n'), 'MLOps: p #n');
   });
 });
@@ -54,7 +55,7 @@ describe('end-of-run notification', () => {
     };
     assert.deepEqual(endMessage('churn', finished), {
       severity: 'info',
-      text: 'MLOps: churn #owl finished in 2.5 s (1 cached step); registered m version 3.',
+      text: 'churn #owl finished in 2.5 s (1 cached step); registered m version 3.',
     });
   });
 
@@ -64,7 +65,7 @@ describe('end-of-run notification', () => {
     ]);
     assert.deepEqual(endMessage('churn', failed), {
       severity: 'error',
-      text: 'MLOps: churn #owl failed: step train failed (exit 1): output model.json is missing',
+      text: 'churn #owl failed: step train failed (exit 1): output model.json is missing',
     });
   });
 

@@ -8,6 +8,7 @@ import {
   loadPipeline,
   ParamError,
   PipelineInvalidError,
+  problemsInBrief,
   recoverAbandonedRuns,
   runPipeline,
   type RunEvent,
@@ -266,6 +267,22 @@ describe('runner: params and quoting', () => {
     await assert.rejects(
       loadPipeline(file),
       (e: Error) => e instanceof PipelineInvalidError && /broken\.pipeline\.yaml:4:\d+ unknown-param/.test(e.message),
+    );
+    // The notification's one line: the headline, then each problem by its line without the path.
+    const error = (await loadPipeline(file).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as PipelineInvalidError;
+    assert.match(error.summary(), /^broken\.pipeline\.yaml has an error and cannot run: line 4:\d+ unknown-param: /);
+    assert.ok(!error.summary().includes(file));
+  });
+
+  it('sums up at most three problems of an invalid file on one line', () => {
+    const problems = ['/w/p.yaml:1:1 a: x', '/w/p.yaml:2:1 b: y', '/w/p.yaml:3:1 c: z', '/w/p.yaml:4:1 d: w'];
+    assert.equal(problemsInBrief('/w/p.yaml', problems), 'line 1:1 a: x; line 2:1 b: y; line 3:1 c: z');
+    assert.equal(
+      new PipelineInvalidError('/w/p.yaml', problems).summary(),
+      `p.yaml has 4 errors and cannot run: ${problemsInBrief('/w/p.yaml', problems)}`,
     );
   });
 });

@@ -5,8 +5,9 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { kindInfo, parseMlopsDocument, summarize, WorkspaceIndex, type DocumentKind } from '../../common/src';
-import { formatCursor } from '../../common/src/format/cursor';
+import { formatCursor } from '../../common/src/yaml/cursor';
 import { inferType, readDataColumns } from '../../common/src/node/dataColumns';
+import { parse } from '../helpers/documents';
 import { writeStoresParquet } from '../helpers/parquetFixture';
 
 function summary(name: string, text: string) {
@@ -102,7 +103,7 @@ describe('data file columns', () => {
 });
 
 describe('the features and monitor cursor', () => {
-  const at = (marked: string) => formatCursor(marked.replace('|', ''), marked.indexOf('|'));
+  const at = (marked: string) => formatCursor(parse(marked.replace('|', ''), 'features'), marked.indexOf('|'));
   it('finds the path, the key and the token in block and flow places', () => {
     assert.deepEqual(at('feature_views:\n  - name: v\n    entities: [customer, |]'), {
       dash: false,

@@ -1,3 +1,5 @@
+import { errorMessage } from '../../../common/src/errors';
+import { buildVersion } from '../../../common/src/version';
 import { commandHelp, Exit, groupHelp, isGroup, parseCommandArgs, type CliCommand, type CliEntry, type CliIO } from './command';
 import { driftCommand } from './commands/drift';
 import { experimentsCommand } from './commands/experiments';
@@ -10,8 +12,6 @@ import { validateCommand } from './commands/validate';
 import { UsageError } from '../core/errors';
 import { MlflowError } from '../core/tracking/repository/errors';
 
-declare const MLOPS_VERSION: string | undefined;
-
 export const COMMANDS: readonly CliEntry[] = [
   validateCommand,
   runPipelineCommand,
@@ -22,10 +22,6 @@ export const COMMANDS: readonly CliEntry[] = [
   driftCommand,
   monitorCommand,
 ];
-
-function version(): string {
-  return typeof MLOPS_VERSION === 'string' ? MLOPS_VERSION : 'dev';
-}
 
 export function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -53,7 +49,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return name === undefined ? Exit.usage : Exit.ok;
   }
   if (name === '-v' || name === '--version') {
-    io.out(`${version()}\n`);
+    io.out(`${buildVersion()}\n`);
     return Exit.ok;
   }
   const entry = COMMANDS.find((c) => c.name === name);
@@ -80,7 +76,7 @@ async function runCommand(command: CliCommand, rest: string[], io: CliIO, label 
   try {
     parsed = parseCommandArgs(command, rest);
   } catch (error) {
-    io.err(`mlops ${label}: ${error instanceof Error ? error.message : String(error)}\nSee 'mlops ${label} --help'.\n`);
+    io.err(`mlops ${label}: ${errorMessage(error)}\nSee 'mlops ${label} --help'.\n`);
     return Exit.usage;
   }
   if (parsed.values.help === true) {
@@ -99,7 +95,7 @@ async function runCommand(command: CliCommand, rest: string[], io: CliIO, label 
       io.err(`mlops ${label}: ${error.message}\n`);
       return Exit.problems;
     }
-    io.err(`mlops ${label}: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.err(`mlops ${label}: ${errorMessage(error)}\n`);
     return Exit.usage;
   }
 }

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Commands } from './commandIds';
+import { Commands } from '../../../common/src/ids/commands';
 import { newPipelineFile } from './newPipeline';
+import { notify } from './notify';
 import { findPipelineFiles, targetFile } from './workspaceFiles';
 import type { DisposableTree } from './disposables';
 import type { PipelineGraphPanel } from './graphPanel';
@@ -24,9 +25,7 @@ export function registerCommands(tree: DisposableTree, deps: CommandDeps): void 
   const register = (id: string, fn: (...args: never[]) => unknown) => tree.track(vscode.commands.registerCommand(id, fn));
 
   register(Commands.restartServer, async () => {
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Restarting the MLOps language server' }, () =>
-      deps.client.restart(),
-    );
+    await notify.progress('Restarting the MLOps language server', 'window', () => deps.client.restart());
   });
   register(Commands.newPipeline, () => newPipelineFile());
   register(Commands.showOutput, () => deps.output.show(true));
@@ -48,7 +47,7 @@ export function registerCommands(tree: DisposableTree, deps: CommandDeps): void 
     const uri = await pipelineTarget(target);
     if (!uri) return;
     if (!step) {
-      void vscode.window.showInformationMessage('MLOps: use the "Run step" code lens above a step to run that step.');
+      void notify.info('use the "Run step" code lens above a step to run that step.');
       return;
     }
     await deps.runs.runFromCommand(uri, { steps: [step] });
@@ -72,7 +71,7 @@ function pipelineTarget(target?: vscode.Uri | { uri: vscode.Uri } | string): Pro
   return targetFile(target !== undefined && typeof target === 'object' && !(target instanceof vscode.Uri) ? target.uri : target, {
     languageId: 'mlops-pipeline',
     find: findPipelineFiles,
-    none: 'No *.pipeline.yaml file in this workspace. Create one with "MLOps: New Pipeline File".',
+    none: { message: 'No *.pipeline.yaml file in this workspace. Create one with "MLOps: New Pipeline File".', plain: true },
     placeHolder: 'Pipeline file',
   });
 }

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { kindOfPath, parseMlopsDocument } from '../../../common/src';
+import { errorMessage } from '../../../common/src/errors';
+import { ViewTypes } from '../../../common/src/ids/viewTypes';
 import { pipelineGraph, type PipelineGraph } from '../../../common/src/pipeline/graph';
 import type { GraphHostMessage, GraphViewMessage } from '../../../common/src/protocol/graphMessages';
 import { setWebviewPage } from './webviewPage';
 
-const VIEW_TYPE = 'mlops.pipelineGraph';
 const UPDATE_DELAY_MS = 250;
 
 /**
@@ -42,7 +43,7 @@ export class PipelineGraphPanel implements vscode.Disposable {
   }
 
   private createPanel(): vscode.WebviewPanel {
-    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Pipeline Graph', {
+    const panel = vscode.window.createWebviewPanel(ViewTypes.pipelineGraph, 'Pipeline Graph', {
       viewColumn: vscode.ViewColumn.Beside,
       preserveFocus: true,
     });
@@ -82,10 +83,7 @@ export class PipelineGraphPanel implements vscode.Disposable {
     try {
       message = { type: 'graph', payload: { file, graph: (await readGraph(uri)).graph } };
     } catch (error) {
-      message = {
-        type: 'problem',
-        payload: { file, message: `Could not read ${file}: ${error instanceof Error ? error.message : String(error)}` },
-      };
+      message = { type: 'problem', payload: { file, message: `Could not read ${file}: ${errorMessage(error)}` } };
     }
     if (uri === this.shown) void panel.webview.postMessage(message);
   }

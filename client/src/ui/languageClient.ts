@@ -1,6 +1,9 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { KINDS } from '../../../common/src';
+import type { MlopsInitializationOptions } from '../../../common/src/protocol/lspMessages';
+import { Settings } from '../../../common/src/settings';
+import { setting } from './config';
 
 /**
  * Starts the language server as a separate Node process over IPC. The server
@@ -12,15 +15,14 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
+  const initializationOptions: MlopsInitializationOptions = { validationDelayMs: setting(Settings.validationDelayMs) };
   const clientOptions: LanguageClientOptions = {
     documentSelector: KINDS.flatMap((k) => [
       { scheme: 'file', language: k.languageId },
       { scheme: 'untitled', language: k.languageId },
     ]),
     outputChannel: output,
-    initializationOptions: {
-      validationDelayMs: vscode.workspace.getConfiguration('mlops').get<number>('validation.delayMs', 150),
-    },
+    initializationOptions,
   };
   return new LanguageClient('mlops', 'MLOps Language Server', serverOptions, clientOptions);
 }

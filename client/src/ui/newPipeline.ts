@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { pipelineNameProblem } from '../../../common/src/pipeline/names';
 import { pipelineTemplate } from '../core/pipelineTemplate';
+import { notify } from './notify';
 
 /** Asks for a name and a folder, writes a starter pipeline file and opens it. Never overwrites. */
 export async function newPipelineFile(): Promise<void> {
@@ -20,7 +21,7 @@ export async function newPipelineFile(): Promise<void> {
     () => false,
   );
   if (exists) {
-    void vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(target)} already exists; it was left as it is.`);
+    void notify.warn(`${vscode.workspace.asRelativePath(target)} already exists; it was left as it is.`, { plain: true });
     await vscode.window.showTextDocument(target);
     return;
   }
@@ -31,7 +32,7 @@ export async function newPipelineFile(): Promise<void> {
 async function pickFolder(): Promise<vscode.WorkspaceFolder | undefined> {
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (folders.length === 0) {
-    void vscode.window.showInformationMessage('Open a folder first: pipeline files live in a workspace folder.');
+    void notify.info('Open a folder first: pipeline files live in a workspace folder.', { plain: true });
     return undefined;
   }
   if (folders.length === 1) return folders[0];

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
+import { Commands } from '../../../common/src/ids/commands';
 import { lastRunsOf } from '../core/views/pipelineRuns';
 import { formatDuration, relativeTime, type RunRow } from '../core/views/runRows';
 import { formatMetric } from '../core/runner';
-import { Commands } from './commandIds';
+import { safeChildren } from './treeChildren';
 import type { TrackingSource } from './trees/trackingSource';
 import { findPipelineFiles, PIPELINE_GLOB } from './workspaceFiles';
 
@@ -30,7 +31,10 @@ export class PipelinesTreeProvider implements vscode.TreeDataProvider<PipelineFi
   private readonly subscription: vscode.Disposable | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly source?: TrackingSource) {
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly source?: TrackingSource,
+  ) {
     this.watcher = vscode.workspace.createFileSystemWatcher(PIPELINE_GLOB, false, true, false);
     this.watcher.onDidCreate(() => this.refresh());
     this.watcher.onDidDelete(() => this.refresh());
@@ -48,18 +52,23 @@ export class PipelinesTreeProvider implements vscode.TreeDataProvider<PipelineFi
     this.changed.fire(undefined);
   }
 
-  async getChildren(element?: PipelineFile): Promise<PipelineFile[]> {
+  getChildren(element?: PipelineFile): Promise<PipelineFile[]> {
+    return safeChildren(
+      'Pipelines view',
+      this.log,
+      () => this.children(element),
+      () => [],
+    );
+  }
+
+  private async children(element?: PipelineFile): Promise<PipelineFile[]> {
     if (!element) return (await findPipelineFiles()).map((uri) => ({ kind: 'file', uri }));
     if (element.kind !== 'file') return [];
     const api = await this.source?.api();
     const folder = vscode.workspace.getWorkspaceFolder(element.uri);
     if (!api || !folder) return [];
-    try {
-      const relative = vscode.workspace.asRelativePath(element.uri, false);
-      return (await lastRunsOf(api, relative)).map((row) => ({ kind: 'run', file: element.uri, row }));
-    } catch {
-      return [];
-    }
+    const relative = vscode.workspace.asRelativePath(element.uri, false);
+    return (await lastRunsOf(api, relative)).map((row) => ({ kind: 'run', file: element.uri, row }));
   }
 
   getTreeItem(element: PipelineFile): vscode.TreeItem {

@@ -1,10 +1,14 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { errorMessage } from '../../../common/src/errors';
+import { Commands } from '../../../common/src/ids/commands';
 import { RegisteredModelsNotification } from '../../../common/src/protocol/lspMessages';
+import { Settings } from '../../../common/src/settings';
 import type { StoreChange, TrackingApi } from '../core/tracking/repository';
 import { recoverAbandonedRuns } from '../core/runner';
 import { serveWorkspace, type WorkspaceTracking } from '../core/tracking/workspaceServer';
-import { Commands } from './commandIds';
+import { affectsSetting, setting } from './config';
+import { notify } from './notify';
 
 const MODEL_PUSH_DELAY_MS = 300;
 const MAX_MODEL_NAMES = 5000;
@@ -65,17 +69,17 @@ export class TrackingConnection implements vscode.Disposable {
       if (tracking.role === 'owner') await this.recoverRuns(tracking.api);
       this.applyTerminalEnvironment(tracking);
       this.configListener ??= vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('mlops.tracking.terminalEnvironment')) this.applyTerminalEnvironment(tracking);
+        if (affectsSetting(e, Settings.trackingTerminalEnvironment)) this.applyTerminalEnvironment(tracking);
       });
       this.status.text = `$(database) ${tracking.role === 'owner' ? 'Tracking' : 'Tracking (shared)'}`;
       this.status.tooltip = `MLflow-compatible endpoint ${tracking.url}${tracking.role === 'peer' ? ` (served by process ${tracking.ownerPid})` : ''}\nClick for the URI and token.`;
       this.status.show();
       const movedTo = tracking.recovery?.corruptDatabaseMovedTo;
       if (movedTo) {
-        void vscode.window
-          .showWarningMessage(
-            `MLOps: the tracking database was damaged and has been moved aside to ${movedTo}; a new one was started from the journal. Nothing was deleted.`,
-            'Show Output',
+        void notify
+          .warn(
+            `the tracking database was damaged and has been moved aside to ${movedTo}; a new one was started from the journal. Nothing was deleted.`,
+            { actions: ['Show Output'] },
           )
           .then((choice) => choice && this.output.show(true));
       }
@@ -83,7 +87,7 @@ export class TrackingConnection implements vscode.Disposable {
       this.scheduleModelPush(tracking.api, 0);
       return tracking;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       this.output.error(`The tracking store did not open: ${message}`);
       this.lastError = message;
       this.status.text = '$(warning) Tracking';
@@ -101,14 +105,14 @@ export class TrackingConnection implements vscode.Disposable {
       if (recovered > 0)
         this.output.info(`Marked ${recovered} run${recovered === 1 ? '' : 's'} left RUNNING by a process that is gone as FAILED`);
     } catch (error) {
-      this.output.warn(`Could not check for abandoned runs: ${error instanceof Error ? error.message : String(error)}`);
+      this.output.warn(`Could not check for abandoned runs: ${errorMessage(error)}`);
     }
   }
 
   /** MLFLOW_TRACKING_URI/TOKEN for the integrated terminals, unless `mlops.tracking.terminalEnvironment` is off. */
   private applyTerminalEnvironment(tracking: WorkspaceTracking): void {
     const env = this.context.environmentVariableCollection;
-    if (!vscode.workspace.getConfiguration('mlops').get<boolean>('tracking.terminalEnvironment', true)) {
+    if (!setting(Settings.trackingTerminalEnvironment)) {
       env.clear();
       return;
     }
@@ -149,7 +153,7 @@ export class TrackingConnection implements vscode.Disposable {
       } while (pageToken && names.length < MAX_MODEL_NAMES);
       if (this.client.isRunning()) await this.client.sendNotification(RegisteredModelsNotification, { names });
     } catch (error) {
-      this.output.warn(`Could not list registered models for completion: ${error instanceof Error ? error.message : String(error)}`);
+      this.output.warn(`Could not list registered models for completion: ${errorMessage(error)}`);
     }
   }
 
@@ -157,10 +161,10 @@ export class TrackingConnection implements vscode.Disposable {
   async showEndpoint(): Promise<void> {
     const tracking = await this.start();
     if (!tracking) {
-      void vscode.window.showWarningMessage(
+      void notify.warn(
         vscode.workspace.isTrusted
-          ? 'MLOps: the tracking store is not open; see the MLOps Workbench output.'
-          : 'MLOps: the tracking store does not run in an untrusted workspace.',
+          ? 'the tracking store is not open; see the MLOps Workbench output.'
+          : 'the tracking store does not run in an untrusted workspace.',
       );
       return;
     }

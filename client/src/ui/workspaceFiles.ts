@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { IGNORED_FOLDERS } from '../../../common/src';
+import { notify } from './notify';
 
 export const PIPELINE_GLOB = '**/*.pipeline.{yaml,yml}';
 export const MONITOR_GLOB = '**/*.monitor.{yaml,yml}';
@@ -18,7 +19,8 @@ export const findMonitorFiles = (): Promise<vscode.Uri[]> => findWorkspaceFiles(
 export interface TargetKind {
   readonly languageId: string;
   readonly find: () => Promise<vscode.Uri[]>;
-  readonly none: string;
+  /** What to say when the workspace has none (`plain`: without the `MLOps: ` prefix). */
+  readonly none: { readonly message: string; readonly plain?: boolean };
   readonly placeHolder: string;
 }
 
@@ -34,7 +36,7 @@ export async function targetFile(target: vscode.Uri | string | undefined, kind: 
   if (active && active.languageId === kind.languageId) return active.uri;
   const files = await kind.find();
   if (files.length === 0) {
-    void vscode.window.showInformationMessage(kind.none);
+    void notify.info(kind.none.message, { plain: kind.none.plain ?? false });
     return undefined;
   }
   if (files.length === 1) return files[0];

@@ -1,5 +1,5 @@
 /**
- * The `${{ }}` language (FORMATS.md "Expressions"). Every node carries
+ * The `${{ }}` language (docs/formats.md, section Expressions). Every node carries
  * absolute document offsets so that a diagnostic can cover exactly one
  * segment, e.g. `nope` in `steps.nope.outputs.x`.
  */

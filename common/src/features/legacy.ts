@@ -1,7 +1,7 @@
 import type { Scalar } from 'yaml';
 import type { Span } from '../expressions/ast';
 
-/** `Feature(name="x", dtype=ValueType.INT64)`, `Feature(x, Int64)` and the like: the seed's Python spelling of a field. */
+/** `Feature(name="x", dtype=ValueType.INT64)`, `Feature(x, Int64)` and the like: Feast's older Python spelling of a field. */
 const FEATURE_CALL =
   /^\s*Feature\s*\(\s*(?:name\s*=\s*)?["']?([A-Za-z_][\w-]*)["']?\s*(?:,\s*(?:dtype\s*=\s*)?["']?([\w.()]+?)["']?\s*)?\)\s*$/;
 

@@ -1,7 +1,7 @@
 import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { ParsedDocument } from '../document/parsedDocument';
 import type { Span } from '../expressions/ast';
-import { keyOf, scalarText } from '../pipeline/nodes';
+import { keyOf, scalarText } from '../yaml/nodes';
 import { legacyFeature } from './legacy';
 
 /** A name as written: its text and where it is. */
@@ -39,7 +39,7 @@ export interface FieldDef extends Named {
   readonly dtype?: string;
   readonly dtypeSpan?: Span;
   readonly description?: string;
-  /** Written as the seed's `Feature(name, dtype)` string. */
+  /** Written as Feast's older `Feature(name, dtype)` string. */
   readonly legacy?: boolean;
 }
 

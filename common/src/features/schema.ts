@@ -1,9 +1,9 @@
-import type { FormatKey } from '../format/keyTable';
+import type { KeySpec } from '../yaml/keyTable';
 
 /** Where a map sits in a features file. */
 export type FeaturesContext = 'top' | 'entity' | 'source' | 'view' | 'field' | 'service';
 
-/** FORMATS.md's scalar dtypes; each may also be wrapped in `Array(...)`. */
+/** The scalar dtypes of docs/formats.md (section Features files); each may also be wrapped in `Array(...)`. */
 export const SCALAR_DTYPES = ['Int32', 'Int64', 'Float32', 'Float64', 'String', 'Bytes', 'Bool', 'UnixTimestamp'] as const;
 
 /** Every dtype, the `Array(...)` ones after the scalars. */
@@ -13,7 +13,7 @@ export function isDtype(text: string): boolean {
   return DTYPES.includes(text.replace(/\s+/g, ''));
 }
 
-/** Feast's `ValueType` names (the seed's spelling: `INT64`, `ValueType.FLOAT`, `STRING_LIST`) and common aliases, with the dtype they mean. */
+/** Feast's `ValueType` names (Feast's older spelling: `INT64`, `ValueType.FLOAT`, `STRING_LIST`) and common aliases, with the dtype they mean. */
 const LEGACY_DTYPES: Readonly<Record<string, string>> = {
   INT32: 'Int32',
   INT64: 'Int64',
@@ -51,7 +51,7 @@ export function legacyDtype(text: string): string | undefined {
 
 const DTYPE_DOC = 'One of `Int32`, `Int64`, `Float32`, `Float64`, `String`, `Bytes`, `Bool`, `UnixTimestamp`, or `Array(<one of those>)`.';
 
-const TOP: readonly FormatKey[] = [
+const TOP: readonly KeySpec[] = [
   { key: 'project', shape: 'string', snippet: ' ${1:my_project}', doc: 'The Feast project these definitions belong to (optional).' },
   {
     key: 'entities',
@@ -80,7 +80,7 @@ const TOP: readonly FormatKey[] = [
   },
 ];
 
-const ENTITY: readonly FormatKey[] = [
+const ENTITY: readonly KeySpec[] = [
   {
     key: 'name',
     shape: 'string',
@@ -100,7 +100,7 @@ const ENTITY: readonly FormatKey[] = [
   { key: 'owner', shape: 'string', snippet: ' ${1}', doc: 'Who to ask about it, usually an e-mail address.' },
 ];
 
-const SOURCE: readonly FormatKey[] = [
+const SOURCE: readonly KeySpec[] = [
   {
     key: 'name',
     shape: 'string',
@@ -134,7 +134,7 @@ const SOURCE: readonly FormatKey[] = [
   { key: 'owner', shape: 'string', snippet: ' ${1}', doc: 'Who to ask about it.' },
 ];
 
-const VIEW: readonly FormatKey[] = [
+const VIEW: readonly KeySpec[] = [
   {
     key: 'name',
     shape: 'string',
@@ -151,6 +151,7 @@ const VIEW: readonly FormatKey[] = [
   {
     key: 'ttl',
     shape: 'duration',
+    zero: true,
     snippet: ' ${1:1d}',
     doc: 'How far back a feature value stays valid: a duration such as `90s`, `30m`, `2h`, `1d`; `0` means forever.',
   },
@@ -179,7 +180,7 @@ const VIEW: readonly FormatKey[] = [
   { key: 'owner', shape: 'string', snippet: ' ${1}', doc: 'Who to ask about it, usually an e-mail address.' },
 ];
 
-const FIELD: readonly FormatKey[] = [
+const FIELD: readonly KeySpec[] = [
   {
     key: 'name',
     shape: 'string',
@@ -192,7 +193,7 @@ const FIELD: readonly FormatKey[] = [
   { key: 'tags', shape: 'map', snippet: ' { ${1:key}: ${2} }', doc: 'Free-form `key: value` labels.' },
 ];
 
-const SERVICE: readonly FormatKey[] = [
+const SERVICE: readonly KeySpec[] = [
   { key: 'name', shape: 'string', required: true, snippet: ' ${1}', doc: "The service's name, unique in the workspace." },
   {
     key: 'features',
@@ -206,7 +207,7 @@ const SERVICE: readonly FormatKey[] = [
   { key: 'owner', shape: 'string', snippet: ' ${1}', doc: 'Who to ask about it.' },
 ];
 
-export const FEATURES_KEYS: Readonly<Record<FeaturesContext, readonly FormatKey[]>> = {
+export const FEATURES_KEYS: Readonly<Record<FeaturesContext, readonly KeySpec[]>> = {
   top: TOP,
   entity: ENTITY,
   source: SOURCE,
@@ -215,7 +216,7 @@ export const FEATURES_KEYS: Readonly<Record<FeaturesContext, readonly FormatKey[
   service: SERVICE,
 };
 
-/** The seed's spellings in a feature view, accepted with a `deprecated-key` hint. */
+/** Feast's older spellings in a feature view, accepted with a `deprecated-key` hint. */
 export const LEGACY_VIEW_KEYS: Readonly<Record<string, string>> = { features: 'schema', batch_source: 'source' };
 
 /** The list of each top-level section and the context of its items. */

@@ -2,7 +2,7 @@ import { isMap, isSeq, type Node } from 'yaml';
 import type { ParsedDocument } from '../document/parsedDocument';
 import type { Span } from '../expressions/ast';
 import { named, type Named } from '../features/model';
-import { keyOf, scalarText } from '../pipeline/nodes';
+import { keyOf, scalarText } from '../yaml/nodes';
 
 /** What a monitor file names, with document offsets; plain data, like the features model. */
 export interface MonitorModel {

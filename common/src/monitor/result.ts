@@ -113,10 +113,6 @@ export interface MonitorHistoryEntry {
   readonly result: MonitorCheckResult | undefined;
 }
 
-/** Messages between the drift report webview and the extension host. */
-export type DriftReportHostMessage = { type: 'report'; payload: { result: MonitorCheckResult; history: readonly MonitorHistoryEntry[] } };
-export type DriftReportViewMessage = { type: 'initialized' } | { type: 'retrain' } | { type: 'recheck' };
-
 /** Whether a stored payload is a check result of this shape. */
 export function isMonitorCheckResult(value: unknown): value is MonitorCheckResult {
   const v = value as Partial<MonitorCheckResult> | null;

@@ -1,10 +1,10 @@
-import type { FormatKey } from '../format/keyTable';
+import type { KeySpec } from '../yaml/keyTable';
 import { STAGES } from '../pipeline/schema';
 
 /** Where a map sits in a monitor file. */
 export type MonitorContext = 'top' | 'data_drift' | 'performance' | 'on_drift';
 
-/** FORMATS.md's drift methods. */
+/** The drift methods of docs/formats.md (section Monitor files). */
 export const DRIFT_METHODS = ['auto', 'ks', 'chi2', 'z', 'psi', 'jensen_shannon', 'wasserstein'] as const;
 
 export const METHOD_DOCS: Readonly<Record<(typeof DRIFT_METHODS)[number], string>> = {
@@ -17,7 +17,7 @@ export const METHOD_DOCS: Readonly<Record<(typeof DRIFT_METHODS)[number], string
   wasserstein: 'Normed Wasserstein distance (numeric columns); drift when ≥ threshold (0.1 in `auto`).',
 };
 
-const TOP: readonly FormatKey[] = [
+const TOP: readonly KeySpec[] = [
   { key: 'monitor', shape: 'string', required: true, snippet: ' ${1:my-monitor}', doc: "The monitor's name, shown in the Monitors view." },
   { key: 'description', shape: 'string', snippet: ' ${1}', doc: 'What the monitor watches.' },
   { key: 'model', shape: 'string', snippet: ' ${1}', doc: 'The registered model whose version is watched (optional).' },
@@ -58,11 +58,12 @@ const TOP: readonly FormatKey[] = [
     key: 'performance',
     shape: 'map',
     snippet: '\n  metrics: [${1:accuracy}]\n  alert_threshold: ${2:0.05}',
-    doc: "Live performance against the watched version's metrics (the seed's ModelMonitor).",
+    doc: "Live performance against the watched version's metrics.",
   },
   {
     key: 'schedule',
     shape: 'duration',
+    zero: true,
     snippet: ' ${1:1h}',
     doc: 'How often the check runs while the editor is open (it also runs when `current` changes): `30m`, `1h`, `1d`.',
   },
@@ -74,7 +75,7 @@ const TOP: readonly FormatKey[] = [
   },
 ];
 
-const DATA_DRIFT: readonly FormatKey[] = [
+const DATA_DRIFT: readonly KeySpec[] = [
   {
     key: 'method',
     shape: 'custom',
@@ -96,7 +97,7 @@ const DATA_DRIFT: readonly FormatKey[] = [
   },
 ];
 
-const PERFORMANCE: readonly FormatKey[] = [
+const PERFORMANCE: readonly KeySpec[] = [
   { key: 'metrics', shape: 'list', snippet: ' [${1:accuracy}]', doc: "The metrics compared with the watched version's logged metrics." },
   {
     key: 'alert_threshold',
@@ -125,7 +126,7 @@ const PERFORMANCE: readonly FormatKey[] = [
   },
 ];
 
-const ON_DRIFT: readonly FormatKey[] = [
+const ON_DRIFT: readonly KeySpec[] = [
   {
     key: 'notify',
     shape: 'bool',
@@ -142,7 +143,7 @@ const ON_DRIFT: readonly FormatKey[] = [
   { key: 'params', shape: 'map', snippet: ' { ${1} }', doc: "Params for that pipeline run, by the pipeline's param names." },
 ];
 
-export const MONITOR_KEYS: Readonly<Record<MonitorContext, readonly FormatKey[]>> = {
+export const MONITOR_KEYS: Readonly<Record<MonitorContext, readonly KeySpec[]>> = {
   top: TOP,
   data_drift: DATA_DRIFT,
   performance: PERFORMANCE,

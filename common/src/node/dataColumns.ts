@@ -80,7 +80,7 @@ function csvColumns(file: string): DataColumns | undefined {
   return { format: 'csv', columns, inferred: true };
 }
 
-/** A dtype of FORMATS.md for a column's sample values: every non-empty value must fit. */
+/** A dtype of docs/formats.md (section Features files) for a column's sample values: every non-empty value must fit. */
 export function inferType(values: readonly string[]): string {
   const present = values.map((v) => v.trim()).filter((v) => v !== '');
   if (present.length === 0) return 'String';
@@ -121,7 +121,7 @@ interface SchemaNode {
   readonly children: readonly SchemaNode[];
 }
 
-/** The Parquet physical and logical types in FORMATS.md's dtype words. */
+/** The Parquet physical and logical types in the dtype words of docs/formats.md (section Features files). */
 function parquetType(node: SchemaNode): string {
   const { element, children } = node;
   if (children.length > 0) {

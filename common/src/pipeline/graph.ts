@@ -18,7 +18,7 @@ export interface GraphEdge {
   readonly outputs: readonly string[];
 }
 
-/** The DAG of a pipeline file as FORMATS.md defines its edges: `needs`, plus every `steps.X.outputs.Y` reference. */
+/** The DAG of a pipeline file as docs/formats.md (section Pipeline files) defines its edges: `needs`, plus every `steps.X.outputs.Y` reference. */
 export interface PipelineGraph {
   readonly pipeline?: string;
   readonly nodes: readonly GraphNode[];

@@ -8,7 +8,7 @@ import { AnchoredSpan, moved } from '../document/anchored';
 import type { Span, Template } from '../expressions/ast';
 import { findTemplates } from '../expressions/parser';
 import type { ExpressionSite, NameUse, OutputDecl, StepDecl } from './model';
-import type { Declared } from './nodes';
+import type { Declared } from '../yaml/nodes';
 import type { OutputType } from './schema';
 
 function spanOf(node: Node): Span {

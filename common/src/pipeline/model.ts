@@ -1,7 +1,7 @@
 import { isMap, isScalar, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { ParsedDocument } from '../document/parsedDocument';
 import type { Span, Template } from '../expressions/ast';
-import { keyOf, scalarText, stringValue, type Declared } from './nodes';
+import { keyOf, scalarText, stringValue, type Declared } from '../yaml/nodes';
 import { keySpec, type OutputType, type ParamType } from './schema';
 import {
   finishPart,
@@ -14,7 +14,7 @@ import {
   type SitePlace,
 } from './stepModel';
 
-export { forEachStringScalar, keyOf, scalarText, type Declared } from './nodes';
+export { keyOf, scalarText, type Declared } from '../yaml/nodes';
 export type { ExpressionProblem, ModelPart } from './stepModel';
 
 export interface ParamDecl extends Declared {
@@ -57,7 +57,7 @@ export interface ExpressionSite {
   /** The key it belongs to, for messages: `run`, `env`, `inputs`, `register.from`, ... */
   readonly key: string;
   readonly condition: boolean;
-  /** False where FORMATS.md does not evaluate expressions (`outputs`, `workdir`, ...). */
+  /** False where docs/formats.md (section Expressions) does not evaluate expressions (`outputs`, `workdir`, ...). */
   readonly allowed: boolean;
 }
 

@@ -1,4 +1,4 @@
-/** FORMATS.md: a pipeline's name. */
+/** docs/formats.md (section Pipeline files): a pipeline's name. */
 export const PIPELINE_NAME = /^[a-z0-9][a-z0-9_-]{0,127}$/;
 
 /** Why `name` is not a valid pipeline name, or undefined when it is. */

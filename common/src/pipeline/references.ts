@@ -2,7 +2,7 @@ import { type ReferenceExpr, type Span, firstOperator, forEachReference } from '
 import { didYouMean, listOf } from '../text/suggest';
 import type { ExpressionSite, NameUse } from './model';
 
-/** FORMATS.md's reference roots, and where each is allowed. */
+/** The reference roots of docs/formats.md (section Expressions), and where each is allowed. */
 export const ROOTS = ['params', 'steps', 'outputs', 'run', 'pipeline', 'env', 'metrics'] as const;
 export const RUN_FIELDS = ['id', 'dir'] as const;
 

@@ -1,29 +1,13 @@
 /**
- * The one table of pipeline keys (FORMATS.md "Pipeline file"). Completion,
- * hover and the schema checks all read it, so a key's documentation and its
- * checks never drift apart.
+ * The one table of pipeline keys (docs/formats.md, section Pipeline files), in the shared
+ * key-table form (../yaml/keyTable.ts). Completion, hover and the schema
+ * checks all read it, so a key's documentation and its checks never drift
+ * apart.
  */
+import type { KeySpec } from '../yaml/keyTable';
 
 /** Where a map sits in a pipeline file. */
 export type PipelineContext = 'top' | 'param' | 'step' | 'output' | 'register' | 'resources';
-
-/** The shape a value must have; `scalar` accepts any string, number or boolean. */
-export type ValueShape = 'string' | 'int' | 'number' | 'bool' | 'scalar' | 'map' | 'list' | 'stringOrList' | 'duration' | 'stringOrNumber';
-
-export interface KeySpec {
-  readonly key: string;
-  /** Markdown, shown in completion and hover. */
-  readonly doc: string;
-  readonly shape: ValueShape;
-  readonly required?: boolean;
-  /** Values allowed, in the order completion offers them. */
-  readonly values?: readonly string[];
-  /** String values may hold `${{ }}`; `condition` allows operators too. */
-  readonly expr?: 'value' | 'condition';
-  /** Snippet inserted after `key:` (LSP snippet syntax), including the separator. */
-  readonly snippet?: string;
-  readonly minimum?: number;
-}
 
 export const PARAM_TYPES = ['string', 'int', 'float', 'bool', 'path'] as const;
 export type ParamType = (typeof PARAM_TYPES)[number];
@@ -80,6 +64,7 @@ const PARAM: readonly KeySpec[] = [
     key: 'type',
     shape: 'string',
     values: PARAM_TYPES,
+    valueName: 'type',
     snippet: ' ${1|string,int,float,bool,path|}',
     doc: "The parameter's type: `string`, `int`, `float`, `bool` or `path` (a workspace-relative path). Default: inferred from `default`, else `string`.",
   },
@@ -92,7 +77,7 @@ const PARAM: readonly KeySpec[] = [
   { key: 'description', shape: 'string', snippet: ' ${1}', doc: 'What the parameter controls, shown in hovers and in the run dialog.' },
   { key: 'min', shape: 'number', snippet: ' ${1:0}', doc: 'The smallest value allowed (`int` and `float`).' },
   { key: 'max', shape: 'number', snippet: ' ${1:1}', doc: 'The largest value allowed (`int` and `float`).' },
-  { key: 'enum', shape: 'list', snippet: ' [${1}]', doc: 'The only values allowed.' },
+  { key: 'enum', shape: 'list', scalarItems: true, snippet: ' [${1}]', doc: 'The only values allowed.' },
 ];
 
 const STEP: readonly KeySpec[] = [
@@ -108,12 +93,14 @@ const STEP: readonly KeySpec[] = [
   {
     key: 'needs',
     shape: 'stringOrList',
+    scalarItems: true,
     snippet: ' [${1}]',
     doc: 'Steps that must finish first. Data references (`${{ steps.X.outputs.Y }}`) add edges by themselves.',
   },
   {
     key: 'inputs',
     shape: 'stringOrList',
+    scalarItems: true,
     expr: 'value',
     snippet: ' [${1}]',
     doc: 'Files or globs the step reads. Their contents key the cache.',
@@ -166,6 +153,7 @@ const OUTPUT: readonly KeySpec[] = [
     key: 'type',
     shape: 'string',
     values: OUTPUT_TYPES,
+    valueName: 'output type',
     snippet: ' ${1|file,dir,metrics,model|}',
     doc: '`file` (default), `dir`, `metrics` (a JSON object of name → number that becomes run metrics) or `model` (what `register.from` takes).',
   },
@@ -199,6 +187,7 @@ const REGISTER: readonly KeySpec[] = [
     key: 'stage',
     shape: 'string',
     values: STAGES,
+    valueName: 'stage',
     snippet: ' ${1|None,Staging,Production,Archived|}',
     doc: 'The stage the new version moves to: `None`, `Staging`, `Production` or `Archived`.',
   },
@@ -250,16 +239,5 @@ export function keySpec(context: PipelineContext, key: string): KeySpec | undefi
   return PIPELINE_KEYS[context].find((k) => k.key === key);
 }
 
-/** Step ids and param and output names (FORMATS.md: `^[A-Za-z_][A-Za-z0-9_-]*$`). */
+/** Step ids and param and output names (docs/formats.md, section Pipeline files: `^[A-Za-z_][A-Za-z0-9_-]*$`). */
 export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-
-/** `90s`, `30m`, `2h`, `1d` (FORMATS.md), and combinations largest first such as `1h30m`. */
-const DURATION = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
-
-/** Milliseconds, or undefined when `text` is not a duration. */
-export function parseDuration(text: string): number | undefined {
-  const match = DURATION.exec(text.trim());
-  if (!match || text.trim() === '') return undefined;
-  const [d, h, m, s] = match.slice(1).map((v) => Number(v ?? 0)) as [number, number, number, number];
-  return (((d * 24 + h) * 60 + m) * 60 + s) * 1000;
-}

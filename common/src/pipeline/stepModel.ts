@@ -11,8 +11,8 @@ import { findTemplates } from '../expressions/parser';
 import { detached } from '../text/detached';
 import { NameAt, OutputAt, ProblemAt, SiteAt, StepAt, UseAt, type SitePlace } from './located';
 import type { DependencyEdge, ExpressionSite, NameUse, OutputDecl, StepDecl } from './model';
-import { forEachStringScalar, scalarText, stringValue } from './nodes';
-import { fromPipelineFolder, isLiteralPath } from './paths';
+import { forEachStringScalar, scalarText, stringValue } from '../yaml/nodes';
+import { fromPipelineFolder, isLiteralPath } from '../yaml/paths';
 import { classifyTemplate } from './references';
 import { keySpec, OUTPUT_TYPES, type OutputType } from './schema';
 

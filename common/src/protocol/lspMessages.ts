@@ -2,6 +2,12 @@ import { NotificationType } from 'vscode-languageserver-protocol';
 
 /** Custom LSP messages between the extension and the language server. */
 
+/** What the client sends in `initializationOptions` (settings that apply when the server starts). */
+export interface MlopsInitializationOptions {
+  /** `mlops.validation.delayMs`: how long the server waits after an edit before it validates, in ms. */
+  readonly validationDelayMs?: number;
+}
+
 export interface RegisteredModelsParams {
   /** Every registered model name in the workspace's tracking store. */
   readonly names: readonly string[];

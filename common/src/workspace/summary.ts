@@ -2,7 +2,7 @@ import { isMap, isScalar } from 'yaml';
 import type { ParsedDocument } from '../document/parsedDocument';
 import { featuresModel } from '../features/model';
 import { monitorModel } from '../monitor/model';
-import { keyOf, scalarText } from '../pipeline/nodes';
+import { keyOf, scalarText } from '../yaml/nodes';
 import type { FileSummary, PipelineSummary } from './types';
 
 /** The index's entry for a parsed document: its model, without the AST. */

@@ -1,4 +1,4 @@
-import { normalizePath } from '../pipeline/paths';
+import { normalizePath } from '../yaml/paths';
 
 /** The decoded posix path of a `file:` URI (`file:///a%20b/c` -> `/a b/c`), or undefined for other schemes. */
 export function pathOfUri(uri: string): string | undefined {

@@ -1,5 +1,5 @@
 import { didYouMean } from '../text/suggest';
-import { isLiteralPath } from '../pipeline/paths';
+import { isLiteralPath } from '../yaml/paths';
 import type { DefinitionKind, DefinitionOf, FileSummary, Located, PipelineSummary, WorkspaceView } from './types';
 import { pathOfUri, resolveFrom } from './uris';
 

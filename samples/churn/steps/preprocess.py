@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Preprocess step: clean the churn CSV and split it into train and test sets.
 
-Rows with an empty value are dropped (the seed's ``df.dropna()``); the remaining
+Rows with an empty value are dropped (as ``df.dropna()`` does); the remaining
 rows are shuffled with ``random.Random(seed)`` and split, so the same input and
 seed always give the same two files.
 """

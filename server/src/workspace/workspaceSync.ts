@@ -9,6 +9,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { kindOfPath, summarize, type FileSummary, type ParsedDocument } from '../../../common/src';
+import { errorStack } from '../../../common/src/errors';
 import type { NodeWorkspaceContext } from '../../../common/src/node/workspaceContext';
 import { finishDiagnostics, workspaceDiagnostics } from '../../../common/src/validation/validate';
 import { toLspDiagnostic } from '../services/diagnostics';
@@ -22,10 +23,6 @@ export function fsPath(uri: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
 
 /**
@@ -72,7 +69,7 @@ export class WorkspaceSync {
     try {
       for (const dependent of this.files.index.set(summarize(doc))) this.pending.add(dependent);
     } catch (error) {
-      this.connection.console.error(`indexing ${uri} failed: ${describe(error)}`);
+      this.connection.console.error(`indexing ${uri} failed: ${errorStack(error)}`);
     }
   }
 
@@ -117,7 +114,7 @@ export class WorkspaceSync {
           `workspace diagnostics: ${loaded.length} files in ${Math.round(performance.now() - started)} ms (cpu ${cpuMs()} ms)`,
         );
       } catch (error) {
-        this.connection.console.error(`indexing the workspace failed: ${describe(error)}`);
+        this.connection.console.error(`indexing the workspace failed: ${errorStack(error)}`);
       } finally {
         this.busy = false;
       }

@@ -1,5 +1,5 @@
 /**
- * Generates the benchmark's pipeline: valid per FORMATS.md, deterministic for
+ * Generates the benchmark's pipeline: valid per docs/formats.md, deterministic for
  * a seed. Steps `s0..sN-1`; each step's `run` references 1–3 outputs of
  * earlier steps (none for s0) and one param, so the graph is acyclic and every
  * param is used.

@@ -1,5 +1,5 @@
 /**
- * The pipeline format of FORMATS.md as JSON Schema (draft-07), as close as
+ * The pipeline format of docs/formats.md (section Pipeline files) as JSON Schema (draft-07), as close as
  * JSON Schema gets, for yaml-language-server. What it cannot express are the
  * rules across the document: that `${{ steps.X.outputs.Y }}`, `params.X` and
  * `needs` name something that exists, cycles, output-path conflicts, unused

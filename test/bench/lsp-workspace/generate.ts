@@ -30,7 +30,7 @@ function csv(fields: number): string {
 }
 
 /**
- * A workspace of features files valid per FORMATS.md: file i defines entity
+ * A workspace of features files valid per docs/formats.md: file i defines entity
  * `e{i}`, source `src{i}` (a CSV under data/), views `v{i}_{j}` with
  * `fieldsPerView` fields each and a service projecting two views of other
  * files. Views use the entity and source of another file; one view in each of

@@ -1,10 +1,5 @@
-import type {
-  DriftReportHostMessage,
-  DriftReportViewMessage,
-  MonitorCheckResult,
-  MonitorColumnResult,
-  MonitorHistoryEntry,
-} from '../../../common/src/monitor/result';
+import type { MonitorCheckResult, MonitorColumnResult, MonitorHistoryEntry } from '../../../common/src/monitor/result';
+import type { DriftReportHostMessage, DriftReportViewMessage } from '../../../common/src/protocol/driftMessages';
 import { connectToHost, el, svg } from '../shared/host';
 import { clearCharts, drawDistribution } from './distributionCharts';
 

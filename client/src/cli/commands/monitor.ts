@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { errorMessage } from '../../../../common/src/errors';
 import { UsageError } from '../../core/errors';
 import { checkMonitor, formatMonitorResult, MonitorInvalidError, type MonitorCheck } from '../../core/monitor';
 import { openTrackingAccess } from '../../core/tracking/rest/access';
@@ -32,7 +33,7 @@ export const monitorCommand: CliCommand = {
     try {
       access = await openTrackingAccess(workspaceOf(values, io.cwd));
     } catch (error) {
-      storeProblem = error instanceof Error ? error.message : String(error);
+      storeProblem = errorMessage(error);
     }
     let check: MonitorCheck;
     try {

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../../../common/src/errors';
 import type { CompareHostMessage, CompareViewMessage, CompareViewState } from '../../../../common/src/protocol/chartMessages';
 import type { StoreChange, TrackingApi } from '../tracking/repository';
 import { compareRun, loadRuns, throttle } from './chartRuns';
@@ -50,7 +51,7 @@ export class ComparePanelHandler {
           break;
       }
     } catch (error) {
-      const text = error instanceof Error ? error.message : String(error);
+      const text = errorMessage(error);
       this.deps.log(`compare panel: ${text}`);
       this.deps.post({ type: 'problem', payload: { message: text } });
     }

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../../../common/src/errors';
 import type {
   ChartRun,
   MetricsHostMessage,
@@ -219,7 +220,7 @@ export class MetricsPanelHandler {
   }
 
   private problem(error: unknown): void {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     this.deps.log(`metrics panel: ${message}`);
     this.deps.post({ type: 'problem', payload: { message } });
   }

@@ -1,5 +1,5 @@
 /**
- * `method: auto`, Evidently's default choice (FORMATS.md): by the reference's size, the
+ * `method: auto`, Evidently's default choice (docs/formats.md, section Monitor files): by the reference's size, the
  * column's kind and its number of distinct values over both samples.
  */
 import type { DriftMethod } from './methods';

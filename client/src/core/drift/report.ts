@@ -21,7 +21,7 @@ export interface DriftOptions {
   readonly method: MethodChoice;
   /**
    * With `auto`, the p-value threshold of KS, chi-square and Z (distances keep 0.1, as
-   * FORMATS.md gives it); with a named method, that method's threshold. Default 0.05 for
+   * docs/formats.md (section Monitor files) gives it); with a named method, that method's threshold. Default 0.05 for
    * p-values, 0.1 for distances.
    */
   readonly threshold?: number;

@@ -4,6 +4,7 @@
  * that monitor when a store is given. No vscode: `mlops monitor` and the editor share it.
  */
 import * as path from 'node:path';
+import { errorMessage } from '../../../../common/src/errors';
 import type { MonitorCheckResult, MonitorDataResult, MonitorPerformanceResult, MonitorStatus } from '../../../../common/src/monitor/result';
 import { DataFileError, DriftInputError, performanceDrift } from '../drift';
 import { dataDrift, MonitorDataError } from './dataDrift';
@@ -55,7 +56,7 @@ export async function checkMonitor(file: string, options: CheckMonitorOptions = 
     });
     return { config, result, recorded: true };
   } catch (error) {
-    return { config, result, recorded: false, recordError: error instanceof Error ? error.message : String(error) };
+    return { config, result, recorded: false, recordError: errorMessage(error) };
   }
 }
 

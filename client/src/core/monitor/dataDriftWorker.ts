@@ -2,6 +2,7 @@
 // Parquet batches and testing every column can take seconds on large data, which must not hold up
 // the extension host. One message in (a MonitorConfig), one out (the result or the error's kind).
 import { parentPort } from 'node:worker_threads';
+import { errorMessage } from '../../../../common/src/errors';
 import { DataFileError, DriftInputError } from '../drift';
 import { dataDrift, MonitorDataError } from './dataDrift';
 import type { MonitorConfig } from './monitorConfig';
@@ -18,7 +19,7 @@ parentPort?.once('message', (config: MonitorConfig) => {
             : error instanceof MonitorDataError
               ? 'monitor-data'
               : 'internal';
-      parentPort!.postMessage({ error: { kind, message: error instanceof Error ? error.message : String(error) } });
+      parentPort!.postMessage({ error: { kind, message: errorMessage(error) } });
     },
   );
 });

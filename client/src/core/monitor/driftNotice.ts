@@ -1,6 +1,7 @@
 /**
- * What the editor says after a check, decided without vscode: whether to notify, the text and
- * the actions offered, and whether retraining starts on its own (`mlops.monitor.autoRetrain`).
+ * What the editor says after a check, decided without vscode: whether to notify, the text (the editor
+ * puts `MLOps: ` before it) and the actions offered, and whether retraining starts on its own
+ * (`mlops.monitor.autoRetrain`).
  */
 import * as path from 'node:path';
 import type { MonitorCheckResult } from '../../../../common/src/monitor/result';
@@ -32,12 +33,12 @@ export function driftNotice(
   if (result.status === 'error') {
     return automatic && previousStatus === 'error'
       ? undefined
-      : { severity: 'error', text: `MLOps: ${name} was not checked: ${result.error ?? 'unknown error'}`, actions: [], retrainNow: false };
+      : { severity: 'error', text: `${name} was not checked: ${result.error ?? 'unknown error'}`, actions: [], retrainNow: false };
   }
   if (result.status === 'ok')
     return automatic
       ? undefined
-      : { severity: 'info', text: `MLOps: no drift in ${name}: ${summarizeResult(result)}.`, actions: ['Show Report'], retrainNow: false };
+      : { severity: 'info', text: `no drift in ${name}: ${summarizeResult(result)}.`, actions: ['Show Report'], retrainNow: false };
   if (automatic && (previousStatus === 'drift' || result.onDrift?.notify === false)) return undefined;
   const pipeline = result.onDrift?.pipeline;
   const retrainNow = Boolean(pipeline) && autoRetrain;
@@ -45,7 +46,7 @@ export function driftNotice(
   const retraining = retrainNow ? ` Retraining started: ${path.basename(pipeline!)}${describeParams(result.onDrift?.params ?? {})}.` : '';
   return {
     severity: 'warning',
-    text: `MLOps: drift in ${name}${why}: ${summarizeResult(result)}.${retraining}`,
+    text: `drift in ${name}${why}: ${summarizeResult(result)}.${retraining}`,
     actions: pipeline && !retrainNow ? ['Show Report', 'Retrain'] : ['Show Report'],
     retrainNow,
   };

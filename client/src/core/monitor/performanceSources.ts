@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { errorMessage } from '../../../../common/src/errors';
 import type { TrackingApi } from '../tracking/repository';
 import type { MonitorConfig } from './monitorConfig';
 
@@ -20,8 +21,6 @@ async function runMetrics(api: TrackingApi, runId: string): Promise<Metrics> {
   return metrics;
 }
 
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
 export async function baselineMetrics(config: MonitorConfig, api: TrackingApi | undefined): Promise<Side> {
   if (!api) return { skipped: 'the tracking store is not available for the baseline metrics' };
   const baselineRun = config.performance?.baselineRun;
@@ -29,7 +28,7 @@ export async function baselineMetrics(config: MonitorConfig, api: TrackingApi | 
     try {
       return { metrics: await runMetrics(api, baselineRun), label: `run ${baselineRun}` };
     } catch (error) {
-      return { skipped: `baseline run ${baselineRun}: ${message(error)}` };
+      return { skipped: `baseline run ${baselineRun}: ${errorMessage(error)}` };
     }
   }
   if (!config.model) return { skipped: 'no `model` (or `performance.baseline_run`) to take baseline metrics from' };
@@ -45,7 +44,7 @@ export async function baselineMetrics(config: MonitorConfig, api: TrackingApi | 
       version = (await api.getLatestVersions({ name: config.model, stages: [stage] })).model_versions[0];
     }
   } catch (error) {
-    return { skipped: `no version of ${config.model} to compare with: ${message(error)}` };
+    return { skipped: `no version of ${config.model} to compare with: ${errorMessage(error)}` };
   }
   if (!version) return { skipped: `no version of ${config.model} ${which} yet` };
   if (!version.run_id) return { skipped: `${config.model} version ${version.version} has no run, so no metrics` };
@@ -55,7 +54,7 @@ export async function baselineMetrics(config: MonitorConfig, api: TrackingApi | 
       label: `${config.model} v${version.version} (${which}, run ${version.run_id})`,
     };
   } catch (error) {
-    return { skipped: `the run of ${config.model} version ${version.version}: ${message(error)}` };
+    return { skipped: `the run of ${config.model} version ${version.version}: ${errorMessage(error)}` };
   }
 }
 
@@ -72,7 +71,7 @@ export async function currentMetrics(config: MonitorConfig, api: TrackingApi | u
     try {
       return { metrics: metricsOfJson(JSON.parse(text)), label: perf.currentMetrics };
     } catch (error) {
-      return { skipped: `${perf.currentMetrics} is not a JSON object of metric numbers: ${message(error)}` };
+      return { skipped: `${perf.currentMetrics} is not a JSON object of metric numbers: ${errorMessage(error)}` };
     }
   }
   if (perf?.currentRun) {
@@ -80,7 +79,7 @@ export async function currentMetrics(config: MonitorConfig, api: TrackingApi | u
     try {
       return { metrics: await runMetrics(api, perf.currentRun), label: `run ${perf.currentRun}` };
     } catch (error) {
-      return { skipped: `current run ${perf.currentRun}: ${message(error)}` };
+      return { skipped: `current run ${perf.currentRun}: ${errorMessage(error)}` };
     }
   }
   return { skipped: 'no `current_metrics` file or `current_run` for the live metrics' };

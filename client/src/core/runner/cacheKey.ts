@@ -25,7 +25,7 @@ export interface CacheKeyInput {
 export class MissingInputError extends Error {}
 
 /**
- * FORMATS.md's cache key: the resolved command, env and the contents of the
+ * The cache key of docs/formats.md (section Pipeline files): the resolved command, env and the contents of the
  * inputs. Files are hashed by content (sha256), folders by every file below
  * them, globs by their sorted matches; the workspace-relative names are part
  * of the key, so renaming an input misses too.

@@ -1,5 +1,6 @@
 import { open, readFile } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
+import { errorMessage } from '../../../../common/src/errors';
 
 export interface MetricLine {
   readonly key: string;
@@ -105,7 +106,7 @@ export async function readMetricsOutput(file: string): Promise<{ metrics: Record
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${file} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(`${file} is not valid JSON: ${errorMessage(error)}`, { cause: error });
   }
   if (!data || typeof data !== 'object' || Array.isArray(data)) throw new Error(`${file} must hold a JSON object of metric name -> number`);
   const metrics: Record<string, number> = {};

@@ -62,10 +62,25 @@ export class PipelineInvalidError extends Error {
     readonly file: string,
     readonly problems: readonly string[],
   ) {
-    super(
-      `${path.basename(file)} has ${problems.length === 1 ? 'an error' : `${problems.length} errors`} and cannot run:\n  ${problems.join('\n  ')}`,
-    );
+    super(`${invalidHeadline(file, problems)}:\n  ${problems.join('\n  ')}`);
   }
+
+  /** One line for a notification: "churn.pipeline.yaml has 2 errors and cannot run: line 3:5 ...; line 9:7 ...". */
+  summary(): string {
+    return `${invalidHeadline(this.file, this.problems)}: ${problemsInBrief(this.file, this.problems)}`;
+  }
+}
+
+function invalidHeadline(file: string, problems: readonly string[]): string {
+  return `${path.basename(file)} has ${problems.length === 1 ? 'an error' : `${problems.length} errors`} and cannot run`;
+}
+
+/** The first `max` of a file's `file:line:col code: message` problems on one line, as `line line:col code: message`. */
+export function problemsInBrief(file: string, problems: readonly string[], max = 3): string {
+  return problems
+    .map((p) => p.replace(`${file}:`, 'line '))
+    .slice(0, max)
+    .join('; ');
 }
 
 const MAX_LISTED = 10;

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { errorMessage } from '../../../../common/src/errors';
 import type { TrackingApi, UpsertStepRequest } from '../tracking/repository';
 import { MlflowError } from '../tracking/repository/errors';
 import type { PipelinePlan } from './plan';
@@ -118,7 +119,7 @@ export class RunRecorder {
       const { run } = await this.api.getRun({ run_id: this.runId });
       for (const m of run.data.metrics) if (typeof m.value === 'number') out[m.key] = m.value;
     } catch (error) {
-      this.onError(`cannot read the run's metrics: ${message(error)}`);
+      this.onError(`cannot read the run's metrics: ${errorMessage(error)}`);
       for (const [key, value] of this.latest) out[key] = value;
     }
     return out;
@@ -135,7 +136,7 @@ export class RunRecorder {
     try {
       await write();
     } catch (error) {
-      this.onError(`could not ${what} in the tracking store: ${message(error)}`);
+      this.onError(`could not ${what} in the tracking store: ${errorMessage(error)}`);
     }
   }
 }
@@ -154,8 +155,4 @@ async function experimentIdFor(api: TrackingApi, name: string): Promise<string> 
       return (await api.getExperimentByName({ experiment_name: name })).experiment.experiment_id;
     throw error;
   }
-}
-
-export function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

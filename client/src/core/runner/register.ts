@@ -1,12 +1,13 @@
 import { cp, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { errorMessage } from '../../../../common/src/errors';
 import { evaluateCondition } from '../../../../common/src/expressions';
 import type { ModelVersion } from '../tracking/repository';
 import { MlflowError } from '../tracking/repository/errors';
 import { outputsDigest } from './outputsDigest';
 import type { RegisterPlan } from './plan';
-import { message, type RunRecorder } from './recorder';
+import type { RunRecorder } from './recorder';
 import { resolverFor, resolveText, type Scope } from './scope';
 import { formatMetric } from './summary';
 import type { RegisteredVersion } from './types';
@@ -35,7 +36,7 @@ export async function registerModel(
     try {
       passed = evaluateCondition(plan.when, resolverFor(scope));
     } catch (error) {
-      return { skipped: `the gate ${gateText(plan.when)} could not be evaluated: ${message(error)}` };
+      return { skipped: `the gate ${gateText(plan.when)} could not be evaluated: ${errorMessage(error)}` };
     }
     if (!passed) return { skipped: `the gate ${gateText(plan.when)} is false (${describe(metrics)})` };
   }
@@ -57,7 +58,7 @@ export async function registerModel(
     await cp(file, target, { recursive: true, force: true });
     source = pathToFileURL(target).toString();
   } catch (error) {
-    return { skipped: `could not copy the model into the run's artifacts: ${message(error)}` };
+    return { skipped: `could not copy the model into the run's artifacts: ${errorMessage(error)}` };
   }
 
   const api = ctx.recorder.api;
@@ -90,7 +91,7 @@ export async function registerModel(
       },
     };
   } catch (error) {
-    return { skipped: `registering ${plan.model} failed: ${message(error)}` };
+    return { skipped: `registering ${plan.model} failed: ${errorMessage(error)}` };
   }
 }
 

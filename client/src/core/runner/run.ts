@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
+import { errorMessage } from '../../../../common/src/errors';
 import { resolveParams } from './params';
 import { loadPipeline } from './plan';
 import { RunRecorder, RunnerTags } from './recorder';
@@ -69,7 +70,7 @@ export async function runPipeline(request: RunRequest, listener: RunListener = (
   try {
     env = { ...baseEnv, ...resolveEnv(scope, plan.env) };
   } catch (error) {
-    envProblem = `pipeline env: ${error instanceof Error ? error.message : String(error)}`;
+    envProblem = `pipeline env: ${errorMessage(error)}`;
   }
   const skip = async (id: string, status: 'SKIPPED' | 'CANCELLED', why: string): Promise<StepSummary> => {
     const summary: StepSummary = { step: id, status, durationMs: 0, attempts: 0, message: why };

@@ -4,7 +4,7 @@ import type { PipelinePlan, StepPlan } from './plan';
 import { shellQuote } from './process';
 import type { ParamValue } from './types';
 
-/** What `${{ }}` may refer to at one place of a run (FORMATS.md "Expressions"). */
+/** What `${{ }}` may refer to at one place of a run (docs/formats.md, section Expressions). */
 export interface Scope {
   readonly plan: PipelinePlan;
   readonly params: Readonly<Record<string, ParamValue>>;

@@ -2,12 +2,13 @@ import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import { errorMessage } from '../../../../common/src/errors';
 import { computeCacheKey, MissingInputError } from './cacheKey';
 import { MetricsFileTail, readMetricsOutput } from './metricsFile';
 import { outputsDigest } from './outputsDigest';
 import type { StepPlan } from './plan';
 import { startProcess, type RunningProcess } from './process';
-import { message, type RunRecorder } from './recorder';
+import type { RunRecorder } from './recorder';
 import { outputPath, resolveCommand, resolveEnv, resolveText, type Scope } from './scope';
 import type { RunListener, StepSummary } from './types';
 
@@ -64,7 +65,7 @@ export async function executeStep(ctx: StepContext): Promise<StepSummary> {
     command = resolveCommand(scope, step.run);
     inputs = step.inputs.map((input) => resolveText(scope, input));
   } catch (error) {
-    return finish({ status: 'FAILED', attempts: 0, message: message(error) });
+    return finish({ status: 'FAILED', attempts: 0, message: errorMessage(error) });
   }
   const outputs = step.outputs.map((o) => ({ ...o, absolute: outputPath(step, o.name)! }));
 
@@ -192,7 +193,7 @@ async function attemptOnce(ctx: StepContext, command: string, env: NodeJS.Proces
       },
     });
   } catch (error) {
-    return { kind: 'error', message: `could not start the shell: ${message(error)}` };
+    return { kind: 'error', message: `could not start the shell: ${errorMessage(error)}` };
   }
   let reason: 'timeout' | 'cancelled' | undefined;
   const stop = (why: 'timeout' | 'cancelled') => {
@@ -229,7 +230,7 @@ async function cachedExecution(
   try {
     found = (await ctx.recorder.api.findCachedStep({ cache_key: cacheKey })).step;
   } catch (error) {
-    ctx.emit({ type: 'warning', step: ctx.step.id, message: `cache lookup failed, running the step: ${message(error)}` });
+    ctx.emit({ type: 'warning', step: ctx.step.id, message: `cache lookup failed, running the step: ${errorMessage(error)}` });
     return undefined;
   }
   if (!found) return undefined;
@@ -256,7 +257,7 @@ async function ingestMetricsOutputs(
     try {
       read = await readMetricsOutput(output.absolute);
     } catch (error) {
-      return `metrics output \`${output.name}\`: ${message(error)}`;
+      return `metrics output \`${output.name}\`: ${errorMessage(error)}`;
     }
     for (const [key, value] of Object.entries(read.metrics)) {
       ctx.recorder.metric(key, value);

@@ -5,7 +5,7 @@ import { UsageError } from '../errors';
 
 /**
  * The files of our three kinds named by `paths`: a file is taken when its name
- * says its kind; a folder is walked, skipping the folders FORMATS.md never
+ * says its kind; a folder is walked, skipping the folders docs/formats.md (section Recognition) never
  * indexes. Results are sorted and free of repeats.
  */
 export async function collectFiles(paths: readonly string[]): Promise<string[]> {

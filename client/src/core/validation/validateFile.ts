@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { nodeWorkspaceContext } from '../../../../common/src/node/workspaceContext';
 import {
   kindInfo,
   kindOfPath,
@@ -12,6 +11,8 @@ import {
   type ParsedDocument,
   type WorkspaceView,
 } from '../../../../common/src';
+import { errorMessage } from '../../../../common/src/errors';
+import { nodeWorkspaceContext } from '../../../../common/src/node/workspaceContext';
 
 /** A diagnostic with 1-based line and column, as editors and CI logs count them. */
 export interface LocatedDiagnostic extends MlopsDiagnostic {
@@ -46,7 +47,7 @@ export async function validateFile(file: string, options: ValidateFileOptions = 
     );
   const text = doc.text;
   const onRuleError = (rule: string, error: unknown) => {
-    throw new Error(`internal error: rule ${rule} failed on ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`internal error: rule ${rule} failed on ${file}: ${errorMessage(error)}`);
   };
   const diagnostics = validateDocument(doc, { context: nodeWorkspaceContext(options.workspace), onRuleError }).map((d) => {
     const start = text.positionAt(d.start);

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
+import { Commands } from '../../../../common/src/ids/commands';
 import type { TrackingApi } from '../../core/tracking/repository';
 import type { ExperimentsNode } from '../../core/views/experimentNodes';
-import type { TreeCommandContext } from '../trees/treeCommandContext';
-import { TreeCommands } from '../trees/treeCommandIds';
+import { notify } from '../notify';
+import { NO_RUNS, type TreeCommandContext } from '../trees/treeCommandContext';
 import type { ChartPanels } from './chartPanels';
 
 type RunNode = Extract<ExperimentsNode, { kind: 'run' }>;
@@ -22,7 +23,7 @@ async function pickRuns(api: TrackingApi, title: string, preselected: readonly s
     order_by: ['attributes.start_time DESC'],
   });
   if (runs.length === 0) {
-    void vscode.window.showInformationMessage('MLOps: no runs yet. Run a pipeline, or point mlflow code at the workspace endpoint.');
+    void notify.info(NO_RUNS);
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
@@ -43,7 +44,7 @@ export function registerChartCommands(ctx: TreeCommandContext, charts: ChartPane
   const { register, withApi } = ctx;
 
   // A metric row's click passes (runId, key); a run row's context menu passes (node, selection).
-  register(TreeCommands.showMetrics, (arg?: unknown, second?: unknown) =>
+  register(Commands.showMetrics, (arg?: unknown, second?: unknown) =>
     withApi(async (api) => {
       if (typeof arg === 'string') {
         await charts.showMetrics([arg], typeof second === 'string' ? second : undefined);
@@ -55,7 +56,7 @@ export function registerChartCommands(ctx: TreeCommandContext, charts: ChartPane
     }),
   );
 
-  register(TreeCommands.compareRuns, (arg?: unknown, second?: unknown) =>
+  register(Commands.compareRuns, (arg?: unknown, second?: unknown) =>
     withApi(async (api) => {
       let runIds = selectedRunIds(arg, second);
       if (runIds.length < 2) {
@@ -64,7 +65,7 @@ export function registerChartCommands(ctx: TreeCommandContext, charts: ChartPane
         runIds = picked;
       }
       if (runIds.length < 2) {
-        void vscode.window.showInformationMessage('MLOps: select two or more runs to compare (Ctrl/Cmd+click in the Experiments view).');
+        void notify.info('select two or more runs to compare (Ctrl/Cmd+click in the Experiments view).');
         return;
       }
       await charts.showCompare(runIds);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { ViewTypes } from '../../../../common/src/ids/viewTypes';
 import type {
   CompareHostMessage,
   CompareViewMessage,
@@ -10,7 +11,6 @@ import type {
 import { ComparePanelHandler } from '../../core/charts/compareHandler';
 import { MetricsPanelHandler } from '../../core/charts/metricsHandler';
 import type { TrackingSource } from '../trees/trackingSource';
-import { ChartViewTypes } from './chartViewTypes';
 import { setWebviewPage } from '../webviewPage';
 import { saveExport } from './chartWebview';
 
@@ -38,11 +38,11 @@ export class ChartPanels implements vscode.Disposable {
     private readonly revealRun: (runId: string) => Promise<void>,
   ) {
     this.subscriptions.push(
-      vscode.window.registerWebviewPanelSerializer(ChartViewTypes.metrics, {
+      vscode.window.registerWebviewPanelSerializer(ViewTypes.metrics, {
         deserializeWebviewPanel: async (panel, state: unknown) =>
           this.adoptMetrics(panel, { ...DEFAULT_METRICS, ...(isObject(state) ? (state as Partial<MetricsViewState>) : {}) }),
       }),
-      vscode.window.registerWebviewPanelSerializer(ChartViewTypes.compare, {
+      vscode.window.registerWebviewPanelSerializer(ViewTypes.compare, {
         deserializeWebviewPanel: async (panel, state: unknown) =>
           this.adoptCompare(panel, { runIds: [], ...(isObject(state) ? (state as Partial<CompareViewState>) : {}) }),
       }),
@@ -60,7 +60,7 @@ export class ChartPanels implements vscode.Disposable {
       await this.metrics.handler.show(runIds, focusKey);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(ChartViewTypes.metrics, 'Metrics', vscode.ViewColumn.Active, {});
+    const panel = vscode.window.createWebviewPanel(ViewTypes.metrics, 'Metrics', vscode.ViewColumn.Active, {});
     this.adoptMetrics(panel, { ...DEFAULT_METRICS, runIds, ...(focusKey ? { focusKey } : {}) });
   }
 
@@ -72,7 +72,7 @@ export class ChartPanels implements vscode.Disposable {
       await this.compare.handler.show(runIds);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(ChartViewTypes.compare, 'Compare Runs', vscode.ViewColumn.Active, {});
+    const panel = vscode.window.createWebviewPanel(ViewTypes.compare, 'Compare Runs', vscode.ViewColumn.Active, {});
     this.adoptCompare(panel, { runIds });
   }
 

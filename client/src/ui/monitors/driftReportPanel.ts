@@ -1,13 +1,8 @@
 import * as vscode from 'vscode';
-import type {
-  DriftReportHostMessage,
-  DriftReportViewMessage,
-  MonitorCheckResult,
-  MonitorHistoryEntry,
-} from '../../../../common/src/monitor/result';
+import { ViewTypes } from '../../../../common/src/ids/viewTypes';
+import type { MonitorCheckResult, MonitorHistoryEntry } from '../../../../common/src/monitor/result';
+import type { DriftReportHostMessage, DriftReportViewMessage } from '../../../../common/src/protocol/driftMessages';
 import { setWebviewPage } from '../webviewPage';
-
-const VIEW_TYPE = 'mlops.driftReport';
 
 export interface DriftReportSource {
   /** The check to show (the given time, else the newest) and the monitor's history; undefined when there is none. */
@@ -60,7 +55,7 @@ export class DriftReportPanels implements vscode.Disposable {
   }
 
   private createPanel(uri: vscode.Uri): vscode.WebviewPanel {
-    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, `Drift: ${vscode.workspace.asRelativePath(uri)}`, {
+    const panel = vscode.window.createWebviewPanel(ViewTypes.driftReport, `Drift: ${vscode.workspace.asRelativePath(uri)}`, {
       viewColumn: vscode.ViewColumn.Beside,
       preserveFocus: true,
     });

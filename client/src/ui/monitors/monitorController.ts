@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import { errorMessage } from '../../../../common/src/errors';
 import type { MonitorCheckResult, MonitorHistoryEntry } from '../../../../common/src/monitor/result';
+import { Settings } from '../../../../common/src/settings';
 import {
   checkMonitor,
   dataDriftInWorker,
@@ -10,14 +12,17 @@ import {
   MonitorInvalidError,
   type CheckTrigger,
 } from '../../core/monitor';
+import { problemsInBrief } from '../../core/runner';
+import { setting } from '../config';
+import { notify } from '../notify';
 import type { RunController } from '../run/runController';
 import type { TrackingConnection } from '../tracking';
 import type { DriftReportPanels, DriftReportSource } from './driftReportPanel';
 import { monitorInfo } from './monitorFiles';
 import type { MonitorsTreeProvider } from './monitorsTree';
 
-export const UNTRUSTED_DRIFT_MESSAGE =
-  'MLOps: drift checks do not run in Restricted Mode. A check reads the data files the monitor names and can start its retraining pipeline, which runs shell commands. Trust the folder (Manage Workspace Trust) to check it.';
+const UNTRUSTED_DRIFT_MESSAGE =
+  'drift checks do not run in Restricted Mode. A check reads the data files the monitor names and can start its retraining pipeline, which runs shell commands. Trust the folder (Manage Workspace Trust) to check it.';
 const HISTORY_IN_REPORT = 50;
 
 /**
@@ -42,12 +47,11 @@ export class MonitorController implements DriftReportSource, vscode.Disposable {
   /** Checks the monitor in `uri`; never throws. */
   check(uri: vscode.Uri, trigger: CheckTrigger): Promise<MonitorCheckResult | undefined> {
     if (!vscode.workspace.isTrusted) {
-      if (trigger === 'command') this.explainRestricted(UNTRUSTED_DRIFT_MESSAGE);
+      if (trigger === 'command') void notify.blocked(UNTRUSTED_DRIFT_MESSAGE);
       return Promise.resolve(undefined);
     }
     if (uri.scheme !== 'file') {
-      if (trigger === 'command')
-        void vscode.window.showWarningMessage(`MLOps: only monitor files on disk can be checked (${uri.toString()}).`);
+      if (trigger === 'command') void notify.warn(`only monitor files on disk can be checked (${uri.toString()}).`);
       return Promise.resolve(undefined);
     }
     const key = uri.toString();
@@ -63,25 +67,19 @@ export class MonitorController implements DriftReportSource, vscode.Disposable {
     this.tree.setChecking(uri, true);
     let outcome: { result: MonitorCheckResult; previous: string | undefined; notRecorded: string | undefined } | undefined;
     try {
-      outcome = await vscode.window.withProgress(
-        {
-          location: trigger === 'command' ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window,
-          title: `Checking drift: ${file}`,
-        },
-        async () => {
-          const api = await this.tracking.api();
-          const { name } = await monitorInfo(uri);
-          const previous = api ? (await monitorHistory(api, name, 1).catch(() => []))[0]?.status : undefined;
-          const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-          const check = await checkMonitor(uri.fsPath, {
-            ...(api ? { api } : {}),
-            ...(open?.isDirty ? { text: open.getText() } : {}),
-            runDataDrift: dataDriftInWorker,
-          });
-          const notRecorded = api ? check.recordError : (this.tracking.lastError ?? 'the tracking store is not open');
-          return { result: check.result, previous, notRecorded };
-        },
-      );
+      outcome = await notify.progress(`Checking drift: ${file}`, trigger === 'command' ? 'notification' : 'window', async () => {
+        const api = await this.tracking.api();
+        const { name } = await monitorInfo(uri);
+        const previous = api ? (await monitorHistory(api, name, 1).catch(() => []))[0]?.status : undefined;
+        const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+        const check = await checkMonitor(uri.fsPath, {
+          ...(api ? { api } : {}),
+          ...(open?.isDirty ? { text: open.getText() } : {}),
+          runDataDrift: dataDriftInWorker,
+        });
+        const notRecorded = api ? check.recordError : (this.tracking.lastError ?? 'the tracking store is not open');
+        return { result: check.result, previous, notRecorded };
+      });
     } catch (error) {
       this.reportFailure(uri, trigger, error);
       return undefined;
@@ -94,17 +92,10 @@ export class MonitorController implements DriftReportSource, vscode.Disposable {
     if (notRecorded) this.output.warn(`The drift check of ${file} was not recorded in the tracking store: ${notRecorded}`);
     this.tree.refresh();
     void this.reports?.refresh(uri);
-    const autoRetrain = vscode.workspace.getConfiguration('mlops').get<boolean>('monitor.autoRetrain', false);
-    const notice = driftNotice(result, trigger, previous, autoRetrain);
+    const notice = driftNotice(result, trigger, previous, setting(Settings.monitorAutoRetrain));
     if (notice?.retrainNow) void this.startRetrain(result);
     if (notice) {
-      const show =
-        notice.severity === 'info'
-          ? vscode.window.showInformationMessage
-          : notice.severity === 'warning'
-            ? vscode.window.showWarningMessage
-            : vscode.window.showErrorMessage;
-      void show(notice.text, ...notice.actions).then((choice) => {
+      void notify.show(notice.severity, notice.text, { actions: notice.actions }).then((choice) => {
         if (choice === 'Show Report') void this.reports?.show(uri, result.time);
         else if (choice === 'Retrain') void this.retrainResult(result, true);
       });
@@ -115,27 +106,14 @@ export class MonitorController implements DriftReportSource, vscode.Disposable {
   private reportFailure(uri: vscode.Uri, trigger: CheckTrigger, error: unknown): void {
     const invalid = error instanceof MonitorInvalidError;
     const message = invalid
-      ? `${vscode.workspace.asRelativePath(uri)} has errors, so it was not checked: ${error.problems
-          .map((p) => p.replace(`${error.file}:`, 'line '))
-          .slice(0, 3)
-          .join('; ')}`
-      : error instanceof Error
-        ? error.message
-        : String(error);
+      ? `${vscode.workspace.asRelativePath(uri)} has errors, so it was not checked: ${problemsInBrief(error.file, error.problems)}`
+      : errorMessage(error);
     this.output.error(`Drift check of ${vscode.workspace.asRelativePath(uri)}: ${invalid ? error.message : message}`);
     if (trigger !== 'command') return;
-    const action = invalid ? 'Show Problems' : 'Show Output';
-    void vscode.window.showErrorMessage(`MLOps: ${message}`, action).then((choice) => {
+    void notify.error(message, { actions: [invalid ? 'Show Problems' : 'Show Output'] }).then((choice) => {
       if (choice === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
       else if (choice) this.output.show(true);
     });
-  }
-
-  private explainRestricted(message: string): void {
-    const trust = 'Manage Workspace Trust';
-    void vscode.window
-      .showWarningMessage(message, trust)
-      .then((choice) => choice && void vscode.commands.executeCommand('workbench.trust.manage'));
   }
 
   /** DriftReportSource: the check of `time` (else the newest) and the history, from the store or this window's last check. */
@@ -158,8 +136,8 @@ export class MonitorController implements DriftReportSource, vscode.Disposable {
   /** The report's and the view's "Retrain": the monitor's `on_drift.run_pipeline` with its params, after a confirmation. */
   async retrain(uri: vscode.Uri): Promise<void> {
     if (!vscode.workspace.isTrusted)
-      return this.explainRestricted(
-        'MLOps: retraining does not run in Restricted Mode: it runs the shell commands of a pipeline. Trust the folder (Manage Workspace Trust) to run it.',
+      return notify.blocked(
+        'retraining does not run in Restricted Mode: it runs the shell commands of a pipeline. Trust the folder (Manage Workspace Trust) to run it.',
       );
     const remembered = this.last.get(uri.toString());
     if (remembered) return this.retrainResult(remembered, true);
@@ -168,7 +146,7 @@ export class MonitorController implements DriftReportSource, vscode.Disposable {
       const pipeline = config.onDrift.runPipeline ? vscode.Uri.joinPath(uri, '..', config.onDrift.runPipeline).fsPath : undefined;
       await this.retrainWith(config.name, pipeline, config.onDrift.params, true);
     } catch (error) {
-      void vscode.window.showErrorMessage(`MLOps: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+      void notify.error(errorMessage(error).split('\n')[0]!);
     }
   }
 
@@ -187,23 +165,18 @@ export class MonitorController implements DriftReportSource, vscode.Disposable {
     confirm: boolean,
   ): Promise<void> {
     if (!pipeline) {
-      void vscode.window.showInformationMessage(
-        `MLOps: ${monitor} names no retraining pipeline. Add \`on_drift.run_pipeline\` (and its \`params\`) to the monitor file.`,
-      );
+      void notify.info(`${monitor} names no retraining pipeline. Add \`on_drift.run_pipeline\` (and its \`params\`) to the monitor file.`);
       return;
     }
     const uri = vscode.Uri.file(pipeline);
     if (confirm) {
-      const run = 'Run Pipeline';
-      const choice = await vscode.window.showWarningMessage(
-        `Retrain: run ${vscode.workspace.asRelativePath(uri)}${describeParams(params)}?`,
-        {
-          modal: true,
-          detail: `The drift monitor ${monitor} asks for this run (on_drift.run_pipeline). Set mlops.monitor.autoRetrain to start it without asking.`,
-        },
-        run,
-      );
-      if (choice !== run) return;
+      const choice = await notify.warn(`Retrain: run ${vscode.workspace.asRelativePath(uri)}${describeParams(params)}?`, {
+        plain: true,
+        modal: true,
+        detail: `The drift monitor ${monitor} asks for this run (on_drift.run_pipeline). Set ${Settings.monitorAutoRetrain.key} to start it without asking.`,
+        actions: ['Run Pipeline'],
+      });
+      if (choice !== 'Run Pipeline') return;
     }
     this.output.info(`Retraining from ${monitor}: ${pipeline}${describeParams(params)}`);
     await this.runs.runFromCommand(uri, { params });

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
-import { Commands, Views } from '../commandIds';
+import { Commands } from '../../../../common/src/ids/commands';
+import { Views } from '../../../../common/src/ids/viewTypes';
 import type { DisposableTree } from '../disposables';
+import { notify } from '../notify';
 import type { RunController } from '../run/runController';
 import type { TrackingConnection } from '../tracking';
 import { DriftReportPanels } from './driftReportPanel';
@@ -18,7 +20,7 @@ export interface MonitorDeps {
 
 /** The Monitors view, drift checks (lens, palette, view, schedule), the drift report and retraining. */
 export function registerMonitors(tree: DisposableTree, deps: MonitorDeps): MonitorController {
-  const monitors = tree.track(new MonitorsTreeProvider(deps.tracking));
+  const monitors = tree.track(new MonitorsTreeProvider(deps.tracking, deps.output));
   tree.track(vscode.window.createTreeView(Views.monitors, { treeDataProvider: monitors, showCollapseAll: true }));
   const controller = tree.track(new MonitorController(deps.tracking, deps.runs, monitors, deps.output));
   const reports = tree.track(new DriftReportPanels(deps.extensionUri, controller));
@@ -35,12 +37,11 @@ export function registerMonitors(tree: DisposableTree, deps: MonitorDeps): Monit
     const uri = await monitorTarget(target, 'Show the drift report of which monitor?');
     if (!uri) return;
     if (!(await controller.load(uri, typeof time === 'number' ? time : undefined))) {
-      const check = 'Check Drift';
-      const choice = await vscode.window.showInformationMessage(
-        `MLOps: ${vscode.workspace.asRelativePath(uri)} has not been checked yet${vscode.workspace.isTrusted ? '' : ' (checks are off in Restricted Mode)'}.`,
-        ...(vscode.workspace.isTrusted ? [check] : []),
+      const choice = await notify.info(
+        `${vscode.workspace.asRelativePath(uri)} has not been checked yet${vscode.workspace.isTrusted ? '' : ' (checks are off in Restricted Mode)'}.`,
+        { actions: vscode.workspace.isTrusted ? ['Check Drift'] : [] },
       );
-      if (choice === check) await controller.check(uri, 'command');
+      if (choice === 'Check Drift') await controller.check(uri, 'command');
       if (!(await controller.load(uri))) return;
     }
     await reports.show(uri, typeof time === 'number' ? time : undefined);
@@ -69,7 +70,7 @@ function monitorTarget(target: Target | undefined, placeHolder: string): Promise
   return targetFile(uri, {
     languageId: 'mlops-monitor',
     find: findMonitorFiles,
-    none: 'MLOps: no *.monitor.yaml file in this workspace.',
+    none: { message: 'no *.monitor.yaml file in this workspace.' },
     placeHolder,
   });
 }

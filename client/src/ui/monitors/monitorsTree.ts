@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
+import { Commands } from '../../../../common/src/ids/commands';
 import type { MonitorHistoryEntry } from '../../../../common/src/monitor/result';
 import { monitorHistory, summarizeResult } from '../../core/monitor';
 import { relativeTime } from '../../core/views/runRows';
-import { Commands } from '../commandIds';
 import type { TrackingSource } from '../trees/trackingSource';
+import { safeChildren } from '../treeChildren';
 import { findMonitorFiles, MONITOR_GLOB } from '../workspaceFiles';
 import { monitorInfo, type MonitorFileInfo } from './monitorFiles';
 
@@ -35,7 +36,10 @@ export class MonitorsTreeProvider implements vscode.TreeDataProvider<MonitorNode
   private readonly checking = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly source: TrackingSource) {
+  constructor(
+    private readonly source: TrackingSource,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     const watcher = vscode.workspace.createFileSystemWatcher(MONITOR_GLOB);
     this.subscriptions.push(
       watcher,
@@ -64,7 +68,16 @@ export class MonitorsTreeProvider implements vscode.TreeDataProvider<MonitorNode
     }, 150);
   }
 
-  async getChildren(element?: MonitorNode): Promise<MonitorNode[]> {
+  getChildren(element?: MonitorNode): Promise<MonitorNode[]> {
+    return safeChildren(
+      'Monitors view',
+      this.log,
+      () => this.children(element),
+      (message) => (element ? [{ kind: 'note', text: `Could not read the checks: ${message}` }] : []),
+    );
+  }
+
+  private async children(element?: MonitorNode): Promise<MonitorNode[]> {
     const api = vscode.workspace.isTrusted ? await this.source.api() : undefined;
     if (!element) {
       const infos = await Promise.all((await findMonitorFiles()).map(monitorInfo));

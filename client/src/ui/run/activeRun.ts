@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
-import { formatSummary, runPipeline, type PipelinePlan } from '../../core/runner';
+import { Settings } from '../../../../common/src/settings';
+import { formatSummary, runPipeline, type PipelinePlan, type TrackedRun } from '../../core/runner';
 import type { ParamValue, RunEvent, RunResult } from '../../core/runner/types';
+import { setting } from '../config';
 import type { RunPlace } from './runGate';
 import { RunProgress } from './runProgress';
 import { RunRenderer } from './runRenderer';
@@ -22,7 +24,7 @@ export interface RunSpec {
  * One run in this window: the engine's events go to its Pseudoterminal and
  * its progress; aborting its signal kills the steps' process groups.
  */
-export class ActiveRun {
+export class ActiveRun implements TrackedRun {
   readonly progress: RunProgress;
   readonly pty: RunTerminal;
   /** The terminal showing it, when this window made one (a task's terminal is VS Code's). */
@@ -42,8 +44,7 @@ export class ActiveRun {
   ) {
     this.progress = new RunProgress(spec.pipeline);
     this.plan = spec.plan;
-    const metrics = vscode.workspace.getConfiguration('mlops').get<boolean>('run.showMetrics', false);
-    this.renderer = new RunRenderer({ color: true, metrics, formatSummary });
+    this.renderer = new RunRenderer({ color: true, metrics: setting(Settings.runShowMetrics), formatSummary });
     this.pty = new RunTerminal(
       { cancel: (reason) => this.cancel(reason), isRunning: () => this.going, ...(onOpen ? { onOpen } : {}) },
       taskName !== undefined,
@@ -52,6 +53,14 @@ export class ActiveRun {
 
   get isRunning(): boolean {
     return this.going;
+  }
+
+  get file(): string {
+    return this.spec.file;
+  }
+
+  get runId(): string | undefined {
+    return this.progress.runId;
   }
 
   cancel(reason: string): void {
@@ -63,7 +72,7 @@ export class ActiveRun {
   /** Runs it; `onStarted` is called when the engine created the tracked run (its name is known). Throws what runPipeline throws. */
   async execute(place: RunPlace, onStarted: (run: ActiveRun) => void): Promise<RunResult> {
     this.going = true;
-    const maxParallel = vscode.workspace.getConfiguration('mlops').get<number>('maxParallelSteps', 0);
+    const maxParallel = setting(Settings.runMaxParallelSteps);
     const listener = (event: RunEvent) => {
       this.progress.update(event);
       this.pty.write(this.renderer.render(event));

@@ -1,16 +1,16 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { loadPipeline, PipelineInvalidError, type PipelinePlan } from '../../core/runner';
+import { errorMessage } from '../../../../common/src/errors';
+import { Commands } from '../../../../common/src/ids/commands';
+import { ActiveRuns, loadPipeline, PipelineInvalidError, type PipelinePlan } from '../../core/runner';
 import type { ParamValue, RunResult } from '../../core/runner/types';
-import { Commands } from '../commandIds';
+import { notify } from '../notify';
 import type { TrackingConnection } from '../tracking';
 import { ActiveRun, type RunSpec } from './activeRun';
 import { askParams } from './paramPrompts';
 import { placeForTask, placeToRun } from './runGate';
 import { endMessage } from './runProgress';
 import { RunStatusBar } from './runStatusBar';
-
-const RECENT_RUNS = 20;
 
 export interface CommandRunOptions {
   /** Ask for every param first (mlops.runPipelineWithParams). */
@@ -27,11 +27,8 @@ export interface CommandRunOptions {
  * how they ended.
  */
 export class RunController implements vscode.Disposable {
-  private readonly active = new Set<ActiveRun>();
-  /** Each active run's end (its execute), for a clean shutdown. */
-  private readonly settled = new Map<ActiveRun, Promise<void>>();
-  /** Ended runs by run id, newest last, for "Show run". */
-  private readonly recent = new Map<string, ActiveRun>();
+  /** The runs going and the recent ones (for "Show run"). */
+  private readonly runs = new ActiveRuns<ActiveRun>();
   private readonly status = new RunStatusBar();
 
   constructor(
@@ -42,7 +39,7 @@ export class RunController implements vscode.Disposable {
   /** mlops.runPipeline, mlops.runPipelineWithParams and mlops.runStep. */
   async runFromCommand(uri: vscode.Uri, options: CommandRunOptions = {}): Promise<void> {
     if (uri.scheme !== 'file') {
-      void vscode.window.showWarningMessage(`MLOps: only pipeline files on disk can run (${uri.toString()}).`);
+      void notify.warn(`only pipeline files on disk can run (${uri.toString()}).`);
       return;
     }
     const place = await placeToRun(this.tracking, this.output);
@@ -52,7 +49,7 @@ export class RunController implements vscode.Disposable {
     if (!plan) return;
     const unknown = options.steps?.filter((s) => !plan.steps.includes(s)) ?? [];
     if (unknown.length) {
-      void vscode.window.showErrorMessage(`MLOps: ${plan.name} has no step ${unknown.join(', ')}.`);
+      void notify.error(`${plan.name} has no step ${unknown.join(', ')}.`);
       return;
     }
     let params: Readonly<Record<string, ParamValue>> | undefined = options.params;
@@ -92,7 +89,7 @@ export class RunController implements vscode.Disposable {
         run.plan = await loadPipeline(file);
         run.progress.pipeline = run.plan.name;
       } catch (error) {
-        return fail(errorText(error));
+        return fail(errorMessage(error));
       }
       await this.execute(run!, place, () => undefined, fail);
     };
@@ -110,32 +107,25 @@ export class RunController implements vscode.Disposable {
     try {
       return await loadPipeline(file, text);
     } catch (error) {
-      const invalid = error instanceof PipelineInvalidError;
-      const show = invalid ? 'Show Problems' : 'Show Output';
-      this.output.error(errorText(error));
-      const text = invalid
-        ? `MLOps: ${errorText(error).split('\n')[0]!.replace(/:$/, '')}: ${error.problems
-            .map((p) => p.replace(`${error.file}:`, 'line '))
-            .slice(0, 3)
-            .join('; ')}`
-        : `MLOps: ${errorText(error).split('\n')[0]}`;
-      void vscode.window.showErrorMessage(text, show).then((choice) => {
-        if (choice === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
-        else if (choice) this.output.show(true);
-      });
+      this.output.error(errorMessage(error));
+      if (error instanceof PipelineInvalidError) {
+        void notify
+          .error(error.summary(), { actions: ['Show Problems'] })
+          .then((choice) => choice && vscode.commands.executeCommand('workbench.actions.view.problems'));
+      } else {
+        void notify
+          .error(errorMessage(error).split('\n')[0]!, { actions: ['Show Output'] })
+          .then((choice) => choice && this.output.show(true));
+      }
       return undefined;
     }
   }
 
   private alreadyRunning(file: string): boolean {
-    const running = [...this.active].find((r) => r.spec.file === file);
+    const running = this.runs.runningFile(file);
     if (!running) return false;
-    void vscode.window
-      .showWarningMessage(
-        `MLOps: ${running.progress.terminalName().replace(/^MLOps: /, '')} is still running; its steps write the same outputs.`,
-        'Show Terminal',
-        'Cancel Run',
-      )
+    void notify
+      .warn(`${running.progress.label()} is still running; its steps write the same outputs.`, { actions: ['Show Terminal', 'Cancel Run'] })
       .then((choice) => {
         if (choice === 'Show Terminal') running.reveal();
         else if (choice === 'Cancel Run') running.cancel('cancelled from the notification');
@@ -150,9 +140,7 @@ export class RunController implements vscode.Disposable {
     onStarted: (run: ActiveRun) => void,
     fail?: (message: string) => void,
   ): Promise<void> {
-    const done = this.executeToEnd(run, place, onStarted, fail).finally(() => this.settled.delete(run));
-    this.settled.set(run, done);
-    return done;
+    return this.runs.settle(run, this.executeToEnd(run, place, onStarted, fail));
   }
 
   private async executeToEnd(
@@ -161,60 +149,47 @@ export class RunController implements vscode.Disposable {
     onStarted: (run: ActiveRun) => void,
     fail?: (message: string) => void,
   ): Promise<void> {
-    this.active.add(run);
+    this.runs.begin(run);
     this.changed();
     let result: RunResult | undefined;
     try {
       result = await run.execute(place, onStarted);
     } catch (error) {
-      const message = errorText(error);
+      const message = errorMessage(error);
       this.output.error(`Pipeline ${run.progress.pipeline}: ${message}`);
       if (run.progress.runId === undefined) {
         // Nothing ran (a bad param, the store refused the run): no terminal for it.
         if (fail) fail(message);
-        else void vscode.window.showErrorMessage(`MLOps: ${run.progress.pipeline} did not run: ${message}`);
+        else void notify.error(`${run.progress.pipeline} did not run: ${message}`);
       } else {
         run.pty.write(`\r\n\x1b[31mThe run stopped: ${message.replace(/\r?\n/g, '\r\n')}\x1b[0m\r\n`);
         run.pty.end(1);
-        void vscode.window
-          .showErrorMessage(`MLOps: ${run.progress.terminalName().replace(/^MLOps: /, '')} stopped: ${message}`, 'Show Run')
-          .then((c) => c && run.reveal());
+        void notify.error(`${run.progress.label()} stopped: ${message}`, { actions: ['Show Run'] }).then((c) => c && run.reveal());
       }
     } finally {
-      this.active.delete(run);
+      this.runs.end(run);
       this.changed();
     }
     if (!result) return;
-    if (run.progress.runId) this.remember(run.progress.runId, run);
+    this.runs.remember(run);
     run.pty.end(result.status === 'FINISHED' ? 0 : 1);
     this.output.info(`Pipeline ${run.progress.pipeline} run ${result.runName} (${result.runId}) ended ${result.status}`);
-    this.notify(run, result);
+    this.tellEnd(run, result);
   }
 
-  private notify(run: ActiveRun, result: RunResult): void {
+  /** The notification at the end of a run, with Show Run (and Show Log when a step failed). */
+  private tellEnd(run: ActiveRun, result: RunResult): void {
     const { severity, text } = endMessage(run.progress.pipeline, result, run.progress.failed);
     const logPath = run.progress.failed?.logPath ?? result.steps.find((s) => s.status === 'FAILED')?.logPath;
-    const actions = ['Show Run', ...(severity === 'error' && logPath ? ['Show Log'] : [])];
-    const show =
-      severity === 'info'
-        ? vscode.window.showInformationMessage
-        : severity === 'warning'
-          ? vscode.window.showWarningMessage
-          : vscode.window.showErrorMessage;
-    void show(text, ...actions).then((choice) => {
+    const actions = severity === 'error' && logPath ? (['Show Run', 'Show Log'] as const) : (['Show Run'] as const);
+    void notify.show(severity, text, { actions }).then((choice) => {
       if (choice === 'Show Run') void vscode.commands.executeCommand(Commands.showRun, result.runId);
       else if (choice === 'Show Log' && logPath) void vscode.window.showTextDocument(vscode.Uri.file(logPath), { preview: true });
     });
   }
 
-  private remember(runId: string, run: ActiveRun): void {
-    this.recent.delete(runId);
-    this.recent.set(runId, run);
-    while (this.recent.size > RECENT_RUNS) this.recent.delete(this.recent.keys().next().value!);
-  }
-
   private changed(): void {
-    this.status.update([...this.active].map((r) => r.progress));
+    this.status.update(this.runs.running.map((r) => r.progress));
   }
 
   /** mlops.cancelRun: the only run, or the one picked. */
@@ -225,9 +200,10 @@ export class RunController implements vscode.Disposable {
 
   /** The status bar item's click: show the terminal or cancel. */
   async showActions(): Promise<void> {
-    const items = [...this.active].flatMap((run) => {
-      const name = run.progress.terminalName().replace(/^MLOps: /, '');
-      const detail = this.active.size > 1 ? name : undefined;
+    const running = this.runs.running;
+    const items = running.flatMap((run) => {
+      const name = run.progress.label();
+      const detail = running.length > 1 ? name : undefined;
       return [
         {
           label: '$(terminal) Show terminal',
@@ -240,7 +216,7 @@ export class RunController implements vscode.Disposable {
       ];
     });
     if (items.length === 0) {
-      void vscode.window.showInformationMessage('MLOps: no pipeline run is going.');
+      void notify.info('no pipeline run is going.');
       return;
     }
     const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Pipeline run' });
@@ -250,49 +226,44 @@ export class RunController implements vscode.Disposable {
 
   /** mlops.showRun: the run's terminal (the Experiments tree comes later). */
   showRun(runId?: string): void {
-    const run = runId
-      ? ([...this.active].find((r) => r.progress.runId === runId) ?? this.recent.get(runId))
-      : [...this.recent.values()].pop();
+    const run = this.runs.find(runId);
     if (run?.reveal()) return;
-    const id = runId ?? run?.progress.runId;
-    void vscode.window.showInformationMessage(
+    const id = runId ?? run?.runId;
+    void notify.info(
       id
-        ? `MLOps: the terminal of run ${id} is closed. \`mlops runs show ${id}\` prints its params, metrics and steps.`
-        : 'MLOps: no pipeline run in this window yet.',
+        ? `the terminal of run ${id} is closed. \`mlops runs show ${id}\` prints its params, metrics and steps.`
+        : 'no pipeline run in this window yet.',
     );
   }
 
   private async pickRun(placeHolder: string): Promise<ActiveRun | undefined> {
-    const runs = [...this.active];
-    if (runs.length === 0) {
-      void vscode.window.showInformationMessage('MLOps: no pipeline run is going.');
-      return undefined;
+    const choice = this.runs.choice();
+    switch (choice.kind) {
+      case 'none':
+        void notify.info('no pipeline run is going.');
+        return undefined;
+      case 'one':
+        return choice.run;
+      case 'pick': {
+        const picked = await vscode.window.showQuickPick(
+          choice.runs.map((run) => ({ label: run.progress.label(), description: run.progress.statusText(), run })),
+          { placeHolder },
+        );
+        return picked?.run;
+      }
     }
-    if (runs.length === 1) return runs[0];
-    const picked = await vscode.window.showQuickPick(
-      runs.map((run) => ({ label: run.progress.terminalName().replace(/^MLOps: /, ''), description: run.progress.statusText(), run })),
-      { placeHolder },
-    );
-    return picked?.run;
   }
 
   /**
    * Cancels every run and waits (at most `timeoutMs`) until each has recorded
    * its end, so that the runs end KILLED before the tracking store closes.
    */
-  async stopAll(timeoutMs = 5000): Promise<void> {
-    for (const run of this.active) run.cancel('the window is closing');
-    if (this.settled.size === 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.allSettled([...this.settled.values()]),
-      new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs))),
-    ]);
-    clearTimeout(timer);
+  stopAll(timeoutMs = 5000): Promise<void> {
+    return this.runs.stopAll('the window is closing', timeoutMs);
   }
 
   dispose(): void {
-    for (const run of this.active) run.cancel('the window is closing');
+    this.runs.cancelAll('the window is closing');
     this.status.dispose();
   }
 }
@@ -303,8 +274,4 @@ async function savedOrText(uri: vscode.Uri): Promise<string | undefined> {
   if (!doc?.isDirty) return undefined;
   const saved = await doc.save();
   return saved && !doc.isDirty ? undefined : doc.getText();
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

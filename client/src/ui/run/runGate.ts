@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { WorkspaceTracking } from '../../core/tracking/workspaceServer';
+import { notify, prefixed } from '../notify';
 import type { TrackingConnection } from '../tracking';
 
 /** Where a run may go: the tracking endpoint it logs into and the folder holding `.mlops/`. */
@@ -8,14 +9,14 @@ export interface RunPlace {
   readonly workspaceDir: string;
 }
 
-export const UNTRUSTED_MESSAGE =
-  'MLOps: pipelines do not run in Restricted Mode. This workspace is not trusted, and a pipeline runs the shell commands written in its files. Trust the folder (Manage Workspace Trust) to run it.';
+const UNTRUSTED_MESSAGE =
+  'pipelines do not run in Restricted Mode. This workspace is not trusted, and a pipeline runs the shell commands written in its files. Trust the folder (Manage Workspace Trust) to run it.';
 
-/** Why nothing can run, or undefined when something can. Texts for a message and for a terminal. */
-export function whyNotRunnable(tracking: TrackingConnection): string | undefined {
+/** Why nothing can run, or undefined when something can (without the `MLOps: ` prefix). */
+function whyNotRunnable(tracking: TrackingConnection): string | undefined {
   if (!vscode.workspace.isTrusted) return UNTRUSTED_MESSAGE;
   if (!tracking.folder())
-    return "MLOps: open a folder to run pipelines: a run is tracked in the folder's .mlops/ store, and this window has no folder on disk.";
+    return "open a folder to run pipelines: a run is tracked in the folder's .mlops/ store, and this window has no folder on disk.";
   return undefined;
 }
 
@@ -26,20 +27,16 @@ export function whyNotRunnable(tracking: TrackingConnection): string | undefined
 export async function placeToRun(tracking: TrackingConnection, output: vscode.LogOutputChannel): Promise<RunPlace | undefined> {
   const why = whyNotRunnable(tracking);
   if (why) {
-    const trust = 'Manage Workspace Trust';
-    void vscode.window.showWarningMessage(why, ...(vscode.workspace.isTrusted ? [] : [trust])).then((choice) => {
-      if (choice === trust) void vscode.commands.executeCommand('workbench.trust.manage');
-    });
+    void notify.blocked(why);
     return undefined;
   }
   const opened = await tracking.start();
   const folder = tracking.folder();
   if (!opened || !folder) {
-    const showOutput = 'Show Output';
-    void vscode.window
-      .showErrorMessage(
-        `MLOps: the pipeline did not run because the tracking store (.mlops/tracking.db), which records every run, did not open${tracking.lastError ? `: ${tracking.lastError}` : ''}.`,
-        showOutput,
+    void notify
+      .error(
+        `the pipeline did not run because the tracking store (.mlops/tracking.db), which records every run, did not open${tracking.lastError ? `: ${tracking.lastError}` : ''}.`,
+        { actions: ['Show Output'] },
       )
       .then((choice) => choice && output.show(true));
     return undefined;
@@ -50,10 +47,12 @@ export async function placeToRun(tracking: TrackingConnection, output: vscode.Lo
 /** Error text of a failed tracking start, for a task's terminal. */
 export async function placeForTask(tracking: TrackingConnection): Promise<RunPlace | string> {
   const why = whyNotRunnable(tracking);
-  if (why) return why;
+  if (why) return prefixed(why);
   const opened = await tracking.start();
   const folder = tracking.folder();
   if (!opened || !folder)
-    return `MLOps: the tracking store (.mlops/tracking.db) did not open${tracking.lastError ? `: ${tracking.lastError}` : ''}; see the MLOps Workbench output.`;
+    return prefixed(
+      `the tracking store (.mlops/tracking.db) did not open${tracking.lastError ? `: ${tracking.lastError}` : ''}; see the MLOps Workbench output.`,
+    );
   return { tracking: opened, workspaceDir: folder.uri.fsPath };
 }

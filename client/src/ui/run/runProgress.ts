@@ -48,6 +48,11 @@ export class RunProgress {
     return `${this.pipeline} ${Math.min(this.done, this.total)}/${this.total} steps`;
   }
 
+  /** "churn #bold-owl-12", the run in messages. */
+  label(): string {
+    return `${this.pipeline}${this.runName ? ` #${this.runName}` : ''}`;
+  }
+
   /** "MLOps: churn #bold-owl-12", the terminal's name. */
   terminalName(): string {
     return terminalName(this.pipeline, this.runName);
@@ -60,7 +65,7 @@ export function terminalName(pipeline: string, runName?: string): string {
 
 export type EndSeverity = 'info' | 'warning' | 'error';
 
-/** The notification at the end of a run: its severity and text. */
+/** The notification at the end of a run: its severity and text (which notify prefixes with `MLOps: `). */
 export function endMessage(pipeline: string, result: RunResult, failed?: StepSummary): { severity: EndSeverity; text: string } {
   const name = `${pipeline} #${result.runName}`;
   const took = formatMs(result.durationMs);
@@ -70,7 +75,7 @@ export function endMessage(pipeline: string, result: RunResult, failed?: StepSum
       const registered = result.registered ? `; registered ${result.registered.model} version ${result.registered.version}` : '';
       return {
         severity: 'info',
-        text: `MLOps: ${name} finished in ${took}${cached ? ` (${cached} cached step${cached === 1 ? '' : 's'})` : ''}${registered}.`,
+        text: `${name} finished in ${took}${cached ? ` (${cached} cached step${cached === 1 ? '' : 's'})` : ''}${registered}.`,
       };
     }
     case 'FAILED': {
@@ -78,9 +83,9 @@ export function endMessage(pipeline: string, result: RunResult, failed?: StepSum
       const why = step
         ? `step ${step.step} failed${step.exitCode !== undefined ? ` (exit ${step.exitCode})` : ''}${step.message ? `: ${step.message}` : ''}`
         : 'the run failed';
-      return { severity: 'error', text: `MLOps: ${name} failed: ${why}` };
+      return { severity: 'error', text: `${name} failed: ${why}` };
     }
     case 'KILLED':
-      return { severity: 'warning', text: `MLOps: ${name} was cancelled after ${took}.` };
+      return { severity: 'warning', text: `${name} was cancelled after ${took}.` };
   }
 }

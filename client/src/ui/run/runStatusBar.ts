@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { Commands, ContextKeys } from '../commandIds';
+import { Commands, ContextKeys } from '../../../../common/src/ids/commands';
 import type { RunProgress } from './runProgress';
 
 /** "$(sync~spin) churn 1/3 steps" while runs go; hidden otherwise. Clicking offers the terminal or cancelling. */
@@ -25,7 +25,7 @@ export class RunStatusBar implements vscode.Disposable {
     }
     const [first] = runs;
     this.item.text = runs.length === 1 ? `$(sync~spin) ${first!.statusText()}` : `$(sync~spin) ${runs.length} pipeline runs`;
-    this.item.tooltip = `${runs.map((r) => `${r.terminalName().replace(/^MLOps: /, '')}: ${r.statusText()}${r.running.size ? ` (running ${[...r.running].join(', ')})` : ''}`).join('\n')}\nClick to show the terminal or cancel.`;
+    this.item.tooltip = `${runs.map((r) => `${r.label()}: ${r.statusText()}${r.running.size ? ` (running ${[...r.running].join(', ')})` : ''}`).join('\n')}\nClick to show the terminal or cancel.`;
     this.item.show();
   }
 

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { notify } from '../notify';
 import { findPipelineFiles } from '../workspaceFiles';
 import type { RunController } from './runController';
 import { readTaskDefinition, TASK_SOURCE, TASK_TYPE, taskName, type MlopsTaskDefinition } from './taskDefinition';
@@ -29,7 +30,7 @@ export class RunTaskProvider implements vscode.TaskProvider {
   resolveTask(task: vscode.Task): vscode.Task | undefined {
     const definition = readTaskDefinition(task.definition);
     if ('error' in definition) {
-      void vscode.window.showErrorMessage(`MLOps: ${definition.error}.`);
+      void notify.error(`${definition.error}.`);
       return undefined;
     }
     const folder = typeof task.scope === 'object' ? task.scope : vscode.workspace.workspaceFolders?.[0];

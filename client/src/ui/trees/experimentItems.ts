@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { runStyle } from '../../../../common/src/charts/runColors';
+import { Commands } from '../../../../common/src/ids/commands';
 import { formatMetric } from '../../core/runner';
 import { type ExperimentsNode, GROUPS } from '../../core/views/experimentNodes';
 import { formatDuration, relativeTime } from '../../core/views/runRows';
-import { TreeCommands } from './treeCommandIds';
 
 const STATUS_ICONS: Record<string, vscode.ThemeIcon> = {
   RUNNING: new vscode.ThemeIcon('sync~spin'),
@@ -50,7 +50,7 @@ export function experimentsItem(node: ExperimentsNode, now = Date.now()): vscode
     case 'more': {
       const item = new vscode.TreeItem('Load more…', None);
       item.iconPath = new vscode.ThemeIcon('ellipsis');
-      item.command = { command: TreeCommands.loadMoreRuns, title: 'Load more runs', arguments: [node.experimentId] };
+      item.command = { command: Commands.loadMoreRuns, title: 'Load more runs', arguments: [node.experimentId] };
       return withId(item, node.id);
     }
     case 'group': {
@@ -75,7 +75,7 @@ export function experimentsItem(node: ExperimentsNode, now = Date.now()): vscode
       item.contextValue = 'metric';
       // The run's chart colour (the same hash the charts use), so a line is easy to find.
       item.iconPath = new vscode.ThemeIcon('graph-line', new vscode.ThemeColor(`charts.${runStyle(node.runId).color}`));
-      item.command = { command: TreeCommands.showMetrics, title: 'Show Metrics Charts', arguments: [node.runId, node.metric.key] };
+      item.command = { command: Commands.showMetrics, title: 'Show Metrics Charts', arguments: [node.runId, node.metric.key] };
       return withId(item, node.id);
     }
     case 'step': {

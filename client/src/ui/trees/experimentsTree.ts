@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
+import { errorMessage } from '../../../../common/src/errors';
 import type { ExperimentsNode } from '../../core/views/experimentNodes';
 import { ExperimentsTreeModel } from '../../core/views/experimentsTreeModel';
 import type { StoreChange } from '../../core/tracking/repository';
+import { safeChildren } from '../treeChildren';
 import { experimentsItem } from './experimentItems';
 import type { TrackingSource } from './trackingSource';
 
@@ -30,7 +32,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
       try {
         for (const node of await this.model.applyChanges(batch)) this.changed.fire(node);
       } catch (error) {
-        this.log.warn(`Experiments view: refresh failed: ${error instanceof Error ? error.message : String(error)}`);
+        this.log.warn(`Experiments view: refresh failed: ${errorMessage(error)}`);
       }
     });
   }
@@ -40,14 +42,13 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     this.changed.fire(node);
   }
 
-  async getChildren(element?: ExperimentsNode): Promise<ExperimentsNode[]> {
-    try {
-      return await this.model.children(element);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      this.log.warn(`Experiments view: ${message}`);
-      return [{ kind: 'empty', id: `${element?.id ?? 'root'}:error`, text: `Could not read the store: ${message}` }];
-    }
+  getChildren(element?: ExperimentsNode): Promise<ExperimentsNode[]> {
+    return safeChildren(
+      'Experiments view',
+      this.log,
+      () => this.model.children(element),
+      (message) => [{ kind: 'empty', id: `${element?.id ?? 'root'}:error`, text: `Could not read the store: ${message}` }],
+    );
   }
 
   getParent(element: ExperimentsNode): ExperimentsNode | undefined {

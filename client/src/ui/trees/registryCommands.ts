@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as vscode from 'vscode';
+import { Commands } from '../../../../common/src/ids/commands';
 import { MlflowError } from '../../core/tracking/repository/errors';
 import type { TrackingApi } from '../../core/tracking/repository';
 import { aliasProblem, promote, promotionWarning, type PromoteTarget } from '../../core/views/promote';
@@ -8,8 +9,8 @@ import { modelUris, registeredModels, versionsOf, type VersionRow } from '../../
 import type { ExperimentsNode } from '../../core/views/experimentNodes';
 import type { RegistryNode } from '../../core/views/registryTreeModel';
 import { relativeTime } from '../../core/views/runRows';
+import { notify } from '../notify';
 import { pickRun, type TreeCommandContext } from './treeCommandContext';
-import { TreeCommands } from './treeCommandIds';
 
 type VersionArg = RegistryNode | undefined;
 
@@ -20,7 +21,7 @@ async function versionOf(api: TrackingApi, arg: VersionArg, title: string): Prom
   if (!model) return undefined;
   const versions = await versionsOf(api, model);
   if (versions.length === 0) {
-    void vscode.window.showInformationMessage(`MLOps: ${model} has no versions yet.`);
+    void notify.info(`${model} has no versions yet.`);
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
@@ -38,9 +39,7 @@ async function versionOf(api: TrackingApi, arg: VersionArg, title: string): Prom
 async function pickModel(api: TrackingApi, title: string): Promise<string | undefined> {
   const models = await registeredModels(api);
   if (models.length === 0) {
-    void vscode.window.showInformationMessage(
-      'MLOps: no registered models yet. Register one from a run, or with a `register` block in a pipeline.',
-    );
+    void notify.info('no registered models yet. Register one from a run, or with a `register` block in a pipeline.');
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
@@ -55,7 +54,7 @@ type TargetItem = vscode.QuickPickItem & { target?: 'Staging' | 'Production' | '
 export function registerRegistryCommands(ctx: TreeCommandContext): void {
   const { register, withApi } = ctx;
 
-  register(TreeCommands.promoteModel, (arg?: VersionArg) =>
+  register(Commands.promoteModel, (arg?: VersionArg) =>
     withApi(async (api) => {
       const row = await versionOf(api, arg, 'Promote Model');
       if (!row) return;
@@ -104,33 +103,32 @@ export function registerRegistryCommands(ctx: TreeCommandContext): void {
         ]
           .filter(Boolean)
           .join('\n');
-        const ok = await vscode.window.showWarningMessage(
+        const ok = await notify.warn(
           `Promote ${row.model} version ${row.version} to ${target.kind === 'stage' ? target.stage : `@${target.alias}`}?`,
-          { modal: true, detail },
-          'Promote',
+          { plain: true, modal: true, detail, actions: ['Promote'] },
         );
         if (ok !== 'Promote') return;
       }
       const done = await promote(api, row.model, row.version, target);
-      void vscode.window.showInformationMessage(`MLOps: ${done}.`);
+      void notify.info(`${done}.`);
     }),
   );
 
-  register(TreeCommands.setModelAlias, (arg?: VersionArg) =>
+  register(Commands.setModelAlias, (arg?: VersionArg) =>
     withApi(async (api) => {
       const row = await versionOf(api, arg, 'Set Model Alias');
       const alias = row && (await askAlias(row));
       if (!row || !alias) return;
-      void vscode.window.showInformationMessage(`MLOps: ${await promote(api, row.model, row.version, { kind: 'alias', alias })}.`);
+      void notify.info(`${await promote(api, row.model, row.version, { kind: 'alias', alias })}.`);
     }),
   );
 
-  register(TreeCommands.removeModelAlias, (arg?: VersionArg) =>
+  register(Commands.removeModelAlias, (arg?: VersionArg) =>
     withApi(async (api) => {
       const row = await versionOf(api, arg, 'Remove Model Alias');
       if (!row) return;
       if (row.aliases.length === 0) {
-        void vscode.window.showInformationMessage(`MLOps: ${row.model} v${row.version} has no aliases.`);
+        void notify.info(`${row.model} v${row.version} has no aliases.`);
         return;
       }
       const alias =
@@ -139,11 +137,11 @@ export function registerRegistryCommands(ctx: TreeCommandContext): void {
           : await vscode.window.showQuickPick([...row.aliases], { title: `Remove an alias of ${row.model} v${row.version}` });
       if (!alias) return;
       await api.deleteRegisteredModelAlias({ name: row.model, alias });
-      void vscode.window.showInformationMessage(`MLOps: removed @${alias} from ${row.model}.`);
+      void notify.info(`removed @${alias} from ${row.model}.`);
     }),
   );
 
-  register(TreeCommands.copyModelUri, (arg?: VersionArg) =>
+  register(Commands.copyModelUri, (arg?: VersionArg) =>
     withApi(async (api) => {
       const row = await versionOf(api, arg, 'Copy Model URI');
       if (!row) return;
@@ -156,12 +154,12 @@ export function registerRegistryCommands(ctx: TreeCommandContext): void {
     }),
   );
 
-  register(TreeCommands.copyModelPath, (arg?: VersionArg) =>
+  register(Commands.copyModelPath, (arg?: VersionArg) =>
     withApi(async (api) => {
       const row = await versionOf(api, arg, 'Copy Model Path');
       if (!row) return;
       if (!row.source.startsWith('file:')) {
-        void vscode.window.showInformationMessage(`MLOps: ${row.model} v${row.version} is stored at ${row.source}, not on this machine.`);
+        void notify.info(`${row.model} v${row.version} is stored at ${row.source}, not on this machine.`);
         return;
       }
       const local = fileURLToPath(row.source);
@@ -170,7 +168,7 @@ export function registerRegistryCommands(ctx: TreeCommandContext): void {
     }),
   );
 
-  register(TreeCommands.openVersionRun, (arg?: VersionArg) =>
+  register(Commands.openVersionRun, (arg?: VersionArg) =>
     withApi(async (api) => {
       const row = await versionOf(api, arg, 'Show Source Run');
       if (!row?.runId) return;
@@ -178,14 +176,14 @@ export function registerRegistryCommands(ctx: TreeCommandContext): void {
     }),
   );
 
-  register(TreeCommands.registerModelFromRun, (arg?: ExperimentsNode) =>
+  register(Commands.registerModelFromRun, (arg?: ExperimentsNode) =>
     withApi(async (api) => {
       const runId =
         arg?.kind === 'run' ? arg.row.runId : arg?.kind === 'artifact' ? arg.runId : await pickRun(api, 'Register Model from Run');
       if (!runId) return;
       const { run } = await api.getRun({ run_id: runId });
       if (!run.info.artifact_uri.startsWith('file:')) {
-        void vscode.window.showInformationMessage(`MLOps: the artifacts of ${run.info.run_name} are not on this machine.`);
+        void notify.info(`the artifacts of ${run.info.run_name} are not on this machine.`);
         return;
       }
       const root = fileURLToPath(run.info.artifact_uri);
@@ -198,8 +196,8 @@ export function registerRegistryCommands(ctx: TreeCommandContext): void {
           ...files.map((f) => ({ label: `$(file) ${path.relative(root, f.fsPath)}`, target: f.fsPath })),
         ];
         if (choices.length === 0) {
-          void vscode.window.showInformationMessage(
-            `MLOps: run ${run.info.run_name} has no artifacts to register. A pipeline's register block copies its model into the run.`,
+          void notify.info(
+            `run ${run.info.run_name} has no artifacts to register. A pipeline's register block copies its model into the run.`,
           );
           return;
         }
@@ -239,9 +237,7 @@ export function registerRegistryCommands(ctx: TreeCommandContext): void {
         source: pathToFileURL(artifact).toString(),
         run_id: runId,
       });
-      void vscode.window.showInformationMessage(
-        `MLOps: registered ${name.trim()} version ${model_version.version} from ${run.info.run_name}.`,
-      );
+      void notify.info(`registered ${name.trim()} version ${model_version.version} from ${run.info.run_name}.`);
     }),
   );
 }

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
+import { Commands } from '../../../../common/src/ids/commands';
 import { RegistryTreeModel, type RegistryNode } from '../../core/views/registryTreeModel';
 import { modelUris } from '../../core/views/registryRows';
 import { relativeTime } from '../../core/views/runRows';
-import { TreeCommands } from './treeCommandIds';
+import { safeChildren } from '../treeChildren';
 import type { TrackingSource } from './trackingSource';
 
 const STAGE_ICONS: Record<string, vscode.ThemeIcon> = {
@@ -33,14 +34,13 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<RegistryNod
     this.changed.fire(undefined);
   }
 
-  async getChildren(element?: RegistryNode): Promise<RegistryNode[]> {
-    try {
-      return await this.model.children(element);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      this.log.warn(`Model Registry view: ${message}`);
-      return [{ kind: 'empty', id: `${element?.id ?? 'root'}:error`, text: `Could not read the store: ${message}` }];
-    }
+  getChildren(element?: RegistryNode): Promise<RegistryNode[]> {
+    return safeChildren(
+      'Model Registry view',
+      this.log,
+      () => this.model.children(element),
+      (message) => [{ kind: 'empty', id: `${element?.id ?? 'root'}:error`, text: `Could not read the store: ${message}` }],
+    );
   }
 
   getParent(element: RegistryNode): RegistryNode | undefined {
@@ -76,7 +76,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<RegistryNod
         );
         item.tooltip = tooltip;
         item.contextValue = `modelVersion${row.aliases.length > 0 ? '.aliased' : ''}${row.runId ? '.withRun' : ''}`;
-        if (row.runId) item.command = { command: TreeCommands.openVersionRun, title: 'Show Source Run', arguments: [node] };
+        if (row.runId) item.command = { command: Commands.openVersionRun, title: 'Show Source Run', arguments: [node] };
         return item;
       }
       case 'empty': {

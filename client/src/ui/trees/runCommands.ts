@@ -1,10 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import * as vscode from 'vscode';
+import { Commands } from '../../../../common/src/ids/commands';
 import type { TrackingApi } from '../../core/tracking/repository';
 import type { ExperimentsNode } from '../../core/views/experimentNodes';
 import { NOTE_TAG } from '../../core/views/runDetails';
+import { notify } from '../notify';
 import { pickRun, type TreeCommandContext } from './treeCommandContext';
-import { TreeCommands } from './treeCommandIds';
 
 /** The run a command is about: the row (or a row below it) it was invoked on, else one the user picks. */
 async function runOf(api: TrackingApi, arg: ExperimentsNode | undefined, title: string): Promise<string | undefined> {
@@ -16,7 +17,7 @@ async function runOf(api: TrackingApi, arg: ExperimentsNode | undefined, title: 
 export function registerRunCommands(ctx: TreeCommandContext): void {
   const { register, withApi } = ctx;
 
-  register(TreeCommands.renameRun, (arg?: ExperimentsNode) =>
+  register(Commands.renameRun, (arg?: ExperimentsNode) =>
     withApi(async (api) => {
       const runId = await runOf(api, arg, 'Rename Run');
       if (!runId) return;
@@ -31,7 +32,7 @@ export function registerRunCommands(ctx: TreeCommandContext): void {
     }),
   );
 
-  register(TreeCommands.addRunNote, (arg?: ExperimentsNode) =>
+  register(Commands.addRunNote, (arg?: ExperimentsNode) =>
     withApi(async (api) => {
       const runId = await runOf(api, arg, 'Add Note to Run');
       if (!runId) return;
@@ -48,24 +49,22 @@ export function registerRunCommands(ctx: TreeCommandContext): void {
     }),
   );
 
-  register(TreeCommands.deleteRun, (arg?: ExperimentsNode) =>
+  register(Commands.deleteRun, (arg?: ExperimentsNode) =>
     withApi(async (api) => {
       const runId = await runOf(api, arg, 'Delete Run');
       if (!runId) return;
       const { run } = await api.getRun({ run_id: runId });
-      const ok = await vscode.window.showWarningMessage(
-        `Delete run ${run.info.run_name}?`,
-        {
-          modal: true,
-          detail: 'It leaves the Experiments view and searches; "MLOps: Restore Run" brings it back. Its artifacts and logs stay on disk.',
-        },
-        'Delete',
-      );
+      const ok = await notify.warn(`Delete run ${run.info.run_name}?`, {
+        plain: true,
+        modal: true,
+        detail: 'It leaves the Experiments view and searches; "MLOps: Restore Run" brings it back. Its artifacts and logs stay on disk.',
+        actions: ['Delete'],
+      });
       if (ok === 'Delete') await api.deleteRun({ run_id: runId });
     }),
   );
 
-  register(TreeCommands.restoreRun, (arg?: ExperimentsNode) =>
+  register(Commands.restoreRun, (arg?: ExperimentsNode) =>
     withApi(async (api) => {
       let runId = arg?.kind === 'run' ? arg.row.runId : undefined;
       if (!runId) {
@@ -76,7 +75,7 @@ export function registerRunCommands(ctx: TreeCommandContext): void {
           max_results: 200,
         });
         if (runs.length === 0) {
-          void vscode.window.showInformationMessage('MLOps: no deleted runs.');
+          void notify.info('no deleted runs.');
           return;
         }
         runId = (
@@ -90,7 +89,7 @@ export function registerRunCommands(ctx: TreeCommandContext): void {
     }),
   );
 
-  register(TreeCommands.copyRunId, (arg?: ExperimentsNode) =>
+  register(Commands.copyRunId, (arg?: ExperimentsNode) =>
     withApi(async (api) => {
       const runId = await runOf(api, arg, 'Copy Run Id');
       if (!runId) return;
@@ -99,13 +98,13 @@ export function registerRunCommands(ctx: TreeCommandContext): void {
     }),
   );
 
-  register(TreeCommands.openRunArtifacts, (arg?: ExperimentsNode) =>
+  register(Commands.openRunArtifacts, (arg?: ExperimentsNode) =>
     withApi(async (api) => {
       const runId = await runOf(api, arg, 'Open Run Artifacts');
       if (!runId) return;
       const { run } = await api.getRun({ run_id: runId });
       if (!run.info.artifact_uri.startsWith('file:')) {
-        void vscode.window.showInformationMessage(`MLOps: the artifacts of ${run.info.run_name} are at ${run.info.artifact_uri}.`);
+        void notify.info(`the artifacts of ${run.info.run_name} are at ${run.info.artifact_uri}.`);
         return;
       }
       const folder = vscode.Uri.file(fileURLToPath(run.info.artifact_uri));

@@ -1,17 +1,19 @@
 import * as vscode from 'vscode';
+import { errorMessage } from '../../../../common/src/errors';
+import { Commands, ContextKeys } from '../../../../common/src/ids/commands';
+import { Views } from '../../../../common/src/ids/viewTypes';
 import type { TrackingApi } from '../../core/tracking/repository';
 import { MlflowError } from '../../core/tracking/repository/errors';
 import { DEFAULT_QUERY, describeQuery, type RunListQuery } from '../../core/views/runQuery';
 import { ChartPanels } from '../charts/chartPanels';
 import { registerChartCommands } from '../charts/chartCommands';
 import type { DisposableTree } from '../disposables';
-import { Views } from '../commandIds';
+import { notify } from '../notify';
 import { ExperimentsTreeProvider } from './experimentsTree';
 import { registerRegistryCommands } from './registryCommands';
 import { RegistryTreeProvider } from './registryTree';
 import { registerRunCommands } from './runCommands';
 import type { TreeCommandContext } from './treeCommandContext';
-import { TreeCommands, TreeContextKeys } from './treeCommandIds';
 import type { TrackingSource } from './trackingSource';
 
 /** The Experiments and Model Registry views, every command that acts on them, and the metrics and compare panels. */
@@ -32,19 +34,19 @@ export function registerTrackingViews(
   const withApi = async (use: (api: TrackingApi) => Promise<void>) => {
     const api = await source.api();
     if (!api) {
-      void vscode.window.showInformationMessage(
+      void notify.info(
         vscode.workspace.isTrusted
-          ? 'MLOps: the tracking store is not open. See "MLOps: Show Output" for why.'
-          : 'MLOps: the tracking store stays closed in Restricted Mode. Trust the workspace to use it.',
+          ? 'the tracking store is not open. See "MLOps: Show Output" for why.'
+          : 'the tracking store stays closed in Restricted Mode. Trust the workspace to use it.',
       );
       return;
     }
     try {
       await use(api);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       output.error(message);
-      void vscode.window.showErrorMessage(`MLOps: ${message}`);
+      void notify.error(message);
     }
   };
   const ctx: TreeCommandContext = {
@@ -53,9 +55,7 @@ export function registerTrackingViews(
     revealRun: async (runId) => {
       const node = await experiments.model.findRun(runId);
       if (!node) {
-        void vscode.window.showInformationMessage(
-          `MLOps: run ${runId} is not in the Experiments view${experiments.model.query.filter ? ' (the filter hides it)' : ''}.`,
-        );
+        void notify.info(`run ${runId} is not in the Experiments view${experiments.model.query.filter ? ' (the filter hides it)' : ''}.`);
         return;
       }
       experiments.refresh(experiments.model.parent(node));
@@ -67,17 +67,17 @@ export function registerTrackingViews(
     experiments.model.setQuery(query);
     const isDefault = !query.filter && query.sort.by === 'start_time' && query.sort.descending;
     experimentsView.description = isDefault ? undefined : describeQuery(query);
-    void vscode.commands.executeCommand('setContext', TreeContextKeys.runFilterActive, Boolean(query.filter));
+    void vscode.commands.executeCommand('setContext', ContextKeys.runFilterActive, Boolean(query.filter));
     experiments.refresh();
   };
 
-  register(TreeCommands.refreshExperiments, () => experiments.refresh());
-  register(TreeCommands.refreshModels, () => registry.refresh());
-  register(TreeCommands.loadMoreRuns, async (experimentId: string) => {
+  register(Commands.refreshExperiments, () => experiments.refresh());
+  register(Commands.refreshModels, () => registry.refresh());
+  register(Commands.loadMoreRuns, async (experimentId: string) => {
     const node = await experiments.model.loadMore(experimentId);
     if (node) experiments.refresh(node);
   });
-  register(TreeCommands.filterRuns, () =>
+  register(Commands.filterRuns, () =>
     withApi(async (api) => {
       let value = experiments.model.query.filter ?? '';
       for (;;) {
@@ -96,14 +96,14 @@ export function registerTrackingViews(
           return;
         } catch (error) {
           if (!(error instanceof MlflowError)) throw error;
-          void vscode.window.showErrorMessage(`MLOps: invalid filter: ${error.message}`);
+          void notify.error(`invalid filter: ${error.message}`);
           value = filter;
         }
       }
     }),
   );
-  register(TreeCommands.clearRunFilter, () => showQuery({ sort: experiments.model.query.sort }));
-  register(TreeCommands.sortRuns, () =>
+  register(Commands.clearRunFilter, () => showQuery({ sort: experiments.model.query.sort }));
+  register(Commands.sortRuns, () =>
     withApi(async (api) => {
       const { experiments: all } = await api.searchExperiments({ max_results: 1000 });
       const { runs } = await api.searchRuns({ experiment_ids: all.map((e) => e.experiment_id), max_results: 200 });

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { TrackingApi } from '../../core/tracking/repository';
 import { relativeTime } from '../../core/views/runRows';
+import { notify } from '../notify';
 
 /** What the tree commands share: registration, the store, and revealing a run in the Experiments view. */
 export interface TreeCommandContext {
@@ -9,6 +10,9 @@ export interface TreeCommandContext {
   withApi(use: (api: TrackingApi) => Promise<void>): Promise<void>;
   revealRun(runId: string): Promise<void>;
 }
+
+/** What a command that needs a run says when the store has none. */
+export const NO_RUNS = 'no runs yet. Run a pipeline, or point mlflow code at the workspace endpoint.';
 
 /** Recent runs across experiments, newest first, for commands started from the palette. */
 export async function pickRun(api: TrackingApi, title: string): Promise<string | undefined> {
@@ -20,7 +24,7 @@ export async function pickRun(api: TrackingApi, title: string): Promise<string |
     order_by: ['attributes.start_time DESC'],
   });
   if (runs.length === 0) {
-    void vscode.window.showInformationMessage('MLOps: no runs yet. Run a pipeline, or point mlflow code at the workspace endpoint.');
+    void notify.info(NO_RUNS);
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(

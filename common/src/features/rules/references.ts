@@ -1,7 +1,7 @@
 import type { MlopsDiagnostic } from '../../diagnostics';
 import type { Span } from '../../expressions/ast';
-import { isLiteralPath } from '../../pipeline/paths';
-import { replaceFix, Report } from '../../pipeline/rules/report';
+import { isLiteralPath } from '../../yaml/paths';
+import { replaceFix, Report } from '../../yaml/report';
 import { suggestions } from '../../text/suggest';
 import type { ValidationContext } from '../../validation/context';
 import type { DefinitionKind, Located, WorkspaceView } from '../../workspace/types';

@@ -1,9 +1,9 @@
 import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { MlopsDiagnostic } from '../../diagnostics';
 import type { ParsedDocument } from '../../document/parsedDocument';
-import { checkKeys } from '../../format/checkKeys';
-import { keyOf, scalarText } from '../../pipeline/nodes';
-import { describeValue, keySpan, replaceFix, Report, valueSpan } from '../../pipeline/rules/report';
+import { checkKeys } from '../../yaml/checkKeys';
+import { keyOf, scalarText } from '../../yaml/nodes';
+import { describeValue, keySpan, replaceFix, Report, valueSpan } from '../../yaml/report';
 import { didYouMean, suggestions } from '../../text/suggest';
 import { legacyFeature } from '../legacy';
 import { DTYPES, FEATURES_KEYS, isDtype, LEGACY_VIEW_KEYS, legacyDtype, SECTIONS } from '../schema';
@@ -103,7 +103,8 @@ function source(report: Report, item: YAMLMap): void {
 
 function view(report: Report, item: YAMLMap, owner: { start: number; end: number }, label: string, text: string): void {
   checkKeys(report, item, FEATURES_KEYS.view, owner, label, {
-    legacy: LEGACY_VIEW_KEYS,
+    deprecated: LEGACY_VIEW_KEYS,
+    deprecatedOrigin: "Feast's older spelling",
     alternatives: { source: 'batch_source', schema: 'features' },
   });
   const entities = findPair(item, 'entities');
@@ -167,7 +168,7 @@ function view(report: Report, item: YAMLMap, owner: { start: number; end: number
       report.add(
         'deprecated-key',
         legacy.whole,
-        `\`${field.value}\` is the seed's spelling of a field; write \`{ name: ${legacy.name}, dtype: ${modern ?? '...'} }\``,
+        `\`${field.value}\` is Feast's older spelling of a field; write \`{ name: ${legacy.name}, dtype: ${modern ?? '...'} }\``,
         {
           severity: 'hint',
           fixes: [

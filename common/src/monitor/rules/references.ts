@@ -1,8 +1,8 @@
 import type { MlopsDiagnostic } from '../../diagnostics';
 import { columnList } from '../../features/rules/columns';
 import { kindOfPath } from '../../kinds';
-import { isLiteralPath } from '../../pipeline/paths';
-import { replaceFix, Report } from '../../pipeline/rules/report';
+import { isLiteralPath } from '../../yaml/paths';
+import { replaceFix, Report } from '../../yaml/report';
 import { suggestions } from '../../text/suggest';
 import type { ValidationContext } from '../../validation/context';
 import type { DataColumns, WorkspaceView } from '../../workspace/types';

@@ -1,9 +1,9 @@
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { MlopsDiagnostic } from '../../diagnostics';
 import type { ParsedDocument } from '../../document/parsedDocument';
-import { checkKeys } from '../../format/checkKeys';
-import { keyOf, scalarText } from '../../pipeline/nodes';
-import { describeValue, keySpan, replaceFix, Report, valueSpan } from '../../pipeline/rules/report';
+import { checkKeys } from '../../yaml/checkKeys';
+import { keyOf, scalarText } from '../../yaml/nodes';
+import { describeValue, keySpan, replaceFix, Report, valueSpan } from '../../yaml/report';
 import { didYouMean, listOf, suggestions } from '../../text/suggest';
 import { DRIFT_METHODS, MONITOR_KEYS, type MonitorContext } from '../schema';
 

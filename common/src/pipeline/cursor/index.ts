@@ -5,25 +5,18 @@
  * lines (a partial key, `needs: [a, `, an unclosed `${{`), blank lines (by
  * their indentation) and flow collections.
  *
- * Cost: the cursor's line (or the flow collection around it) is read as text;
- * everything above comes from the parsed AST by binary search.
+ * The shared YAML cursor (yaml/cursor.ts) finds the place; this layer names
+ * the pipeline's maps and reads `${{ }}` expressions.
  */
 import type { Node } from 'yaml';
 import type { ParsedDocument } from '../../document/parsedDocument';
 import type { Span } from '../../expressions/ast';
+import { cursorLine, type CursorLine, type LineOwner, type Shape, type Token, type Typed } from '../../yaml/cursor';
 import { scalarText } from '../model';
-import { locateLine, type LineOwner } from './locate';
+import { keySpec } from '../schema';
 import { isPipelineContext, mapKindOf, type MapPlace } from './places';
-import { isBlank, NO_HIT, scanBlockLine, scanBlockValue, scanFlow, type Hit, type Token } from './scan';
 
-export { isPipelineContext, mapKindOf, type MapKind, type MapPlace } from './places';
-
-export interface Typed {
-  /** The text from `range.start` to the cursor. */
-  readonly prefix: string;
-  /** What a completion replaces: the key, scalar or expression segment the cursor is in. */
-  readonly range: Span;
-}
+export { isPipelineContext, type MapPlace } from './places';
 
 /** At a key of `map`: typing a new key, or on an existing one. */
 export interface KeyContext extends Typed {
@@ -63,7 +56,7 @@ export interface ExpressionContext extends Typed {
   readonly key: string;
   /** The segments before the one being typed: `['steps', 'train', 'outputs']`. */
   readonly segments: readonly string[];
-  /** FORMATS.md evaluates expressions here (step `run`, `env`, `inputs`, top `env`, `register.from`/`when`). */
+  /** docs/formats.md (section Expressions) evaluates expressions here (step `run`, `env`, `inputs`, top `env`, `register.from`/`when`). */
   readonly allowed: boolean;
   /** `register.when`: operators and `metrics.NAME` are allowed. */
   readonly condition: boolean;
@@ -72,55 +65,18 @@ export interface ExpressionContext extends Typed {
 export type CursorContext = KeyContext | ValueContext | ItemContext | ExpressionContext | { readonly kind: 'none' };
 
 const NONE: CursorContext = { kind: 'none' };
-/** How far back a flow collection around the cursor may open (characters). */
-const MAX_FLOW_SCAN = 65_536;
 const KEY_TEXT = /^[A-Za-z0-9_-]*$/;
 const NAME_CHAR = /[A-Za-z0-9_-]/;
+/** Below a key with nothing parsed there yet: keys where the format expects a map (`steps`, a step id, `outputs`, ...). */
+const PIPELINE_SHAPE: Shape = { expectsMap: (path) => mapKindOf(path).kind !== 'other', lists: false, blanks: false };
 
 /** The context at `offset` in a pipeline document. Never throws on malformed text. */
 export function cursorContext(doc: ParsedDocument, offset: number): CursorContext {
-  const text = doc.text.getText();
-  const cursor = Math.max(0, Math.min(offset, text.length));
-  const lineStart = text.lastIndexOf('\n', cursor - 1) + 1;
-  let lineEnd = text.indexOf('\n', cursor);
-  if (lineEnd < 0) lineEnd = text.length;
-  if (lineEnd > lineStart && text[lineEnd - 1] === '\r') lineEnd--;
-  let content = lineStart;
-  while (content < lineEnd && text[content] === ' ') content++;
-  const blank = content >= lineEnd;
-  if (!blank && cursor < content) return NONE;
-  const indent = (blank ? cursor : content) - lineStart;
-  const dash = !blank && text[content] === '-' && (content + 1 >= lineEnd || isBlank(text[content + 1]));
-
-  const owner = locateLine(doc.yaml, text, lineStart, indent, dash);
-  const hit = scanLine(text, owner, blank, dash, content, lineEnd, cursor);
-  return toContext(text, cursor, hit, owner, lineStart, lineEnd);
+  const line = cursorLine(doc, offset, PIPELINE_SHAPE);
+  return line ? toContext(line) : NONE;
 }
 
-function scanLine(text: string, owner: LineOwner, blank: boolean, dash: boolean, content: number, lineEnd: number, cursor: number): Hit {
-  switch (owner.mode) {
-    case 'map':
-      if (dash) return NO_HIT;
-      if (blank) return { at: 'key', mapPath: owner.path, token: { start: cursor, end: cursor, quoted: false }, hasColon: false };
-      return scanBlockLine(text, content, lineEnd, cursor, owner.path);
-    case 'seq': {
-      if (!dash || cursor <= content + 1) return NO_HIT;
-      return scanBlockValue(text, content + 1, lineEnd, cursor, owner.path, true);
-    }
-    case 'value':
-      return dash ? NO_HIT : scanBlockValue(text, Math.min(content, cursor), lineEnd, cursor, owner.path, false);
-    case 'scalar':
-      // Only an expression can be completed on a continuation line; toContext checks for one.
-      return { at: 'value', keyPath: owner.path, token: { start: Math.min(content, cursor), end: lineEnd, quoted: false } };
-    case 'flow':
-      // A flow collection left open near the top of a large file would otherwise be re-read on every request.
-      return cursor - owner.start > MAX_FLOW_SCAN ? NO_HIT : scanFlow(text, owner.start, cursor, owner.path);
-    case 'none':
-      return NO_HIT;
-  }
-}
-
-function toContext(text: string, cursor: number, hit: Hit, owner: LineOwner, lineStart: number, lineEnd: number): CursorContext {
+function toContext({ text, cursor, hit, owner, lineStart, lineEnd }: CursorLine): CursorContext {
   if (hit.at === 'none') return NONE;
   const range = (token: Token): Span => ({ start: token.start, end: Math.max(token.end, cursor) });
   if (hit.at === 'key') {
@@ -187,11 +143,14 @@ function expression(text: string, cursor: number, bodyStart: number, map: MapPla
   if (/^[0-9-]/.test(head)) return NONE;
   let end = cursor;
   while (end < lineEnd && NAME_CHAR.test(text[end]!)) end++;
-  const allowed =
-    (map.kind === 'step' && (key === 'run' || key === 'inputs')) ||
-    map.kind === 'env' ||
-    (map.kind === 'register' && (key === 'from' || key === 'when'));
-  const condition = map.kind === 'register' && key === 'when';
+  // The key table says where expressions are evaluated; for a map of env variables, the `env` key above it does.
+  const spec = isPipelineContext(map.kind)
+    ? keySpec(map.kind, key)
+    : map.kind === 'env'
+      ? keySpec(map.path.length === 1 ? 'top' : 'step', 'env')
+      : undefined;
+  const allowed = spec?.expr !== undefined && (map.kind === 'env' || spec.shape !== 'map');
+  const condition = spec?.expr === 'condition';
   return {
     kind: 'expression',
     map,

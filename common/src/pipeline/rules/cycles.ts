@@ -4,7 +4,7 @@ import { shortestPath, stronglyConnected, successors } from '../dag';
 import { pipelineModel, type PipelineModel } from '../model';
 import { PartResults } from '../partResults';
 import { isStepPart } from '../stepModel';
-import { Report } from './report';
+import { Report } from '../../yaml/report';
 
 /**
  * `cycle`: reported on every edge that takes part (each `needs` entry and

@@ -6,7 +6,7 @@ import { runsBefore } from '../dag';
 import { pipelineModel, type PipelineModel, type StepDecl } from '../model';
 import { outputWriters } from '../outputPaths';
 import { isStepPart } from '../stepModel';
-import { Report, valueSpan } from './report';
+import { Report, valueSpan } from '../../yaml/report';
 
 /**
  * `missing-file` for literal `inputs`: a path no step writes and the disk

@@ -2,7 +2,7 @@ import type { MlopsDiagnostic } from '../../diagnostics';
 import type { ParsedDocument } from '../../document/parsedDocument';
 import { pipelineModel, type OutputDecl } from '../model';
 import { outputWriters } from '../outputPaths';
-import { Report, valueSpan } from './report';
+import { Report, valueSpan } from '../../yaml/report';
 
 /** How many other writers a message names, and how many a diagnostic links as related information. */
 const NAMED_OTHERS = 3;

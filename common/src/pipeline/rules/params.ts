@@ -4,7 +4,7 @@ import type { ParsedDocument } from '../../document/parsedDocument';
 import { listOf } from '../../text/suggest';
 import { pipelineModel, type ModelPart, type ParamDecl } from '../model';
 import { PARAM_TYPES } from '../schema';
-import { Report, valueSpan } from './report';
+import { Report, valueSpan } from '../../yaml/report';
 
 /** `param-default` (a default outside its type, enum, min or max) and `unused-param`. */
 export function pipelineParamsRule(doc: ParsedDocument): MlopsDiagnostic[] {

@@ -6,7 +6,7 @@ import { didYouMean, suggestions } from '../../text/suggest';
 import { pipelineModel, type NameUse, type PipelineModel, type StepDecl } from '../model';
 import type { ParamType } from '../schema';
 import { PartResults } from '../partResults';
-import { replaceFix, Report } from './report';
+import { replaceFix, Report } from '../../yaml/report';
 
 /** `bad-expression`, `unknown-param`, `unknown-step` and `unknown-output`. */
 export function pipelineReferencesRule(doc: ParsedDocument): MlopsDiagnostic[] {

@@ -1,12 +1,12 @@
 import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
-import type { Fix, MlopsDiagnostic } from '../../diagnostics';
+import type { MlopsDiagnostic } from '../../diagnostics';
 import type { ParsedDocument } from '../../document/parsedDocument';
 import { memoizedWithOffsets, MemoSlot } from '../../document/pairMemo';
-import { didYouMean, listOf, suggestions } from '../../text/suggest';
+import { checkKeys, type KeyDialect } from '../../yaml/checkKeys';
+import { describeValue, keySpan, Report, valueSpan } from '../../yaml/report';
 import { keyOf, scalarText } from '../model';
 import { pipelineNameProblem } from '../names';
-import { IDENTIFIER, LEGACY_PIPELINE_KEYS, parseDuration, PIPELINE_KEYS, type KeySpec, type PipelineContext } from '../schema';
-import { describeValue, keySpan, replaceFix, Report, valueSpan } from './report';
+import { IDENTIFIER, LEGACY_PIPELINE_KEYS, PIPELINE_KEYS, type PipelineContext } from '../schema';
 
 /**
  * `unknown-key`, `missing-key`, `type-mismatch`, `invalid-name` and
@@ -28,6 +28,14 @@ export function pipelineSchemaRule(doc: ParsedDocument): MlopsDiagnostic[] {
   new SchemaChecker(report, doc).top(root);
   return report.diagnostics;
 }
+
+/** The pipeline's wording of the shared key checks. */
+const PIPELINE_DIALECT: KeyDialect = {
+  emptyLead: '',
+  boolWords: /^(yes|no|on|off|True|False|TRUE|FALSE)$/,
+  preferDurationFix: false,
+  addKey: 'line',
+};
 
 const STEP_SCHEMA = new MemoSlot<{ keyStart: number; value: MlopsDiagnostic[] }>();
 
@@ -158,179 +166,18 @@ class SchemaChecker {
     }
   }
 
-  /** Checks the keys of one map against its context's table. */
+  /** Checks the keys of one map against its context's table (the shared engine, ../../yaml/checkKeys.ts). */
   private keys(map: YAMLMap, context: PipelineContext, owner: { start: number; end: number }, ownerName: string): void {
-    const specs = PIPELINE_KEYS[context];
-    const present = new Set<string>();
-    for (const pair of map.items) {
-      const key = keyOf(pair);
-      if (!key) continue;
-      present.add(key.name);
-      const spec = specs.find((s) => s.key === key.name);
-      if (spec) this.value(spec, pair, context);
-      else this.unknownKey(key, context, ownerName);
-    }
-    for (const spec of specs) {
-      if (spec.required && !present.has(spec.key) && !(spec.key === 'pipeline' && present.has('name'))) {
-        this.report.add('missing-key', owner, `${ownerName} is missing the required key \`${spec.key}\``, {
-          fixes: [insertKeyFix(this.doc, map, spec)].filter((f) => f !== undefined),
-        });
-      }
-    }
-  }
-
-  private unknownKey(key: { name: string; start: number; end: number }, context: PipelineContext, ownerName: string): void {
-    const allowed = PIPELINE_KEYS[context].map((s) => s.key);
-    const legacy = LEGACY_PIPELINE_KEYS[context]?.[key.name];
-    if (legacy) {
-      this.report.add('unknown-key', key, `\`${key.name}\` is not a key of ${ownerName}; use \`${legacy}\``, {
-        fixes: [replaceFix(`Replace \`${key.name}\` with \`${legacy}\``, key, legacy, true)],
-      });
-      return;
-    }
-    const close = suggestions(key.name, allowed);
-    const message =
-      close.length > 0
-        ? `unknown key \`${key.name}\` in ${ownerName}${didYouMean(key.name, allowed)}`
-        : `unknown key \`${key.name}\` in ${ownerName}; allowed: ${listOf(allowed)}`;
-    this.report.add('unknown-key', key, message, {
-      fixes: close.map((name, i) => replaceFix(`Change to \`${name}\``, key, name, i === 0)),
+    checkKeys(this.report, map, PIPELINE_KEYS[context], owner, ownerName, {
+      dialect: PIPELINE_DIALECT,
+      text: this.doc.text,
+      ...(LEGACY_PIPELINE_KEYS[context] ? { habits: LEGACY_PIPELINE_KEYS[context] } : {}),
+      ...(context === 'top' ? { alternatives: { pipeline: 'name' } } : {}),
     });
-  }
-
-  private value(spec: KeySpec, pair: Pair, context: PipelineContext): void {
-    const node = pair.value as Node | null;
-    const span = valueSpan(node, pair);
-    const isEmpty = !node || (isScalar(node) && (node.value === null || node.value === undefined));
-    const where = `\`${spec.key}\``;
-    if (isEmpty) {
-      // An empty `params:`, `env:` or `needs:` is harmless; an empty value of a scalar key is not.
-      if (spec.shape !== 'map' && spec.shape !== 'list' && spec.shape !== 'stringOrList') {
-        this.report.add('type-mismatch', keySpan(pair), `${where} has no value; ${expected(spec)}`);
-      }
-      return;
-    }
-    const scalar = isScalar(node) ? node.value : undefined;
-    const mismatch = () => this.report.add('type-mismatch', span, `${where} must be ${expected(spec)}, not ${describeValue(node)}`);
-    switch (spec.shape) {
-      case 'map':
-        if (!isMap(node)) mismatch();
-        return;
-      case 'list':
-        if (!isSeq(node)) mismatch();
-        else this.scalarItems(node.items, spec.key);
-        return;
-      case 'stringOrList':
-        if (isSeq(node)) this.scalarItems(node.items, spec.key);
-        else if (!isScalar(node)) mismatch();
-        return;
-      case 'bool':
-        if (typeof scalar !== 'boolean') {
-          const fix =
-            typeof scalar === 'string' && /^(yes|no|on|off|True|False|TRUE|FALSE)$/.test(scalar)
-              ? [
-                  replaceFix(
-                    `Change to \`${/^(yes|on|true)$/i.test(scalar) ? 'true' : 'false'}\``,
-                    span,
-                    /^(yes|on|true)$/i.test(scalar) ? 'true' : 'false',
-                    true,
-                  ),
-                ]
-              : [];
-          this.report.add('type-mismatch', span, `${where} must be \`true\` or \`false\`, not ${describeValue(node)}`, { fixes: fix });
-        }
-        return;
-      case 'int':
-      case 'number':
-        if (typeof scalar !== 'number' || (spec.shape === 'int' && !Number.isInteger(scalar))) mismatch();
-        else if (spec.minimum !== undefined && scalar < spec.minimum)
-          this.report.add('type-mismatch', span, `${where} must be at least ${spec.minimum}`);
-        return;
-      case 'duration':
-        if (typeof scalar === 'number') {
-          this.report.add(
-            'invalid-duration',
-            span,
-            `${where} needs a unit: \`${scalar}s\`, \`${scalar}m\`, \`${scalar}h\` or \`${scalar}d\``,
-            { fixes: [replaceFix(`Change to \`${scalar}s\``, span, `${scalar}s`)] },
-          );
-        } else if (typeof scalar !== 'string' || parseDuration(scalar) === undefined || parseDuration(scalar) === 0) {
-          this.report.add(
-            'invalid-duration',
-            span,
-            `\`${typeof scalar === 'string' ? scalar : describeValue(node)}\` is not a duration; write a number and a unit, such as \`90s\`, \`30m\`, \`2h\` or \`1d\``,
-          );
-        }
-        return;
-      case 'stringOrNumber':
-      case 'scalar':
-      case 'string':
-        if (!isScalar(node)) return mismatch();
-        if (spec.values && !spec.values.includes(String(scalar))) {
-          const close = suggestions(String(scalar), spec.values);
-          this.report.add(
-            'type-mismatch',
-            span,
-            `\`${String(scalar)}\` is not a valid ${context === 'register' ? 'stage' : context === 'output' ? 'output type' : 'type'}${didYouMean(String(scalar), spec.values) || `; use ${listOf(spec.values)}`}`,
-            {
-              fixes: close.map((v, i) => replaceFix(`Change to \`${v}\``, span, v, i === 0)),
-            },
-          );
-        }
-        return;
-    }
-  }
-
-  private scalarItems(items: readonly unknown[], key: string): void {
-    for (const item of items) {
-      if (!isScalar(item))
-        this.report.add(
-          'type-mismatch',
-          valueSpan(item as Node),
-          `each entry of \`${key}\` must be a string, not ${describeValue(item as Node)}`,
-        );
-    }
-  }
-}
-
-function expected(spec: KeySpec): string {
-  switch (spec.shape) {
-    case 'map':
-      return 'a map';
-    case 'list':
-      return 'a list';
-    case 'stringOrList':
-      return 'a list of strings';
-    case 'bool':
-      return '`true` or `false`';
-    case 'int':
-      return spec.minimum !== undefined ? `a whole number ≥ ${spec.minimum}` : 'a whole number';
-    case 'number':
-      return 'a number';
-    case 'duration':
-      return 'a duration such as `30m`';
-    case 'stringOrNumber':
-      return 'a string or a number';
-    case 'scalar':
-      return 'a value';
-    case 'string':
-      return spec.values ? `one of ${listOf(spec.values)}` : 'a string';
   }
 }
 
 function firstKeySpan(map: YAMLMap): { start: number; end: number } {
   const first = map.items[0];
   return first ? keySpan(first) : { start: map.range?.[0] ?? 0, end: map.range?.[0] ?? 0 };
-}
-
-/** Inserts `key: ` after the map's last line, at the indentation of its first key (block maps only). */
-function insertKeyFix(doc: ParsedDocument, map: YAMLMap, spec: KeySpec): Fix | undefined {
-  const first = map.items[0]?.key as Node | null | undefined;
-  if (map.flow || !first?.range || !map.range) return undefined;
-  const text = doc.text;
-  const indent = ' '.repeat(text.positionAt(first.range[0]).character);
-  const lastLine = text.positionAt(Math.max(map.range[0], map.range[1] - 1)).line;
-  const at = text.offsetAt({ line: lastLine + 1, character: 0 });
-  const atEnd = at >= text.getText().length && !text.getText().endsWith('\n');
-  return { title: `Add \`${spec.key}\``, edits: [{ start: at, end: at, newText: `${atEnd ? '\n' : ''}${indent}${spec.key}: \n` }] };
 }

@@ -1,19 +1,13 @@
 import { CompletionItemKind, type CompletionItem, type CompletionList, type Position } from 'vscode-languageserver';
 import type { YAMLMap } from 'yaml';
 import { scalarText, type ParsedDocument } from '../../../../common/src';
-import { ITEM, mapAtPath, presentKeys, type FormatCursor, type FormatCursor as Cursor } from '../../../../common/src/format/cursor';
+import { ITEM, mapAtPath, presentKeys, type FormatCursor } from '../../../../common/src/yaml/cursor';
 import { availableColumns } from '../../../../common/src/features/rules/columns';
 import { featuresModel, type SourceDef } from '../../../../common/src/features/model';
 import { DTYPES, FEATURES_KEYS } from '../../../../common/src/features/schema';
-import type { ValueContext } from '../../../../common/src/pipeline/cursor';
-import { pathItems } from '../completion/paths';
+import { pathList } from '../pathItems';
 
-/** File paths relative to this file's folder (the pipeline's path completion, on this cursor). */
-function paths(doc: ParsedDocument, cursor: Cursor): CompletionList {
-  const found = pathItems(doc, { kind: 'value', prefix: cursor.prefix, range: cursor.range } as unknown as ValueContext, undefined);
-  return { items: found.items, isIncomplete: found.incomplete };
-}
-import { columnItems, formatCompletion, keyTableItems, leadOf, valueItems } from '../formatItems';
+import { columnItems, formatCompletion, keyTableItems, leadOf, valueItems } from '../completionItems';
 import { rangeIn, type WorkspaceEnv } from '../workspaceEnv';
 import { featuresContextOf, sourcePath, viewPath } from './places';
 import { sourceOfView } from '../../../../common/src/features/rules/references';
@@ -79,7 +73,7 @@ function itemsAt(
   if (context === 'source' && key === 'type') return valueItems(['file'], range, CompletionItemKind.EnumMember, undefined, lead);
   if (context === 'source' && (key === 'timestamp_field' || key === 'created_timestamp_column'))
     return sourceColumns(doc, env, sourcePath(path)!, offset, range, lead);
-  if (context === 'source' && key === 'path') return paths(doc, cursor);
+  if (context === 'source' && key === 'path') return pathList(doc, cursor);
   if (context === 'field' && key === 'name') return viewColumns(doc, env, viewPath(path)!, offset, range, lead);
   return undefined;
 }

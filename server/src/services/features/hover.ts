@@ -1,7 +1,7 @@
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import type { ParsedDocument, WorkspaceView } from '../../../../common/src';
-import { formatCursor } from '../../../../common/src/format/cursor';
-import { findKey } from '../../../../common/src/format/keyTable';
+import { formatCursor } from '../../../../common/src/yaml/cursor';
+import { findKey } from '../../../../common/src/yaml/keyTable';
 import type { EntityDef, Occurrence, ServiceDef, SourceDef, ViewDef } from '../../../../common/src/features/model';
 import { sourceOfView } from '../../../../common/src/features/rules/references';
 import { FEATURES_KEYS } from '../../../../common/src/features/schema';
@@ -24,7 +24,7 @@ export function featuresHover(doc: ParsedDocument, position: Position, env: Work
 }
 
 function keyHover(doc: ParsedDocument, offset: number): Hover | null {
-  const cursor = formatCursor(doc.text.getText(), offset);
+  const cursor = formatCursor(doc, offset);
   if (!cursor || cursor.at !== 'key' || !cursor.hasColon) return null;
   const context = featuresContextOf(cursor.path);
   const key = doc.text.getText().slice(cursor.range.start, cursor.range.end);

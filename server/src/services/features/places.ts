@@ -1,4 +1,4 @@
-import { ITEM } from '../../../../common/src/format/cursor';
+import { ITEM } from '../../../../common/src/yaml/cursor';
 import type { FeaturesContext } from '../../../../common/src/features/schema';
 
 /** The key-table context of the map at `path` in a features file, or undefined for a map of another kind. */

@@ -1,18 +1,12 @@
 import { CompletionItemKind, type CompletionItem, type CompletionList, type Position } from 'vscode-languageserver';
 import { STAGES, type ParsedDocument } from '../../../../common/src';
-import { mapAtPath, presentKeys, type FormatCursor, type FormatCursor as Cursor } from '../../../../common/src/format/cursor';
+import { mapAtPath, presentKeys, type FormatCursor } from '../../../../common/src/yaml/cursor';
 import { monitorModel } from '../../../../common/src/monitor/model';
 import { DRIFT_METHODS, METHOD_DOCS, MONITOR_KEYS, type MonitorContext } from '../../../../common/src/monitor/schema';
-import type { ValueContext } from '../../../../common/src/pipeline/cursor';
 import { pathOfUri, relativePath, resolveFrom } from '../../../../common/src/workspace/uris';
-import { pathItems } from '../completion/paths';
+import { pathList } from '../pathItems';
 
-/** File paths relative to this file's folder (the pipeline's path completion, on this cursor). */
-function paths(doc: ParsedDocument, cursor: Cursor): CompletionList {
-  const found = pathItems(doc, { kind: 'value', prefix: cursor.prefix, range: cursor.range } as unknown as ValueContext, undefined);
-  return { items: found.items, isIncomplete: found.incomplete };
-}
-import { columnItems, formatCompletion, keyTableItems, leadOf, valueItems } from '../formatItems';
+import { columnItems, formatCompletion, keyTableItems, leadOf, valueItems } from '../completionItems';
 import { rangeIn, type WorkspaceEnv } from '../workspaceEnv';
 import { monitorData } from './dataFiles';
 
@@ -70,7 +64,7 @@ function itemsAt(
   if (path === 'on_drift' && key === 'notify') return valueItems(['true', 'false'], range, CompletionItemKind.EnumMember, undefined, lead);
   if (path === 'on_drift' && key === 'run_pipeline') return pipelineItems(doc, env, range, lead);
   if ((path === '' && (key === 'reference' || key === 'current')) || (path === 'performance' && key === 'current_metrics')) {
-    return paths(doc, cursor);
+    return pathList(doc, cursor);
   }
   return undefined;
 }

@@ -1,5 +1,5 @@
 import type { DataColumns, ParsedDocument } from '../../../../common/src';
-import { isLiteralPath } from '../../../../common/src/pipeline/paths';
+import { isLiteralPath } from '../../../../common/src/yaml/paths';
 import { monitorModel } from '../../../../common/src/monitor/model';
 import type { WorkspaceEnv } from '../workspaceEnv';
 

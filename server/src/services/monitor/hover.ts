@@ -1,20 +1,13 @@
-import { MarkupKind, type Hover, type Location, type Position } from 'vscode-languageserver';
+import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import type { ParsedDocument, Span } from '../../../../common/src';
-import { formatCursor } from '../../../../common/src/format/cursor';
-import { findKey } from '../../../../common/src/format/keyTable';
-import type { Named } from '../../../../common/src/features/model';
-import { monitorModel, type MonitorModel } from '../../../../common/src/monitor/model';
+import { formatCursor } from '../../../../common/src/yaml/cursor';
+import { findKey } from '../../../../common/src/yaml/keyTable';
+import { monitorModel } from '../../../../common/src/monitor/model';
 import { DRIFT_METHODS, METHOD_DOCS, MONITOR_KEYS, type MonitorContext } from '../../../../common/src/monitor/schema';
 import { CSV_SAMPLE_ROWS } from '../../../../common/src/node/dataColumns';
-import { resolveFrom } from '../../../../common/src/workspace/uris';
 import { code, fileName, rangeIn, type WorkspaceEnv } from '../workspaceEnv';
 import { monitorData } from './dataFiles';
-
-const within = (span: Span, offset: number) => span.start <= offset && offset <= span.end;
-
-function hit(list: readonly Named[], offset: number): Named | undefined {
-  return list.find((n) => within(n, offset));
-}
+import { hit, pipelineOf, within } from './navigation';
 
 /** Hover in a monitor file: a column's type as read from the data, the pipeline `on_drift` runs, a method, a key. */
 export function monitorHover(doc: ParsedDocument, position: Position, env: WorkspaceEnv): Hover | null {
@@ -37,7 +30,7 @@ export function monitorHover(doc: ParsedDocument, position: Position, env: Works
   if (model.method && within(model.method, offset) && (DRIFT_METHODS as readonly string[]).includes(model.method.name)) {
     return answer(model.method, `**${model.method.name}**\n\n${METHOD_DOCS[model.method.name as (typeof DRIFT_METHODS)[number]]}`);
   }
-  const cursor = formatCursor(doc.text.getText(), offset);
+  const cursor = formatCursor(doc, offset);
   if (!cursor || cursor.at !== 'key' || !cursor.hasColon) return null;
   const path = cursor.path.join('/');
   const context: MonitorContext | undefined =
@@ -58,23 +51,4 @@ function columnDoc(doc: ParsedDocument, env: WorkspaceEnv, name: string): string
     return `**column** ${code(name)}: ${code(column.type)}\n\n${how}`;
   }
   return files.length > 0 ? `**column** ${code(name)}: not in ${files.map((f) => code(f.path)).join(' or ')}` : `**column** ${code(name)}`;
-}
-
-function pipelineOf(uri: string, model: MonitorModel, env: WorkspaceEnv) {
-  const path = model.runPipeline ? resolveFrom(uri, model.runPipeline.name) : undefined;
-  return path !== undefined ? env.workspace.pipelineAt(path) : undefined;
-}
-
-/** `run_pipeline` goes to the pipeline file; an `on_drift.params` key to that pipeline's param. */
-export function monitorDefinition(doc: ParsedDocument, position: Position, env: WorkspaceEnv): Location | null {
-  const offset = doc.text.offsetAt(position);
-  const model = monitorModel(doc);
-  const pipeline = pipelineOf(doc.uri, model, env);
-  if (!pipeline) return null;
-  const text = env.summary(pipeline.uri)?.text;
-  if (model.runPipeline && within(model.runPipeline, offset))
-    return { uri: pipeline.uri, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
-  const key = hit(model.params, offset);
-  const param = key && pipeline.def.params.find((p) => p.name === key.name);
-  return param && text ? { uri: pipeline.uri, range: rangeIn(text, param) } : null;
 }

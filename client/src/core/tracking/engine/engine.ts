@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Database, SqlJsStatic, Statement } from 'sql.js';
+import { errorMessage } from '../../../../../common/src/errors';
 import type { Log, RepositoryBinding, StoreChange } from './contract';
 import { isTempOf, writeFileAtomic } from './durableFs';
 import { EngineEnv } from './engineEnv';
@@ -178,10 +179,7 @@ export class TrackingEngine<R extends object> {
     this.saving = next.catch(() => undefined);
     return next.catch((error: unknown) => {
       // The journal segment of a failed save stays until a later save succeeds, so nothing is lost.
-      this.options.log(
-        'error',
-        `Saving the tracking database failed (the journal keeps every write): ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.options.log('error', `Saving the tracking database failed (the journal keeps every write): ${errorMessage(error)}`);
       if (!this.closed) this.scheduler.noteWrite(0);
       if (rethrow) throw error;
     });
@@ -235,10 +233,7 @@ export class TrackingEngine<R extends object> {
         this.env.endReplay();
         this.rollback();
         recovery.failedReplays++;
-        this.options.log(
-          'error',
-          `Tracking journal: write ${entry.s} (${entry.m}) could not be replayed: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        this.options.log('error', `Tracking journal: write ${entry.s} (${entry.m}) could not be replayed: ${errorMessage(error)}`);
       }
     }
   }
@@ -274,7 +269,7 @@ function loadImage(SQL: SqlJsStatic, file: string, recovery: StoreRecovery, log:
     recovery.corruptDatabaseMovedTo = moveAside(file);
     log(
       'error',
-      `The tracking database ${file} is corrupt (${error instanceof Error ? error.message : String(error)}). ` +
+      `The tracking database ${file} is corrupt (${errorMessage(error)}). ` +
         `It was moved to ${recovery.corruptDatabaseMovedTo}; the store starts from an empty database and replays the journal into it.`,
     );
     return new SQL.Database();

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { errorMessage } from '../../../../../common/src/errors';
 import { ChangeBatcher } from './changeBatcher';
 import type { Log, RepositoryBinding, SerializedError, StoreChange } from './contract';
 import { TrackingEngine, type StoreRecovery } from './engine';
@@ -73,7 +74,7 @@ export async function openStore<R extends object>(options: OpenStoreOptions, hos
       try {
         listener(changes);
       } catch (error) {
-        log('error', `A tracking store change listener failed: ${error instanceof Error ? error.message : String(error)}`);
+        log('error', `A tracking store change listener failed: ${errorMessage(error)}`);
       }
     }
   };

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 
-/** The store's files under the workspace (ARCHITECTURE.md, "Workspace files"). */
+/** The store's files under the workspace (docs/architecture.md, section Workspace files). */
 export interface StorePaths {
   dir: string;
   db: string;

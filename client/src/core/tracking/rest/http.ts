@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { errorMessage } from '../../../../../common/src/errors';
 import { RestError } from './errors';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -50,11 +51,7 @@ export function parseJsonBody(body: Buffer, contentType: string | undefined): un
     parsed = JSON.parse(body.toString('utf8'));
     if (typeof parsed === 'string') parsed = JSON.parse(parsed);
   } catch (error) {
-    throw new RestError(
-      400,
-      'INVALID_PARAMETER_VALUE',
-      `Malformed JSON in the request body: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    throw new RestError(400, 'INVALID_PARAMETER_VALUE', `Malformed JSON in the request body: ${errorMessage(error)}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new RestError(400, 'INVALID_PARAMETER_VALUE', 'The request body must be a JSON object.');

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { errorStack } from '../../../../../common/src/errors';
 import type { TrackingApi } from '../repository';
 import { bearerMatches, isLoopbackHost, LOOPBACK_ADDRESSES, newToken } from './auth';
 import { errorResponse, RestError } from './errors';
@@ -125,10 +126,7 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
       (status) => options.log?.(`${req.method} ${req.url?.split('?')[0]} ${status} ${Date.now() - started}ms`),
       (error: unknown) => {
         const { status, body, headers } = errorResponse(error);
-        if (status === 500)
-          options.log?.(
-            `${req.method} ${req.url?.split('?')[0]} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-          );
+        if (status === 500) options.log?.(`${req.method} ${req.url?.split('?')[0]} failed: ${errorStack(error)}`);
         else options.log?.(`${req.method} ${req.url?.split('?')[0]} ${status} ${body.error_code}`);
         if (res.headersSent) {
           res.destroy();

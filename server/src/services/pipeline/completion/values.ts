@@ -1,8 +1,8 @@
 import { CompletionItemKind, type CompletionItem } from 'vscode-languageserver';
-import { keySpec, pipelineModel, type ParsedDocument } from '../../../../common/src';
-import { isPipelineContext, type ItemContext, type ValueContext } from '../../../../common/src/pipeline/cursor';
+import { keySpec, pipelineModel, type ParsedDocument } from '../../../../../common/src';
+import { isPipelineContext, type ItemContext, type ValueContext } from '../../../../../common/src/pipeline/cursor';
 import { toRange, valueLead } from './edits';
-import { pathItems } from './paths';
+import { pathItems } from '../../pathItems';
 import { stepItems } from './steps';
 
 export interface ValueEnv {

@@ -1,12 +1,6 @@
 import type { CodeLens } from 'vscode-languageserver';
-import { pipelineModel, type ParsedDocument } from '../../../common/src';
-
-/** Command ids the client implements (client/src/ui/commandIds.ts). */
-export const LENS_COMMANDS = {
-  runPipeline: 'mlops.runPipeline',
-  runStep: 'mlops.runStep',
-  showGraph: 'mlops.showPipelineGraph',
-} as const;
+import { pipelineModel, type ParsedDocument } from '../../../../common/src';
+import { Commands } from '../../../../common/src/ids/commands';
 
 /** "Run pipeline" and "Show graph" on the `pipeline:` line, "Run step" on each step. */
 export function codeLenses(doc: ParsedDocument): CodeLens[] {
@@ -24,17 +18,17 @@ export function codeLenses(doc: ParsedDocument): CodeLens[] {
   if (nameStart !== undefined) {
     out.push({
       range: lineRange(nameStart),
-      command: { title: '$(play) Run pipeline', command: LENS_COMMANDS.runPipeline, arguments: [doc.uri] },
+      command: { title: '$(play) Run pipeline', command: Commands.runPipeline, arguments: [doc.uri] },
     });
     out.push({
       range: lineRange(nameStart),
-      command: { title: '$(type-hierarchy) Show graph', command: LENS_COMMANDS.showGraph, arguments: [doc.uri] },
+      command: { title: '$(type-hierarchy) Show graph', command: Commands.showPipelineGraph, arguments: [doc.uri] },
     });
   }
   for (const step of model.steps.values()) {
     out.push({
       range: lineRange(step.start),
-      command: { title: '$(play) Run step', command: LENS_COMMANDS.runStep, arguments: [doc.uri, step.name] },
+      command: { title: '$(play) Run step', command: Commands.runStep, arguments: [doc.uri, step.name] },
     });
   }
   return out;

@@ -1,5 +1,5 @@
-import type { PipelineModel } from '../../../../common/src';
-import { downstreamOf, successors } from '../../../../common/src/pipeline/dag';
+import type { PipelineModel } from '../../../../../common/src';
+import { downstreamOf, successors } from '../../../../../common/src/pipeline/dag';
 
 /** Built once per parsed version: the step graph's adjacency and the steps in file order. */
 interface StepIndex {

@@ -1,10 +1,10 @@
 import { readdirSync, statSync, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CompletionItemKind, type CompletionItem } from 'vscode-languageserver';
-import { IGNORED_FOLDERS, type ParsedDocument } from '../../../../common/src';
-import type { ItemContext, ValueContext } from '../../../../common/src/pipeline/cursor';
-import { toRange } from './edits';
+import { CompletionItemKind, type CompletionItem, type CompletionList } from 'vscode-languageserver';
+import { IGNORED_FOLDERS, type ParsedDocument } from '../../../common/src';
+import type { Typed } from '../../../common/src/yaml/cursor';
+import { rangeIn } from './workspaceEnv';
 
 /** More entries than this in one folder are narrowed by what is typed, and the list is marked incomplete. */
 export const MAX_PATH_ENTRIES = 500;
@@ -22,7 +22,7 @@ const TRIGGER_SUGGEST = { title: 'Suggest', command: 'editor.action.triggerSugge
  * (default: the pipeline file's folder). Only the last path segment is
  * replaced; a folder ends with `/` and asks the editor to suggest again.
  */
-export function pathItems(doc: ParsedDocument, context: ValueContext | ItemContext, workdir: string | undefined): PathItems {
+export function pathItems(doc: ParsedDocument, context: Typed, workdir: string | undefined): PathItems {
   if (!doc.uri.startsWith('file:')) return NO_PATHS;
   const typed = context.prefix;
   const slash = typed.lastIndexOf('/');
@@ -53,7 +53,7 @@ export function pathItems(doc: ParsedDocument, context: ValueContext | ItemConte
   const start = context.range.start + slash + 1;
   const cursor = context.range.start + typed.length;
   const next = text.slice(cursor, context.range.end).indexOf('/');
-  const range = toRange(doc, { start, end: next < 0 ? context.range.end : cursor + next });
+  const range = rangeIn(doc.text, { start, end: next < 0 ? context.range.end : cursor + next });
   const folderOf = (entry: Dirent): boolean => {
     if (entry.isDirectory()) return true;
     if (!entry.isSymbolicLink()) return false;
@@ -78,4 +78,10 @@ export function pathItems(doc: ParsedDocument, context: ValueContext | ItemConte
     };
   });
   return { items, incomplete };
+}
+
+/** `pathItems` relative to the document's own folder, as a completion list (features and monitor files). */
+export function pathList(doc: ParsedDocument, typed: Typed): CompletionList {
+  const found = pathItems(doc, typed, undefined);
+  return { items: found.items, isIncomplete: found.incomplete };
 }

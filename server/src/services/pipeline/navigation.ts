@@ -1,7 +1,7 @@
 import { ResponseError, ErrorCodes, type Location, type Position, type Range, type WorkspaceEdit } from 'vscode-languageserver';
-import { IDENTIFIER, pipelineModel, type ParsedDocument, type PipelineModel } from '../../../common/src';
-import { symbolAt, type NamedSymbol } from '../../../common/src/pipeline/symbolAt';
-import type { Span } from '../../../common/src/expressions/ast';
+import { IDENTIFIER, pipelineModel, type ParsedDocument, type PipelineModel } from '../../../../common/src';
+import { symbolAt, type NamedSymbol } from '../../../../common/src/pipeline/symbolAt';
+import type { Span } from '../../../../common/src/expressions/ast';
 
 function namedAt(doc: ParsedDocument, position: Position): { model: PipelineModel; symbol: NamedSymbol } | undefined {
   const model = pipelineModel(doc);

@@ -1,7 +1,7 @@
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import { isScalar } from 'yaml';
-import { keySpec, pipelineModel, type ParsedDocument, type PipelineModel } from '../../../common/src';
-import { symbolAt, type NamedSymbol } from '../../../common/src/pipeline/symbolAt';
+import { keySpec, pipelineModel, type ParsedDocument, type PipelineModel } from '../../../../common/src';
+import { symbolAt, type NamedSymbol } from '../../../../common/src/pipeline/symbolAt';
 
 const ROOT_DOCS: Record<string, string> = {
   params: '`params.NAME`: a parameter of this pipeline, overridable per run.',

@@ -1,6 +1,6 @@
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver';
 import type { Node, Pair } from 'yaml';
-import { pipelineModel, type ParsedDocument } from '../../../common/src';
+import { pipelineModel, type ParsedDocument } from '../../../../common/src';
 
 /** Outline: the pipeline, its params, and its steps with their outputs. */
 export function documentSymbols(doc: ParsedDocument): DocumentSymbol[] {

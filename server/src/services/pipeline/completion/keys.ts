@@ -1,7 +1,7 @@
 import type { CompletionItem } from 'vscode-languageserver';
-import { PIPELINE_KEYS, type ParsedDocument } from '../../../../common/src';
-import { isPipelineContext, type KeyContext } from '../../../../common/src/pipeline/cursor';
-import { keyTableItems } from '../formatItems';
+import { PIPELINE_KEYS, type ParsedDocument } from '../../../../../common/src';
+import { isPipelineContext, type KeyContext } from '../../../../../common/src/pipeline/cursor';
+import { keyTableItems } from '../../completionItems';
 import { toRange } from './edits';
 
 /**

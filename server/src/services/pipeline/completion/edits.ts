@@ -1,5 +1,5 @@
 import type { Range } from 'vscode-languageserver';
-import type { ParsedDocument, Span } from '../../../../common/src';
+import type { ParsedDocument, Span } from '../../../../../common/src';
 
 /** Offsets become line/character only here, at the edge of the reply. */
 export function toRange(doc: ParsedDocument, span: Span): Range {

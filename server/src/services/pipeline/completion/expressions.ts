@@ -1,8 +1,8 @@
 import { CompletionItemKind, type CompletionItem, type Range } from 'vscode-languageserver';
 import { isMap } from 'yaml';
-import { pipelineModel, scalarText, type ParsedDocument, type PipelineModel } from '../../../../common/src';
-import type { ExpressionContext } from '../../../../common/src/pipeline/cursor';
-import { RUN_FIELDS } from '../../../../common/src/pipeline/references';
+import { pipelineModel, scalarText, type ParsedDocument, type PipelineModel } from '../../../../../common/src';
+import type { ExpressionContext } from '../../../../../common/src/pipeline/cursor';
+import { RUN_FIELDS } from '../../../../../common/src/pipeline/references';
 import { toRange } from './edits';
 import { stepItems, type StepItems } from './steps';
 

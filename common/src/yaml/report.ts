@@ -1,6 +1,6 @@
 import { isCollection, isMap, isScalar, type Node, type Pair } from 'yaml';
-import type { DiagnosticCode, Fix, MlopsDiagnostic, Severity } from '../../diagnostics';
-import type { Span } from '../../expressions/ast';
+import type { DiagnosticCode, Fix, MlopsDiagnostic, Severity } from '../diagnostics';
+import type { Span } from '../expressions/ast';
 
 /** Collects a rule's diagnostics with one call per problem. */
 export class Report {

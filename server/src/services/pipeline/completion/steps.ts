@@ -1,5 +1,5 @@
 import { CompletionItemKind, type CompletionItem, type Range } from 'vscode-languageserver';
-import type { PipelineModel } from '../../../../common/src';
+import type { PipelineModel } from '../../../../../common/src';
 import { downstream, stepOrder } from './graph';
 
 /** At most this many step ids per answer; the list is then marked incomplete and the editor asks again as the user types. */

@@ -6,16 +6,13 @@ import {
   type Position,
   type Range,
 } from 'vscode-languageserver';
-import type { FormatKey } from '../../../common/src/format/keyTable';
-import { formatCursor, type FormatCursor } from '../../../common/src/format/cursor';
+import type { KeySpec } from '../../../common/src/yaml/keyTable';
+import { formatCursor, type FormatCursor } from '../../../common/src/yaml/cursor';
 import type { DataColumns, ParsedDocument } from '../../../common/src';
-
-/** A key of any key table (pipeline or features/monitor): what its completion item shows. */
-type KeyDoc = Pick<FormatKey, 'key' | 'doc' | 'required' | 'snippet'>;
 
 /** Key items of a key table, less those present; a new key gets `key:` and its snippet (one line in a flow map). */
 export function keyTableItems(
-  table: readonly KeyDoc[],
+  table: readonly KeySpec[],
   present: readonly string[],
   cursor: Pick<FormatCursor, 'flow' | 'hasColon'>,
   range: Range,
@@ -95,7 +92,7 @@ export function formatCompletion(
   itemsAt: (cursor: FormatCursor, offset: number) => CompletionItem[] | CompletionList | undefined,
 ): CompletionList | null {
   const offset = doc.text.offsetAt(position);
-  const cursor = formatCursor(doc.text.getText(), offset);
+  const cursor = formatCursor(doc, offset);
   if (!cursor) return null;
   const items = itemsAt(cursor, offset);
   if (!items) return null;

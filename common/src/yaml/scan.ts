@@ -5,7 +5,8 @@
  * end), so the last few characters are read here; what lies above the line
  * comes from the AST (see locate.ts).
  */
-import type { Span } from '../../expressions/ast';
+import type { Span } from '../expressions/ast';
+import { ITEM } from './locate';
 
 /** The scalar the cursor is in: what a completion replaces. */
 export interface Token extends Span {
@@ -22,14 +23,11 @@ export type Hit =
       readonly hasColon: boolean;
       readonly flowKeys?: readonly string[];
     }
-  | { readonly at: 'value'; readonly keyPath: readonly string[]; readonly token: Token }
+  | { readonly at: 'value'; readonly keyPath: readonly string[]; readonly token: Token; readonly inFlow?: boolean }
   | { readonly at: 'item'; readonly keyPath: readonly string[]; readonly token: Token; readonly flowItems?: readonly string[] }
   | { readonly at: 'none' };
 
 export const NO_HIT: Hit = { at: 'none' };
-
-/** The path element of a list item, for paths below a list. */
-export const ITEM = '[]';
 
 /** How far past the cursor a flow collection is read to find its other keys or items. */
 const FLOW_LOOKAHEAD = 4096;
@@ -77,7 +75,14 @@ function skipTemplate(text: string, at: number, limit: number): number {
  * A line at the key level of a block map, from its first non-blank character
  * `start`: the cursor is in the key, or after `key:` in its value.
  */
-export function scanBlockLine(text: string, start: number, lineEnd: number, cursor: number, mapPath: readonly string[]): Hit {
+export function scanBlockLine(
+  text: string,
+  start: number,
+  lineEnd: number,
+  cursor: number,
+  mapPath: readonly string[],
+  blanks = false,
+): Hit {
   const first = text[start];
   if (first === '#' || first === '"' || first === "'" || first === '[' || first === '{' || first === '?') return NO_HIT;
   let i = start;
@@ -95,7 +100,7 @@ export function scanBlockLine(text: string, start: number, lineEnd: number, curs
     if (cursor > keyEnd) return NO_HIT;
     return { at: 'key', mapPath, token: { start, end: keyEnd, quoted: false }, hasColon: colon >= 0 };
   }
-  return scanBlockValue(text, colon + 1, lineEnd, cursor, [...mapPath, text.slice(start, keyEnd)], false);
+  return scanBlockValue(text, colon + 1, lineEnd, cursor, [...mapPath, text.slice(start, keyEnd)], false, blanks);
 }
 
 /**
@@ -109,18 +114,19 @@ export function scanBlockValue(
   cursor: number,
   keyPath: readonly string[],
   asItem: boolean,
+  blanks = false,
 ): Hit {
   const make = (token: Token): Hit => (asItem ? { at: 'item', keyPath, token } : { at: 'value', keyPath, token });
   let i = from;
   while (i < lineEnd && isBlank(text[i])) i++;
   if (i >= lineEnd) return cursor >= from ? make({ start: cursor, end: cursor, quoted: false }) : NO_HIT;
-  if (cursor < i) return NO_HIT;
+  if (cursor < i) return blanks && cursor >= from ? make({ start: cursor, end: cursor, quoted: false }) : NO_HIT;
   const c = text[i];
   if (c === '&' || c === '!') {
     // An anchor or a tag before the value.
     let j = i;
     while (j < lineEnd && !isBlank(text[j])) j++;
-    return cursor <= j ? NO_HIT : scanBlockValue(text, j, lineEnd, cursor, keyPath, asItem);
+    return cursor <= j ? NO_HIT : scanBlockValue(text, j, lineEnd, cursor, keyPath, asItem, blanks);
   }
   if (c === '#' || c === '|' || c === '>' || c === '*') return NO_HIT;
   if (c === '[' || c === '{') return cursor === i ? NO_HIT : scanFlow(text, i, cursor, keyPath);
@@ -313,5 +319,5 @@ export function scanFlow(text: string, open: number, cursor: number, path: reado
   const owner = hitFrame!;
   if (found.at === 'key') return { ...found, flowKeys: owner.keys.filter((_, n) => n !== skipKey) };
   if (found.at === 'item') return { ...found, flowItems: owner.items.filter((v, n) => n !== skipItem && v !== '') };
-  return found;
+  return found.at === 'value' ? { ...found, inFlow: true } : found;
 }

@@ -1,6 +1,6 @@
 import type { CompletionItem, CompletionList, Position } from 'vscode-languageserver';
-import type { ParsedDocument } from '../../../common/src';
-import { cursorContext, type CursorContext } from '../../../common/src/pipeline/cursor';
+import type { ParsedDocument } from '../../../../common/src';
+import { cursorContext, type CursorContext } from '../../../../common/src/pipeline/cursor';
 import { expressionItems } from './completion/expressions';
 import { keyItems } from './completion/keys';
 import { valueItems } from './completion/values';

@@ -1,0 +1,60 @@
+/**
+ * Every command id the extension contributes (package.json `contributes.commands`), in one place:
+ * the extension registers them, the language server's code lenses invoke them, and
+ * test/unit/manifest.test.ts checks them against package.json.
+ */
+export const Commands = {
+  // Pipelines, the language server and the output
+  newPipeline: 'mlops.newPipeline',
+  restartServer: 'mlops.restartLanguageServer',
+  showOutput: 'mlops.showOutput',
+  refreshPipelines: 'mlops.refreshPipelines',
+  openPipeline: 'mlops.openPipeline',
+  showPipelineGraph: 'mlops.showPipelineGraph',
+  // Runs (the "Run pipeline" and "Run step" code lenses among them)
+  runPipeline: 'mlops.runPipeline',
+  runPipelineWithParams: 'mlops.runPipelineWithParams',
+  runStep: 'mlops.runStep',
+  cancelRun: 'mlops.cancelRun',
+  showRun: 'mlops.showRun',
+  showRunActions: 'mlops.showRunActions',
+  // Drift monitors (the "Check drift" code lens)
+  checkDrift: 'mlops.checkDrift',
+  showDriftReport: 'mlops.showDriftReport',
+  retrainFromMonitor: 'mlops.retrainFromMonitor',
+  refreshMonitors: 'mlops.refreshMonitors',
+  openMonitor: 'mlops.openMonitor',
+  // Tracking store
+  showTrackingEndpoint: 'mlops.showTrackingEndpoint',
+  // Experiments view
+  refreshExperiments: 'mlops.refreshExperiments',
+  loadMoreRuns: 'mlops.loadMoreRuns',
+  filterRuns: 'mlops.filterRuns',
+  clearRunFilter: 'mlops.clearRunFilter',
+  sortRuns: 'mlops.sortRuns',
+  renameRun: 'mlops.renameRun',
+  addRunNote: 'mlops.addRunNote',
+  deleteRun: 'mlops.deleteRun',
+  restoreRun: 'mlops.restoreRun',
+  copyRunId: 'mlops.copyRunId',
+  openRunArtifacts: 'mlops.openRunArtifacts',
+  compareRuns: 'mlops.compareRuns',
+  showMetrics: 'mlops.showMetrics',
+  // Model Registry view
+  refreshModels: 'mlops.refreshModels',
+  promoteModel: 'mlops.promoteModel',
+  registerModelFromRun: 'mlops.registerModelFromRun',
+  setModelAlias: 'mlops.setModelAlias',
+  removeModelAlias: 'mlops.removeModelAlias',
+  copyModelUri: 'mlops.copyModelUri',
+  copyModelPath: 'mlops.copyModelPath',
+  openVersionRun: 'mlops.openVersionRun',
+} as const;
+
+/** Context keys the extension sets, read by `when` clauses in package.json. */
+export const ContextKeys = {
+  /** A pipeline run is going in this window. */
+  runActive: 'mlops.runActive',
+  /** The Experiments view is filtered. */
+  runFilterActive: 'mlops.runFilterActive',
+} as const;
