@@ -201,6 +201,53 @@ describe('tracking repository: runs, params, metrics', () => {
     );
   });
 
+  it('counts length limits in code points as MLflow (Python len) does, with its wording', async () => {
+    const { repo, runId } = await withRun();
+    const tooLong = (field: string, limit: number) => new RegExp(`^'${field}' exceeds the maximum length of ${limit} characters$`);
+    // 4,000 emoji: 8,000 UTF-16 units, 4,000 code points, under the 6,000 param value limit.
+    const emoji = '\u{1F600}'.repeat(4000);
+    repo.logParam({ run_id: runId, key: 'emoji', value: emoji });
+    repo.logBatch({ run_id: runId, params: [{ key: 'emoji_batch', value: emoji }], tags: [{ key: 'emoji_tag', value: emoji }] });
+    const { data } = repo.getRun({ run_id: runId }).run;
+    assert.equal(data.params.find((p) => p.key === 'emoji')?.value, emoji);
+    assert.equal(data.params.find((p) => p.key === 'emoji_batch')?.value, emoji);
+    assert.equal(data.tags.find((t) => t.key === 'emoji_tag')?.value, emoji);
+
+    // 6,001 code points: refused as before, whether one or two units each.
+    for (const value of ['x'.repeat(6001), '\u{1F600}'.repeat(6001), '\u{1F600}'.repeat(3000) + 'x'.repeat(3001)]) {
+      throwsMlflow(() => repo.logParam({ run_id: runId, key: 'big', value }), 'INVALID_PARAMETER_VALUE', tooLong('value', 6000));
+    }
+    // At the boundary: 6,000 code points pass however many of them are surrogate pairs.
+    const boundary = [
+      'x'.repeat(5999) + '\u{1F600}',
+      '\u{1F600}'.repeat(3000) + 'x'.repeat(3000),
+      'x\u{1F600}'.repeat(3000),
+      '\u{1F600}'.repeat(6000),
+    ];
+    boundary.forEach((value, i) => repo.logParam({ run_id: runId, key: `edge${i}`, value }));
+    const params = repo.getRun({ run_id: runId }).run.data.params;
+    boundary.forEach((value, i) => assert.equal(params.find((p) => p.key === `edge${i}`)?.value, value));
+    // A lone surrogate counts as one code point, as in Python.
+    throwsMlflow(
+      () => repo.logParam({ run_id: runId, key: 'unpaired', value: '\uDE00'.repeat(3001) + '\u{1F600}'.repeat(3000) }),
+      'INVALID_PARAMETER_VALUE',
+      tooLong('value', 6000),
+    );
+
+    // Keys (250), tag values (8000) and experiment names (500) count the same way.
+    const letter = '\u{1D49C}'; // MATHEMATICAL SCRIPT CAPITAL A: a letter outside the BMP
+    repo.setTag({ run_id: runId, key: letter.repeat(250), value: '\u{1F600}'.repeat(8000) });
+    throwsMlflow(() => repo.setTag({ run_id: runId, key: letter.repeat(251), value: 'v' }), 'INVALID_PARAMETER_VALUE', tooLong('key', 250));
+    throwsMlflow(
+      () => repo.setTag({ run_id: runId, key: 'long', value: '\u{1F600}'.repeat(8001) }),
+      'INVALID_PARAMETER_VALUE',
+      tooLong('value', 8000),
+    );
+    const { experiment_id } = repo.createExperiment({ name: '\u{1F600}'.repeat(500) });
+    assert.equal(repo.getExperiment({ experiment_id }).experiment.name, '\u{1F600}'.repeat(500));
+    throwsMlflow(() => repo.createExperiment({ name: '\u{1F600}'.repeat(501) }), 'INVALID_PARAMETER_VALUE', tooLong('name', 500));
+  });
+
   it('deletes and restores runs, refusing writes to a deleted run', async () => {
     const { repo, runId, experimentId } = await withRun();
     repo.deleteRun({ run_id: runId });

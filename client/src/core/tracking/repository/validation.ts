@@ -76,8 +76,41 @@ export function validateKey(name: string | undefined, path: string, what: string
   }
 }
 
+/**
+ * Whether `s` has more than `limit` code points, as Python's `len(str)` counts them (a surrogate
+ * pair is one; a lone surrogate is one too). Counts only when the UTF-16 length leaves it open.
+ */
+function longerThan(s: string, limit: number): boolean {
+  const units = s.length;
+  // Code points lie between half the UTF-16 units (all pairs) and all of them (no pairs).
+  if (units <= limit) return false;
+  if (units > 2 * limit) return true;
+  return codePointLength(s, units - limit) > limit;
+}
+
+/**
+ * Code points in `s`: its UTF-16 units less one per surrogate pair. Stops once `maxPairs` pairs
+ * are found, as a length checker needs no more than that to know the answer.
+ */
+function codePointLength(s: string, maxPairs = Infinity): number {
+  let pairs = 0;
+  const last = s.length - 1;
+  for (let i = 0; i < last && pairs < maxPairs; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        pairs++;
+        i++;
+      }
+    }
+  }
+  return s.length - pairs;
+}
+
+/** MLflow's length limits count characters as Python does: code points, not UTF-16 units. */
 export function validateLength(path: string, limit: number, value: string | undefined): void {
-  if (value !== undefined && value.length > limit) throw invalid(`'${path}' exceeds the maximum length of ${limit} characters`);
+  if (value !== undefined && longerThan(value, limit)) throw invalid(`'${path}' exceeds the maximum length of ${limit} characters`);
 }
 
 export function validateParam(key: string, value: string, path = ''): void {

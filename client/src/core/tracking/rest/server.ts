@@ -6,7 +6,7 @@ import { bearerMatches, isLoopbackHost, LOOPBACK_ADDRESSES, newToken } from './a
 import { errorResponse, RestError } from './errors';
 import { MAX_BODY_BYTES, parseJsonBody, readBody, sendJson } from './http';
 import { CHART_ROUTES } from './routes/charts';
-import { ARTIFACTS_PREFIX, handleArtifacts, RUN_ARTIFACT_ROUTES } from './routes/artifacts';
+import { ARTIFACTS_PREFIX, handleArtifacts, MULTIPART_UPLOAD_PATH, refuseMultipartUpload, RUN_ARTIFACT_ROUTES } from './routes/artifacts';
 import { EXPERIMENT_ROUTES } from './routes/experiments';
 import { REGISTRY_ROUTES } from './routes/registry';
 import type { Route, RouteDeps } from './routes/route';
@@ -112,6 +112,7 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
       await handleArtifacts(req, res, url, options.artifactRoot);
       return res.statusCode;
     }
+    if (MULTIPART_UPLOAD_PATH.test(url.pathname)) throw refuseMultipartUpload(req.method, url.pathname);
     const route = routeFor(url.pathname, req.method ?? 'GET');
     const message = withRunId(route, await requestMessage(req, route, url, maxBody));
     sendJson(res, 200, await route.call(deps, message));

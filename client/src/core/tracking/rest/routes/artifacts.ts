@@ -50,18 +50,38 @@ export const RUN_ARTIFACT_ROUTES: readonly Route[] = [
 
 export const ARTIFACTS_PREFIX = '/api/2.0/mlflow-artifacts/artifacts';
 
+/** `<path>` of an artifact URL, percent-decoded segment by segment (checked by the caller). */
+function decodePath(rest: string): string {
+  try {
+    return rest.replace(/^\/+/, '').split('/').map(decodeURIComponent).join('/');
+  } catch {
+    throw new RestError(400, 'INVALID_PARAMETER_VALUE', 'Invalid path: malformed percent-encoding.');
+  }
+}
+
+/** `/mlflow-artifacts/mpu/{create,complete,abort}/<path>`, under `/api/2.0` or `/ajax-api/2.0`. */
+export const MULTIPART_UPLOAD_PATH = /^\/(?:ajax-)?api\/2\.0\/mlflow-artifacts\/mpu\/(?:create|complete|abort)\/(.+)$/;
+
+/**
+ * The multipart upload endpoints, answered as MLflow's server answers them over a local artifact
+ * repository: 501 `NOT_IMPLEMENTED` with its message, which MLflow's client (with
+ * MLFLOW_ENABLE_PROXY_MULTIPART_UPLOAD on) recognises by that message and falls back to one PUT.
+ */
+export function refuseMultipartUpload(method: string | undefined, pathname: string): RestError {
+  if (method !== 'POST')
+    return new RestError(405, 'BAD_REQUEST', `Method ${method} is not allowed for multipart uploads; use POST.`, { Allow: 'POST' });
+  // MLflow checks the path before it looks at the artifact repository.
+  safeRelativePath(decodePath(MULTIPART_UPLOAD_PATH.exec(pathname)?.[1] ?? ''));
+  return new RestError(501, 'NOT_IMPLEMENTED', 'Multipart upload is not supported for the current artifact repository');
+}
+
 /**
  * The `mlflow-artifacts` proxy (mlflow_artifacts.proto): `PUT <prefix>/<path>` uploads,
  * `GET <prefix>/<path>` downloads, `GET <prefix>?path=<folder>` lists; all under the artifact root.
  */
 export async function handleArtifacts(req: IncomingMessage, res: ServerResponse, url: URL, artifactRoot: string): Promise<void> {
   const rest = url.pathname.slice(ARTIFACTS_PREFIX.length);
-  let decoded: string;
-  try {
-    decoded = rest.replace(/^\/+/, '').split('/').map(decodeURIComponent).join('/');
-  } catch {
-    throw new RestError(400, 'INVALID_PARAMETER_VALUE', 'Invalid path: malformed percent-encoding.');
-  }
+  const decoded = decodePath(rest);
   if (rest === '') {
     if (req.method !== 'GET')
       throw new RestError(405, 'BAD_REQUEST', `Method ${req.method} is not allowed here; list artifacts with GET.`, { Allow: 'GET' });
