@@ -122,7 +122,7 @@ describe('tracking repository: metric series for charts', () => {
         run_id: run.info.run_id,
         metrics: Array.from({ length: 30 }, (_, i) => ({ key: 'a b', value: i, timestamp: 100 + i, step: i })),
       });
-      const api = restApi(server.url, server.token);
+      const api = restApi(server.url, { token: server.token });
       const series = await api.getMetricSeries({ run_id: run.info.run_id, metric_key: 'a b', x_axis: 'time', min_x: 105, max_x: 109.5 });
       assert.deepEqual(
         series,

@@ -4,7 +4,7 @@ import { UsageError } from '../../core/errors';
 import { checkMonitor, formatMonitorResult, MonitorInvalidError, type MonitorCheck } from '../../core/monitor';
 import { openTrackingAccess } from '../../core/tracking/rest/access';
 import { Exit, type CliCommand } from '../command';
-import { JSON_OPTION, WORKSPACE_OPTION, workspaceOf } from './trackingAccess';
+import { JSON_OPTION, retryNotice, WORKSPACE_OPTION, workspaceOf } from './trackingAccess';
 
 export const monitorCommand: CliCommand = {
   name: 'monitor',
@@ -31,7 +31,7 @@ export const monitorCommand: CliCommand = {
     let access: Awaited<ReturnType<typeof openTrackingAccess>> | undefined;
     let storeProblem: string | undefined;
     try {
-      access = await openTrackingAccess(workspaceOf(values, io.cwd));
+      access = await openTrackingAccess(workspaceOf(values, io.cwd), { onRetry: retryNotice(io) });
     } catch (error) {
       storeProblem = errorMessage(error);
     }

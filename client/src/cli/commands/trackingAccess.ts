@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { TrackingApi } from '../../core/tracking/repository';
 import { openTrackingAccess } from '../../core/tracking/rest/access';
+import type { RetryInfo } from '../../core/tracking/rest/request';
 import type { CliIO } from '../command';
 
 /** Options and helpers shared by the commands that read or change the tracking store. */
@@ -16,12 +17,21 @@ export function time(ms: number | undefined): string {
   return ms === undefined ? '' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
 }
 
+/** Tells stderr that a call to the tracking endpoint is retried, and when: the wait can be a minute. */
+export function retryNotice(io: CliIO): (info: RetryInfo) => void {
+  return (info) =>
+    io.err(
+      `mlops: tracking endpoint: retrying ${info.method} ${info.path} in ${(info.delayMs / 1000).toFixed(1)} s ` +
+        `(${info.reason}; attempt ${info.attempt + 1} of ${info.maxAttempts})\n`,
+    );
+}
+
 /**
  * Runs `use` against the workspace's store: the database itself when it is
  * free, or the endpoint of the process holding it; always let go afterwards.
  */
 export async function withTracking<T>(values: Record<string, unknown>, io: CliIO, use: (api: TrackingApi) => Promise<T>): Promise<T> {
-  const access = await openTrackingAccess(workspaceOf(values, io.cwd));
+  const access = await openTrackingAccess(workspaceOf(values, io.cwd), { onRetry: retryNotice(io) });
   try {
     return await use(access.api);
   } finally {

@@ -46,7 +46,7 @@ export async function serveWorkspace(options: ServeOptions): Promise<WorkspaceTr
         cause: error,
       });
     return {
-      api: restApi(server.url, server.token),
+      api: restApi(server.url, { token: server.token }),
       url: server.url,
       token: server.token,
       role: 'peer',

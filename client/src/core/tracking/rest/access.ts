@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { TrackingApi } from '../repository';
 import { openTrackingStore, StoreLockedError } from '../store';
 import { restApi } from './client';
+import type { RequestOptions } from './request';
 import { asServerInfo } from './serverInfo';
 
 export interface TrackingAccess {
@@ -13,9 +14,10 @@ export interface TrackingAccess {
 
 /**
  * The workspace's tracking API for a short-lived process (the CLI): the database itself when it is
- * free, otherwise the REST endpoint that the lock holder listed in .mlops/server.json.
+ * free, otherwise the REST endpoint that the lock holder listed in .mlops/server.json (with
+ * `options.onRetry` told of each retry over it).
  */
-export async function openTrackingAccess(workspaceDir: string): Promise<TrackingAccess> {
+export async function openTrackingAccess(workspaceDir: string, options: Pick<RequestOptions, 'onRetry'> = {}): Promise<TrackingAccess> {
   try {
     const store = await openTrackingStore({ workspaceDir: path.resolve(workspaceDir), inProcess: true });
     return { api: store.api, via: 'store', close: () => store.close() };
@@ -26,6 +28,6 @@ export async function openTrackingAccess(workspaceDir: string): Promise<Tracking
       throw new Error(`${error.message}. Open the workspace in the editor (or run 'mlops serve') so it lists its endpoint.`, {
         cause: error,
       });
-    return { api: restApi(server.url, server.token), via: 'rest', close: async () => undefined };
+    return { api: restApi(server.url, { token: server.token }, options), via: 'rest', close: async () => undefined };
   }
 }

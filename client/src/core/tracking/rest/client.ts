@@ -1,15 +1,7 @@
 import type { TrackingApi } from '../repository';
-import { MlflowError } from '../repository/errors';
 import { ROUTES } from './server';
+import { requestOptionsFromEnv, trackingRequest, type RequestOptions, type TrackingAuth } from './request';
 import type { Route } from './routes/route';
-
-const MLFLOW_CODES = new Set([
-  'RESOURCE_DOES_NOT_EXIST',
-  'INVALID_PARAMETER_VALUE',
-  'RESOURCE_ALREADY_EXISTS',
-  'INTERNAL_ERROR',
-  'BAD_REQUEST',
-]);
 
 function query(message: Record<string, unknown>): string {
   const params = new URLSearchParams();
@@ -23,9 +15,12 @@ function query(message: Record<string, unknown>): string {
 
 /**
  * The repository's operations over a running endpoint (the CLI's way in while the editor holds the
- * store): each call goes to the route that serves it, and MLflow errors come back as MlflowErrors.
+ * store): each call goes to the route that serves it, with a timeout and retries (request.ts, its
+ * defaults from MLflow's MLFLOW_HTTP_REQUEST_* variables), and MLflow errors come back as MlflowErrors.
  */
-export function restApi(baseUrl: string, token: string): TrackingApi {
+export function restApi(baseUrl: string, auth: TrackingAuth | undefined, options: Partial<RequestOptions> = {}): TrackingApi {
+  const settings: RequestOptions = { ...requestOptionsFromEnv(), ...options };
+  const root = `${baseUrl.replace(/\/+$/, '')}/api/2.0`;
   const byOp = new Map<string, Route>();
   for (const route of ROUTES) if (route.op && !byOp.has(route.op)) byOp.set(route.op, route);
   return new Proxy({} as TrackingApi, {
@@ -34,25 +29,10 @@ export function restApi(baseUrl: string, token: string): TrackingApi {
       if (typeof name !== 'string' || name === 'then') return undefined;
       const route = byOp.get(name);
       if (!route) return () => Promise.reject(new Error(`${name} is not available over the REST endpoint`));
-      return async (message: Record<string, unknown>) => {
-        const hasQuery = route.method === 'GET';
-        const response = await fetch(`${baseUrl.replace(/\/+$/, '')}/api/2.0${route.path}${hasQuery ? query(message) : ''}`, {
-          method: route.method,
-          headers: { Authorization: `Bearer ${token}`, ...(hasQuery ? {} : { 'Content-Type': 'application/json' }) },
-          ...(hasQuery ? {} : { body: JSON.stringify(message) }),
-        });
-        const text = await response.text();
-        let body: { error_code?: string; message?: string } & Record<string, unknown>;
-        try {
-          body = JSON.parse(text) as typeof body;
-        } catch {
-          throw new Error(`${route.method} ${route.path}: HTTP ${response.status} ${text.slice(0, 200)}`);
-        }
-        if (response.ok) return body;
-        if (body.error_code && MLFLOW_CODES.has(body.error_code))
-          throw new MlflowError(body.error_code as MlflowError['errorCode'], body.message ?? '');
-        throw new Error(`${route.method} ${route.path}: HTTP ${response.status} ${body.error_code ?? ''} ${body.message ?? ''}`.trim());
-      };
+      return (message: Record<string, unknown>) =>
+        route.method === 'GET'
+          ? trackingRequest('GET', `${root}${route.path}${query(message)}`, { auth, options: settings })
+          : trackingRequest(route.method, `${root}${route.path}`, { body: message, auth, options: settings });
     },
   });
 }
