@@ -5,8 +5,12 @@ export const ROOT = path.resolve(__dirname, '../..');
 export const CLI_JS = path.join(ROOT, 'client/out/cli.js');
 
 /** Runs the built `mlops` bin as CI would: a real process, its streams and exit code. */
-export function mlops(args: string[], cwd = ROOT): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [CLI_JS, ...args], { cwd, encoding: 'utf8', timeout: 30_000 });
+export function mlops(
+  args: string[],
+  cwd = ROOT,
+  env: NodeJS.ProcessEnv = process.env,
+): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [CLI_JS, ...args], { cwd, env, encoding: 'utf8', timeout: 60_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -17,9 +21,9 @@ export interface Serving {
   readonly token: string;
 }
 
-/** Starts the built `mlops serve --workspace ws` and waits for the URI and token it prints. */
-export async function startServe(ws: string): Promise<Serving> {
-  const child = spawn(process.execPath, [CLI_JS, 'serve', '--workspace', ws], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts the built `mlops serve --workspace ws [...extra]` and waits for the URI and token it prints. */
+export async function startServe(ws: string, extra: string[] = []): Promise<Serving> {
+  const child = spawn(process.execPath, [CLI_JS, 'serve', '--workspace', ws, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   return new Promise<Serving>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 20_000);
@@ -34,4 +38,18 @@ export async function startServe(ws: string): Promise<Serving> {
     });
     child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
   });
+}
+
+/** `mlops` without blocking this process: for tests that serve something the command talks to. */
+export function mlopsAsync(
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [CLI_JS, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }

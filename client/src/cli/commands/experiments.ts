@@ -1,5 +1,5 @@
 import { Exit, table, type CliGroup } from '../command';
-import { JSON_OPTION, time, WORKSPACE_OPTION, withTracking } from './trackingAccess';
+import { JSON_OPTION, time, TRACKING_URI_OPTION, WORKSPACE_OPTION, withTracking } from './trackingAccess';
 
 export const experimentsCommand: CliGroup = {
   name: 'experiments',
@@ -8,8 +8,13 @@ export const experimentsCommand: CliGroup = {
     {
       name: 'list',
       summary: 'List experiments (active ones, or --all).',
-      usage: 'mlops experiments list [--all] [--json] [--workspace DIR]',
-      options: { all: { type: 'boolean', description: 'Include deleted experiments' }, json: JSON_OPTION, workspace: WORKSPACE_OPTION },
+      usage: 'mlops experiments list [--all] [--json] [--workspace DIR] [--tracking-uri URI]',
+      options: {
+        all: { type: 'boolean', description: 'Include deleted experiments' },
+        json: JSON_OPTION,
+        workspace: WORKSPACE_OPTION,
+        'tracking-uri': TRACKING_URI_OPTION,
+      },
       async run(values, _positionals, io) {
         return withTracking(values, io, async (api) => {
           const { experiments } = await api.searchExperiments({

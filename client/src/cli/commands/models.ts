@@ -1,7 +1,7 @@
 import { UsageError } from '../../core/errors';
 import { resolveModelUri } from '../../core/tracking/modelUri';
 import { Exit, table, type CliGroup } from '../command';
-import { JSON_OPTION, time, WORKSPACE_OPTION, withTracking } from './trackingAccess';
+import { JSON_OPTION, time, TRACKING_URI_OPTION, WORKSPACE_OPTION, withTracking } from './trackingAccess';
 
 export const modelsCommand: CliGroup = {
   name: 'models',
@@ -10,8 +10,8 @@ export const modelsCommand: CliGroup = {
     {
       name: 'list',
       summary: 'List registered models with their latest version per stage and their aliases.',
-      usage: 'mlops models list [--json] [--workspace DIR]',
-      options: { json: JSON_OPTION, workspace: WORKSPACE_OPTION },
+      usage: 'mlops models list [--json] [--workspace DIR] [--tracking-uri URI]',
+      options: { json: JSON_OPTION, workspace: WORKSPACE_OPTION, 'tracking-uri': TRACKING_URI_OPTION },
       async run(values, _positionals, io) {
         return withTracking(values, io, async (api) => {
           const { registered_models: models } = await api.searchRegisteredModels({ max_results: 1000 });
@@ -43,6 +43,7 @@ export const modelsCommand: CliGroup = {
         alias: { type: 'string', value: 'ALIAS', description: 'Also set this alias (e.g. champion) to the version' },
         json: JSON_OPTION,
         workspace: WORKSPACE_OPTION,
+        'tracking-uri': TRACKING_URI_OPTION,
       },
       examples: [
         'mlops models promote customer_churn 3 Production --archive-existing',
@@ -72,8 +73,8 @@ export const modelsCommand: CliGroup = {
     {
       name: 'resolve',
       summary: 'Print the local artifact path of models:/NAME/STAGE, models:/NAME/VERSION or models:/NAME@ALIAS.',
-      usage: 'mlops models resolve MODEL_URI [--json] [--workspace DIR]',
-      options: { json: JSON_OPTION, workspace: WORKSPACE_OPTION },
+      usage: 'mlops models resolve MODEL_URI [--json] [--workspace DIR] [--tracking-uri URI]',
+      options: { json: JSON_OPTION, workspace: WORKSPACE_OPTION, 'tracking-uri': TRACKING_URI_OPTION },
       examples: ['mlops models resolve models:/customer_churn/Production', 'mlops models resolve models:/customer_churn@champion'],
       async run(values, positionals, io) {
         const [uri, extra] = positionals;

@@ -4,12 +4,12 @@ import { UsageError } from '../../core/errors';
 import { checkMonitor, formatMonitorResult, MonitorInvalidError, type MonitorCheck } from '../../core/monitor';
 import { openTrackingAccess } from '../../core/tracking/rest/access';
 import { Exit, type CliCommand } from '../command';
-import { JSON_OPTION, retryNotice, WORKSPACE_OPTION, workspaceOf } from './trackingAccess';
+import { JSON_OPTION, retryNotice, TRACKING_URI_OPTION, trackingUriOf, WORKSPACE_OPTION, workspaceOf } from './trackingAccess';
 
 export const monitorCommand: CliCommand = {
   name: 'monitor',
   summary: 'Check a monitor file: data drift, performance against the baseline, the verdict.',
-  usage: 'mlops monitor <file> [--json] [--workspace DIR]',
+  usage: 'mlops monitor <file> [--json] [--workspace DIR] [--tracking-uri URI]',
   details: [
     'Reads the monitor file (any error stops it), compares `current` with `reference` column by column,',
     "and, with `performance`, the live metrics with the watched model version's (or a run's) metrics.",
@@ -18,7 +18,7 @@ export const monitorCommand: CliCommand = {
     'Exit status: 0 no drift, 1 dataset drift or a performance alert (or the file has errors),',
     '2 bad usage or missing data files.',
   ].join('\n'),
-  options: { json: JSON_OPTION, workspace: WORKSPACE_OPTION },
+  options: { json: JSON_OPTION, workspace: WORKSPACE_OPTION, 'tracking-uri': TRACKING_URI_OPTION },
   examples: ['mlops monitor churn.monitor.yaml', 'mlops monitor monitors/churn.monitor.yaml --json --workspace .'],
   async run(values, positionals, io) {
     if (positionals.length !== 1)
@@ -31,7 +31,7 @@ export const monitorCommand: CliCommand = {
     let access: Awaited<ReturnType<typeof openTrackingAccess>> | undefined;
     let storeProblem: string | undefined;
     try {
-      access = await openTrackingAccess(workspaceOf(values, io.cwd), { onRetry: retryNotice(io) });
+      access = await openTrackingAccess(workspaceOf(values, io.cwd), { onRetry: retryNotice(io), ...trackingUriOf(values) });
     } catch (error) {
       storeProblem = errorMessage(error);
     }

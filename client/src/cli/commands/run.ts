@@ -10,19 +10,44 @@ import {
   runPipeline,
   type RunEvent,
 } from '../../core/runner';
-import { serveWorkspace } from '../../core/tracking/workspaceServer';
+import type { RunnerTracking } from '../../core/runner/types';
+import { credentialsFromEnv } from '../../core/tracking/choice';
+import { remoteStoreFromEnv } from '../../core/tracking/remote/remoteStore';
+import { trackingChoiceFor } from '../../core/tracking/rest/access';
+import { serveWorkspace, type WorkspaceTracking } from '../../core/tracking/workspaceServer';
 import { Exit, type CliCommand, type CliIO } from '../command';
-import { JSON_OPTION, WORKSPACE_OPTION, workspaceOf } from './trackingAccess';
+import { JSON_OPTION, retryNotice, TRACKING_URI_OPTION, trackingUriOf, WORKSPACE_OPTION, workspaceOf } from './trackingAccess';
+
+/** The workspace's endpoint (served here, or joined), or a team's MLflow server from --tracking-uri / MLFLOW_TRACKING_URI. */
+async function runnerTracking(
+  values: Record<string, unknown>,
+  workspaceDir: string,
+  io: CliIO,
+): Promise<WorkspaceTracking | (RunnerTracking & { close(): Promise<void> })> {
+  const choice = trackingChoiceFor(workspaceDir, trackingUriOf(values).trackingUri, process.env);
+  if (choice.kind === 'workspace') return serveWorkspace({ workspaceDir, joinPeer: true });
+  const remote = remoteStoreFromEnv(choice.url, process.env, { onRetry: retryNotice(io) });
+  const auth = credentialsFromEnv(process.env);
+  return {
+    api: remote.api,
+    url: remote.url,
+    ...(auth ? { auth } : {}),
+    remote: { artifacts: remote.artifacts },
+    close: async () => undefined,
+  };
+}
 
 export const runCommand: CliCommand = {
   name: 'run',
   summary: 'Run a pipeline file, tracked in the workspace store (what CI runs).',
-  usage: 'mlops run <file> [--param k=v]... [--step s]... [--no-cache] [--max-parallel N] [--json] [--quiet] [--workspace DIR]',
+  usage:
+    'mlops run <file> [--param k=v]... [--step s]... [--no-cache] [--max-parallel N] [--json] [--quiet] [--workspace DIR] [--tracking-uri URI]',
   details: [
     'Runs the steps as a DAG, in parallel where they do not depend on each other, with caching,',
     'retries and timeouts as the file says. Logs go to .mlops/runs/<run>/<step>.log. The run is',
     "recorded in the workspace's tracking store: through the editor's endpoint when one is live,",
-    'in the database directly otherwise. Exit code 0 when the run finishes, 1 when it fails or is',
+    'in the database directly otherwise; on a team MLflow server with --tracking-uri or MLFLOW_TRACKING_URI',
+    '(each step a nested run, logs, outputs and the model uploaded as artifacts). Exit code 0 when the run finishes, 1 when it fails or is',
     'cancelled (Ctrl+C kills every step process), 2 for bad usage or a bad param.',
   ].join('\n'),
   options: {
@@ -38,6 +63,7 @@ export const runCommand: CliCommand = {
     json: { ...JSON_OPTION, description: 'Print every run event as a JSON line' },
     quiet: { type: 'boolean', short: 'q', description: "Don't print the steps' output, only progress" },
     workspace: WORKSPACE_OPTION,
+    'tracking-uri': TRACKING_URI_OPTION,
   },
   examples: [
     'mlops run samples/churn/churn.pipeline.yaml',
@@ -59,13 +85,13 @@ export const runCommand: CliCommand = {
       throw new UsageError(`--max-parallel must be a whole number of at least 1, got '${String(values['max-parallel'])}'`);
 
     const workspaceDir = workspaceOf(values, io.cwd);
-    const tracking = await serveWorkspace({ workspaceDir, joinPeer: true });
+    const tracking = await runnerTracking(values, workspaceDir, io);
     const abort = new AbortController();
     const onSignal = () => abort.abort();
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     try {
-      if (tracking.role === 'owner') {
+      if ('role' in tracking && tracking.role === 'owner') {
         const ended = await recoverAbandonedRuns(tracking.api);
         if (ended > 0 && !values.json)
           io.err(`mlops run: marked ${ended} run${ended === 1 ? '' : 's'} left RUNNING by a stopped runner as FAILED\n`);

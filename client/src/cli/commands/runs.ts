@@ -1,7 +1,7 @@
 import { UsageError } from '../../core/errors';
 import type { Run } from '../../core/tracking/repository';
 import { Exit, table, type CliGroup } from '../command';
-import { JSON_OPTION, time, WORKSPACE_OPTION, withTracking } from './trackingAccess';
+import { JSON_OPTION, time, TRACKING_URI_OPTION, WORKSPACE_OPTION, withTracking } from './trackingAccess';
 
 const metricText = (v: number | string) => (typeof v === 'number' ? String(Number(v.toPrecision(6))) : v);
 
@@ -21,6 +21,7 @@ export const runsCommand: CliGroup = {
         max: { type: 'string', value: 'N', description: 'At most N runs (default 100)' },
         json: JSON_OPTION,
         workspace: WORKSPACE_OPTION,
+        'tracking-uri': TRACKING_URI_OPTION,
       },
       examples: ['mlops runs list --experiment customer_churn_prediction --filter "metrics.auc > 0.9" --order-by \'metrics.auc DESC\''],
       async run(values, _positionals, io) {
@@ -59,8 +60,8 @@ export const runsCommand: CliGroup = {
     {
       name: 'show',
       summary: 'Show one run: its info, params, metrics, tags and pipeline steps.',
-      usage: 'mlops runs show RUN_ID [--json] [--workspace DIR]',
-      options: { json: JSON_OPTION, workspace: WORKSPACE_OPTION },
+      usage: 'mlops runs show RUN_ID [--json] [--workspace DIR] [--tracking-uri URI]',
+      options: { json: JSON_OPTION, workspace: WORKSPACE_OPTION, 'tracking-uri': TRACKING_URI_OPTION },
       async run(values, positionals, io) {
         const [runId, extra] = positionals;
         if (!runId || extra !== undefined) throw new UsageError('expected exactly one RUN_ID');

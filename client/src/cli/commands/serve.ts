@@ -15,23 +15,33 @@ function parsePort(value: unknown): number {
 export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'Serve the workspace tracking store over an MLflow-compatible REST endpoint.',
-  usage: 'mlops serve [--port N] [--workspace DIR]',
+  usage: 'mlops serve [--port N] [--mlflow-only] [--workspace DIR]',
   details: [
     'Listens on 127.0.0.1 only and requires the printed bearer token; writes .mlops/server.json',
     '(mode 0600) so other mlops commands find it. Point mlflow code at it with the two printed',
     'variables. Stops on Ctrl+C (SIGINT) or SIGTERM, saving the store and removing server.json.',
+    '--mlflow-only (or MLOPS_SERVE_MLFLOW_ONLY=1) answers as a team MLflow server does: no /mlops/...',
+    'routes, and artifact URIs are mlflow-artifacts:/... through the artifact proxy. Point another',
+    "workspace's mlops.tracking.uri (or --tracking-uri) at it to try a remote store on one machine.",
   ].join('\n'),
   options: {
     port: { type: 'string', value: 'N', description: 'Port to listen on (default: a free one)' },
+    'mlflow-only': { type: 'boolean', description: "Serve MLflow's REST API only, as a team's MLflow server" },
     workspace: { type: 'string', value: 'DIR', description: 'Workspace folder (default: the current folder)' },
   },
-  examples: ['mlops serve', 'mlops serve --port 5000 --workspace samples/churn'],
+  examples: ['mlops serve', 'mlops serve --port 5000 --workspace samples/churn', 'mlops serve --mlflow-only --workspace /tmp/team-server'],
   async run(values, _positionals, io) {
     const workspaceDir = path.resolve(io.cwd, typeof values.workspace === 'string' ? values.workspace : '.');
     const port = parsePort(values.port);
     let tracking;
     try {
-      tracking = await serveWorkspace({ workspaceDir, port, log: (level, message) => io.err(`[${level}] ${message}\n`) });
+      const mlflowOnly = Boolean(values['mlflow-only']) || /^(1|true|yes)$/i.test(process.env.MLOPS_SERVE_MLFLOW_ONLY ?? '');
+      tracking = await serveWorkspace({
+        workspaceDir,
+        port,
+        mlflowOnly,
+        log: (level, message) => io.err(`[${level}] ${message}\n`),
+      });
     } catch (error) {
       if (error instanceof StoreLockedError) {
         io.err(`mlops serve: ${error.message}\n`);

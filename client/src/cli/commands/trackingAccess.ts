@@ -8,6 +8,16 @@ import type { CliIO } from '../command';
 
 export const WORKSPACE_OPTION = { type: 'string', value: 'DIR', description: 'Workspace folder (default: the current folder)' } as const;
 export const JSON_OPTION = { type: 'boolean', description: 'Print JSON instead of a table' } as const;
+export const TRACKING_URI_OPTION = {
+  type: 'string',
+  value: 'URI',
+  description: "A team's MLflow tracking server (default: MLFLOW_TRACKING_URI, else the workspace store)",
+} as const;
+
+/** `--tracking-uri` as openTrackingAccess takes it. */
+export function trackingUriOf(values: Record<string, unknown>): { trackingUri?: string } {
+  return typeof values['tracking-uri'] === 'string' ? { trackingUri: values['tracking-uri'] } : {};
+}
 
 export function workspaceOf(values: Record<string, unknown>, cwd: string): string {
   return path.resolve(cwd, typeof values.workspace === 'string' ? values.workspace : '.');
@@ -31,7 +41,7 @@ export function retryNotice(io: CliIO): (info: RetryInfo) => void {
  * free, or the endpoint of the process holding it; always let go afterwards.
  */
 export async function withTracking<T>(values: Record<string, unknown>, io: CliIO, use: (api: TrackingApi) => Promise<T>): Promise<T> {
-  const access = await openTrackingAccess(workspaceOf(values, io.cwd), { onRetry: retryNotice(io) });
+  const access = await openTrackingAccess(workspaceOf(values, io.cwd), { onRetry: retryNotice(io), ...trackingUriOf(values) });
   try {
     return await use(access.api);
   } finally {

@@ -1,7 +1,9 @@
 import { hostname } from 'node:os';
+import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { errorMessage } from '../../../../common/src/errors';
-import type { TrackingApi, UpsertStepRequest } from '../tracking/repository';
+import type { Run, TrackingApi, UpsertStepRequest } from '../tracking/repository';
+import { StepTags } from '../tracking/remote/runMapping';
 import { MlflowError } from '../tracking/repository/errors';
 import type { PipelinePlan } from './plan';
 import type { ParamValue, RunStatus } from './types';
@@ -41,8 +43,16 @@ export class RunRecorder {
     readonly runId: string,
     readonly runName: string,
     readonly experimentId: string,
-    /** Local folder of the run's artifacts (`.mlops/artifacts/<exp>/<run>/artifacts`). */
+    /**
+     * Local folder of the run's artifacts: `.mlops/artifacts/<exp>/<run>/artifacts` in the workspace
+     * store; a staging folder (`.mlops/runs/<run>/artifacts`) uploaded at the end when the store is
+     * a team's server.
+     */
     readonly artifactDir: string,
+    /** The run's artifact URI as the store gave it. */
+    readonly artifactUri: string,
+    /** Steps are nested runs whose metrics count as the run's (a team's server: docs/tracking-remote.md). */
+    private readonly nestedSteps: boolean,
     private readonly onError: (message: string) => void,
   ) {}
 
@@ -50,7 +60,14 @@ export class RunRecorder {
     api: TrackingApi,
     plan: PipelinePlan,
     params: Readonly<Record<string, ParamValue>>,
-    options: { relativeFile: string; gitCommit?: string; onError: (message: string) => void },
+    options: {
+      relativeFile: string;
+      gitCommit?: string;
+      onError: (message: string) => void;
+      /** Where a run whose artifacts are not a local folder stages them: `<stagingRoot>/<run>/artifacts`. */
+      stagingRoot?: string;
+      nestedSteps?: boolean;
+    },
   ): Promise<RunRecorder> {
     const experimentId = await experimentIdFor(api, plan.experiment);
     const tags = [
@@ -65,8 +82,22 @@ export class RunRecorder {
     const { run } = await api.createRun({ experiment_id: experimentId, start_time: Date.now(), tags });
     const paramList = Object.entries(params).map(([key, value]) => ({ key, value: String(value) }));
     for (let i = 0; i < paramList.length; i += 100) await api.logBatch({ run_id: run.info.run_id, params: paramList.slice(i, i + 100) });
-    const artifactDir = run.info.artifact_uri.startsWith('file:') ? fileURLToPath(run.info.artifact_uri) : run.info.artifact_uri;
-    return new RunRecorder(api, run.info.run_id, run.info.run_name, experimentId, artifactDir, options.onError);
+    const uri = run.info.artifact_uri;
+    const artifactDir = uri.startsWith('file:')
+      ? fileURLToPath(uri)
+      : options.stagingRoot
+        ? path.join(options.stagingRoot, run.info.run_id, 'artifacts')
+        : uri;
+    return new RunRecorder(
+      api,
+      run.info.run_id,
+      run.info.run_name,
+      experimentId,
+      artifactDir,
+      uri,
+      options.nestedSteps ?? false,
+      options.onError,
+    );
   }
 
   /**
@@ -111,11 +142,40 @@ export class RunRecorder {
     return this.flushing;
   }
 
-  /** Latest value of each metric: what this process logged, plus what steps logged themselves through MLflow. */
+  /** The nested runs of the steps by step id (a team's server), read once they are all recorded. */
+  async nestedRuns(): Promise<Map<string, Run>> {
+    const found = new Map<string, Run>();
+    if (!this.nestedSteps) return found;
+    await this.settled();
+    let token: string | undefined;
+    do {
+      const page = await this.api.searchRuns({
+        experiment_ids: [this.experimentId],
+        filter: `tags.\`${StepTags.parent}\` = '${this.runId}'`,
+        run_view_type: 'ALL',
+        max_results: 1000,
+        ...(token ? { page_token: token } : {}),
+      });
+      for (const run of page.runs) {
+        const step = run.data.tags.find((t) => t.key === StepTags.step)?.value;
+        if (step && !found.has(step)) found.set(step, run);
+      }
+      token = page.next_page_token || undefined;
+    } while (token);
+    return found;
+  }
+
+  /**
+   * Latest value of each metric: what this process logged, plus what steps logged themselves
+   * through MLflow (into their nested runs, on a team's server: the run's own values win).
+   */
   async metrics(): Promise<Record<string, number>> {
     await this.flush();
     const out: Record<string, number> = {};
     try {
+      if (this.nestedSteps)
+        for (const nested of (await this.nestedRuns()).values())
+          for (const m of nested.data.metrics) if (typeof m.value === 'number') out[m.key] = m.value;
       const { run } = await this.api.getRun({ run_id: this.runId });
       for (const m of run.data.metrics) if (typeof m.value === 'number') out[m.key] = m.value;
     } catch (error) {

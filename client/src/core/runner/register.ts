@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { errorMessage } from '../../../../common/src/errors';
 import { evaluateCondition } from '../../../../common/src/expressions';
+import type { ArtifactTransfer } from '../tracking/remote/artifacts';
 import type { ModelVersion } from '../tracking/repository';
 import { MlflowError } from '../tracking/repository/errors';
 import { outputsDigest } from './outputsDigest';
@@ -17,6 +18,8 @@ export interface RegisterContext {
   readonly recorder: RunRecorder;
   /** The run's latest metrics, which `when` is evaluated against. */
   readonly metrics: Readonly<Record<string, number>>;
+  /** A team's server: the model is uploaded under the run's `model/` and registered from `runs:/<run>/model`. */
+  readonly remote?: ArtifactTransfer;
 }
 
 /**
@@ -42,12 +45,14 @@ export async function registerModel(
   }
 
   let source: string;
+  let digest: string | undefined;
   try {
     const from = resolveText(scope, plan.from);
     const file = path.resolve(scope.plan.folder, from);
     const info = await stat(file).catch(() => undefined);
     if (!info) return { skipped: `register.from ${from} does not exist` };
-    const same = await latestVersionHolding(ctx.recorder.api, plan.model, file);
+    digest = await outputsDigest([file]);
+    const same = await latestVersionHolding(ctx.recorder.api, plan.model, digest);
     if (same)
       return {
         skipped: `version ${same.version} of ${plan.model} already holds this model (registered from run ${same.run_id ?? 'unknown'})`,
@@ -60,6 +65,14 @@ export async function registerModel(
   } catch (error) {
     return { skipped: `could not copy the model into the run's artifacts: ${errorMessage(error)}` };
   }
+  if (ctx.remote) {
+    try {
+      await ctx.remote.uploadFolder(ctx.recorder.artifactUri, 'model', path.join(ctx.recorder.artifactDir, 'model'));
+      source = `runs:/${ctx.recorder.runId}/model`;
+    } catch (error) {
+      return { skipped: `could not upload the model to the tracking server: ${errorMessage(error)}` };
+    }
+  }
 
   const api = ctx.recorder.api;
   try {
@@ -68,7 +81,12 @@ export async function registerModel(
     } catch (error) {
       if (!(error instanceof MlflowError && error.errorCode === 'RESOURCE_ALREADY_EXISTS')) throw error;
     }
-    const { model_version } = await api.createModelVersion({ name: plan.model, source, run_id: ctx.recorder.runId });
+    const { model_version } = await api.createModelVersion({
+      name: plan.model,
+      source,
+      run_id: ctx.recorder.runId,
+      ...(digest ? { tags: [{ key: MODEL_DIGEST_TAG, value: digest }] } : {}),
+    });
     let stage: string | undefined;
     if (plan.stage && plan.stage !== 'None') {
       stage = (
@@ -95,12 +113,17 @@ export async function registerModel(
   }
 }
 
+/** A model version's tag: sha256 of the registered files, so a rerun can tell the same model without reading it back. */
+const MODEL_DIGEST_TAG = 'mlops.model_digest';
+
 /**
- * The newest version of `model` when its source holds exactly the bytes of
- * `file`: a rerun whose steps were all cached must not pile up identical
- * versions.
+ * The newest version of `model` when it holds exactly the bytes of the
+ * file whose digest is given (its tag says so, or its local source has the
+ * same digest): a rerun whose steps were all cached must not pile up
+ * identical versions.
  */
-async function latestVersionHolding(api: RunRecorder['api'], model: string, file: string): Promise<ModelVersion | undefined> {
+async function latestVersionHolding(api: RunRecorder['api'], model: string, digest: string | undefined): Promise<ModelVersion | undefined> {
+  if (digest === undefined) return undefined;
   let versions: ModelVersion[];
   try {
     versions = (await api.searchModelVersions({ filter: `name = '${model.replace(/'/g, "''")}'`, max_results: 1000 })).model_versions;
@@ -108,9 +131,11 @@ async function latestVersionHolding(api: RunRecorder['api'], model: string, file
     return undefined;
   }
   const latest = versions.sort((a, b) => Number(b.version) - Number(a.version))[0];
-  if (!latest?.source.startsWith('file:')) return undefined;
-  const digest = await outputsDigest([fileURLToPath(latest.source)]);
-  return digest !== undefined && digest === (await outputsDigest([file])) ? latest : undefined;
+  if (!latest) return undefined;
+  const tagged = latest.tags?.find((t) => t.key === MODEL_DIGEST_TAG)?.value;
+  if (tagged !== undefined) return tagged === digest ? latest : undefined;
+  if (!latest.source.startsWith('file:')) return undefined;
+  return (await outputsDigest([fileURLToPath(latest.source)])) === digest ? latest : undefined;
 }
 
 function gateText(when: string): string {

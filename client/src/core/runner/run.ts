@@ -9,6 +9,9 @@ import { RunRecorder, RunnerTags } from './recorder';
 import { registerModel } from './register';
 import { schedule, selectSteps } from './schedule';
 import { resolveEnv, type Scope } from './scope';
+import { credentialsEnv } from '../tracking/choice';
+import type { Run } from '../tracking/repository';
+import { uploadRunArtifacts } from './remoteArtifacts';
 import { executeStep } from './stepExecution';
 import type { RunListener, RunRequest, RunResult, RunStatus, StepSummary } from './types';
 
@@ -33,10 +36,13 @@ export async function runPipeline(request: RunRequest, listener: RunListener = (
   const baseEnv = request.env ?? process.env;
   const relativeFile = path.relative(request.workspaceDir, plan.file).split(path.sep).join('/');
 
+  const remote = request.tracking.remote;
   const recorder = await RunRecorder.start(request.tracking.api, plan, params, {
     relativeFile,
     ...(await gitCommit(plan.folder).then((c) => (c ? { gitCommit: c } : {}))),
     onError: (message) => emit({ type: 'warning', message }),
+    stagingRoot: path.join(request.workspaceDir, '.mlops', 'runs'),
+    nestedSteps: remote !== undefined,
   });
   const started = Date.now();
   const logDir = path.join(request.workspaceDir, '.mlops', 'runs', recorder.runId);
@@ -56,9 +62,9 @@ export async function runPipeline(request: RunRequest, listener: RunListener = (
   });
 
   const scope: Scope = { plan, params, runId: recorder.runId, runDir: recorder.artifactDir, env: baseEnv };
-  const runEnv = {
+  const runEnv: Record<string, string> = {
     MLFLOW_TRACKING_URI: request.tracking.url,
-    MLFLOW_TRACKING_TOKEN: request.tracking.token,
+    ...credentialsEnv(request.tracking.token !== undefined ? { token: request.tracking.token } : request.tracking.auth),
     MLFLOW_RUN_ID: recorder.runId,
     MLFLOW_EXPERIMENT_ID: recorder.experimentId,
     MLOPS_RUN_ID: recorder.runId,
@@ -84,6 +90,12 @@ export async function runPipeline(request: RunRequest, listener: RunListener = (
     for (const id of steps) summaries.push(await skip(id, 'SKIPPED', envProblem));
   } else {
     for (const id of steps) recorder.step({ step_id: id, status: 'PENDING', cached: false });
+    // On a team's server each step is a nested run, and its own mlflow code logs into that run.
+    const nested = remote ? await recorder.nestedRuns().catch(() => new Map<string, Run>()) : undefined;
+    const envOf = (id: string) => {
+      const run = nested?.get(id);
+      return run ? { ...runEnv, MLFLOW_RUN_ID: run.info.run_id, MLFLOW_PARENT_RUN_ID: recorder.runId } : runEnv;
+    };
     const parallel = Math.max(1, request.maxParallel && request.maxParallel > 0 ? request.maxParallel : availableParallelism());
     summaries = await schedule(
       plan,
@@ -91,7 +103,17 @@ export async function runPipeline(request: RunRequest, listener: RunListener = (
       parallel,
       signal,
       (id) =>
-        executeStep({ step: plan.byId.get(id)!, scope, recorder, logDir, env, runEnv, noCache: request.noCache ?? false, signal, emit }),
+        executeStep({
+          step: plan.byId.get(id)!,
+          scope,
+          recorder,
+          logDir,
+          env,
+          runEnv: envOf(id),
+          noCache: request.noCache ?? false,
+          signal,
+          emit,
+        }),
       skip,
     );
   }
@@ -113,13 +135,15 @@ export async function runPipeline(request: RunRequest, listener: RunListener = (
     else if (request.steps && request.steps.length > 0)
       registerSkipped = 'only some steps ran (mlops.runStep); run the whole pipeline to register';
     else {
-      const outcome = await registerModel(plan.register, { scope, recorder, metrics });
+      const outcome = await registerModel(plan.register, { scope, recorder, metrics, ...(remote ? { remote: remote.artifacts } : {}) });
       if ('version' in outcome) registered = outcome.version;
       else registerSkipped = outcome.skipped;
     }
     if (registered) emit({ type: 'registered', version: registered });
     else if (registerSkipped) emit({ type: 'register-skipped', reason: registerSkipped });
   }
+  if (remote)
+    await uploadRunArtifacts({ recorder, plan, summaries, artifacts: remote.artifacts, emit, modelUploaded: registered !== undefined });
   await recorder.finish(status);
   const result: RunResult = {
     runId: recorder.runId,

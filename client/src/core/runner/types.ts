@@ -1,14 +1,24 @@
 import type { TrackingApi } from '../tracking/repository';
+import type { ArtifactTransfer } from '../tracking/remote/artifacts';
+import type { TrackingAuth } from '../tracking/rest/request';
 import type { PipelinePlan } from './plan';
 
 /** A param value after its type was applied. */
 export type ParamValue = string | number | boolean;
 
-/** The tracking endpoint a run logs into, and hands to its steps as MLFLOW_TRACKING_URI/TOKEN. */
+/** The tracking endpoint a run logs into, and hands to its steps as MLFLOW_TRACKING_URI and credentials. */
 export interface RunnerTracking {
   readonly api: TrackingApi;
   readonly url: string;
-  readonly token: string;
+  /** The steps' MLFLOW_TRACKING_TOKEN (the workspace endpoint's token, or a team server's). */
+  readonly token?: string;
+  /** A team server's credentials when they are not a token: MLFLOW_TRACKING_USERNAME / _PASSWORD for the steps. */
+  readonly auth?: TrackingAuth;
+  /**
+   * Set when the store is a team's MLflow server (remote/remoteStore.ts): artifacts are staged under
+   * `.mlops/runs/<run>/artifacts` and uploaded through it, and each step logs into its nested run.
+   */
+  readonly remote?: { readonly artifacts: ArtifactTransfer };
 }
 
 export interface RunRequest {

@@ -31,6 +31,8 @@ export interface ServeOptions {
   readonly log?: OpenStoreOptions['log'];
   /** When the store is held by another live process: use its endpoint (true) or fail with StoreLockedError (false). */
   readonly joinPeer?: boolean;
+  /** Serve MLflow's REST API only, as a team's MLflow server would (RestServerOptions.mlflowOnly). */
+  readonly mlflowOnly?: boolean;
 }
 
 /** Opens the store, serves it on loopback and lists the endpoint in `.mlops/server.json`; or joins the process that already does. */
@@ -57,12 +59,15 @@ export async function serveWorkspace(options: ServeOptions): Promise<WorkspaceTr
   }
   const opened = store;
   ignoreInGit(opened.paths.dir);
-  const server = await startRestServer({ api: opened.api, artifactRoot: opened.paths.artifacts, port: options.port ?? 0 }).catch(
-    async (error: unknown) => {
-      await opened.close();
-      throw error;
-    },
-  );
+  const server = await startRestServer({
+    api: opened.api,
+    artifactRoot: opened.paths.artifacts,
+    port: options.port ?? 0,
+    ...(options.mlflowOnly ? { mlflowOnly: true } : {}),
+  }).catch(async (error: unknown) => {
+    await opened.close();
+    throw error;
+  });
   await writeServerInfo(options.workspaceDir, { url: server.url, token: server.token, pid: process.pid });
   let closed: Promise<void> | undefined;
   return {

@@ -59,6 +59,8 @@ export interface RequestOptions {
   readonly maxBackoffMs: number;
   /** Told before each wait, so a CLI or the UI can show progress. */
   readonly onRetry?: (info: RetryInfo) => void;
+  /** The fetch to use: the global one, or one with a team server's TLS settings (tls.ts). */
+  readonly fetch?: typeof fetch;
 }
 
 function seconds(env: NodeJS.ProcessEnv, name: string, fallback: number, integer = false): number {
@@ -127,7 +129,7 @@ function retryAfterMs(header: string | null, now = Date.now()): number | undefin
 }
 
 type Outcome =
-  { kind: 'response'; status: number; text: string; retryAfter: string | null } | { kind: 'failure'; reason: string; error: unknown };
+  { kind: 'response'; status: number; bytes: Buffer; retryAfter: string | null } | { kind: 'failure'; reason: string; error: unknown };
 
 interface ErrorBody {
   error_code?: unknown;
@@ -166,22 +168,51 @@ export async function trackingRequest(
   url: string,
   init: { body?: unknown; auth?: TrackingAuth | undefined; options: RequestOptions },
 ): Promise<unknown> {
-  const { options } = init;
+  const body = init.body === undefined ? undefined : JSON.stringify(init.body);
+  const answer = await send(method, url, { ...init, body, contentType: 'application/json' });
+  const text = answer.toString('utf8');
+  const parsed = parse(text);
+  if (parsed === undefined) throw new Error(`${method} ${new URL(url).origin}${new URL(url).pathname}: not JSON: ${quote(text)}`);
+  return parsed;
+}
+
+/**
+ * An artifact transfer through MLflow's `mlflow-artifacts` proxy: `PUT` with the file's bytes, or
+ * `GET` for them; the same timeouts, retries and errors as `trackingRequest`.
+ */
+export function artifactRequest(
+  method: 'GET' | 'PUT',
+  url: string,
+  init: { body?: Uint8Array; auth?: TrackingAuth | undefined; options: RequestOptions },
+): Promise<Buffer> {
+  return send(method, url, { ...init, contentType: 'application/octet-stream' });
+}
+
+async function send(
+  method: string,
+  url: string,
+  init: { body?: string | Uint8Array | undefined; contentType: string; auth?: TrackingAuth | undefined; options: RequestOptions },
+): Promise<Buffer> {
+  const { options, body } = init;
   const target = new URL(url);
   const where = `${method} ${target.origin}${target.pathname}`;
-  const body = init.body === undefined ? undefined : JSON.stringify(init.body);
-  const headers = { ...authorization(init.auth), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) };
+  const headers = { ...authorization(init.auth), ...(body === undefined ? {} : { 'Content-Type': init.contentType }) };
   const maxAttempts = Math.max(0, Math.floor(options.maxRetries)) + 1;
   for (let attempt = 1; ; attempt++) {
     let outcome: Outcome;
     try {
-      const response = await fetch(target, {
+      const response = await (options.fetch ?? fetch)(target, {
         method,
         headers,
-        ...(body === undefined ? {} : { body }),
+        ...(body === undefined ? {} : { body: body as string }),
         signal: AbortSignal.timeout(options.timeoutMs),
       });
-      outcome = { kind: 'response', status: response.status, text: await response.text(), retryAfter: response.headers.get('Retry-After') };
+      outcome = {
+        kind: 'response',
+        status: response.status,
+        bytes: Buffer.from(await response.arrayBuffer()),
+        retryAfter: response.headers.get('Retry-After'),
+      };
     } catch (error) {
       if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
         outcome = { kind: 'failure', reason: `timed out after ${formatSeconds(options.timeoutMs)}`, error };
@@ -191,14 +222,10 @@ export async function trackingRequest(
         outcome = { kind: 'failure', reason: code === 'ECONNREFUSED' ? 'connection refused (ECONNREFUSED)' : code, error };
       }
     }
-    if (outcome.kind === 'response' && outcome.status >= 200 && outcome.status < 300) {
-      const parsed = parse(outcome.text);
-      if (parsed === undefined) throw new Error(`${where}: HTTP ${outcome.status}, not JSON: ${quote(outcome.text)}`);
-      return parsed;
-    }
+    if (outcome.kind === 'response' && outcome.status >= 200 && outcome.status < 300) return outcome.bytes;
     const retryable = outcome.kind === 'failure' || outcome.status === 429 || (outcome.status >= 500 && outcome.status !== 501);
     if (!retryable || attempt >= maxAttempts) {
-      if (outcome.kind === 'response') throw httpError(method, target, outcome.status, outcome.text, attempt);
+      if (outcome.kind === 'response') throw httpError(method, target, outcome.status, outcome.bytes.toString('utf8'), attempt);
       throw new Error(`${where}: ${outcome.reason}${attempt > 1 ? ` (gave up after ${attempt} attempts)` : ''}`, { cause: outcome.error });
     }
     let delay = options.backoffFactorMs * 2 ** (attempt - 1) + Math.random() * options.backoffJitterMs;

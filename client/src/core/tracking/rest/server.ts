@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
 import { errorStack } from '../../../../../common/src/errors';
 import type { TrackingApi } from '../repository';
 import { bearerMatches, isLoopbackHost, LOOPBACK_ADDRESSES, newToken } from './auth';
@@ -37,6 +38,11 @@ export interface RestServerOptions {
   token?: string;
   maxBodyBytes?: number;
   log?: (line: string) => void;
+  /**
+   * Answer as a team's MLflow server would (`mlops serve --mlflow-only`): our `/mlops/...` routes
+   * do not exist, and artifact URIs are `mlflow-artifacts:/...`, reached through the artifact proxy.
+   */
+  mlflowOnly?: boolean;
 }
 
 export interface RestServer {
@@ -46,12 +52,30 @@ export interface RestServer {
   close(): Promise<void>;
 }
 
+const URI_FIELDS = new Set(['artifact_uri', 'artifact_location', 'root_uri']);
+
+/**
+ * The answer with every `file:` URI under the artifact root as MLflow's server with
+ * `--serve-artifacts` hands it out: `mlflow-artifacts:/<experiment>/<run>/artifacts`.
+ */
+function proxiedArtifactUris(value: unknown, rootUrl: string): unknown {
+  if (Array.isArray(value)) return value.map((item) => proxiedArtifactUris(item, rootUrl));
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) {
+    if (URI_FIELDS.has(key) && typeof field === 'string' && `${field}/`.startsWith(rootUrl))
+      out[key] = `mlflow-artifacts:/${field.slice(rootUrl.length)}`.replace(/\/+$/, '');
+    else out[key] = proxiedArtifactUris(field, rootUrl);
+  }
+  return out;
+}
+
 /** `/api/2.0/...` and the UI's `/ajax-api/2.0/...` reach the same routes; `mlops/` ones are ours. */
 const API_PREFIX = /^\/(?:ajax-)?api\/2\.0(\/(?:mlflow|mlops)\/.*)$/;
 
-function routeFor(pathname: string, method: string): Route {
+function routeFor(pathname: string, method: string, mlflowOnly: boolean): Route {
   const match = API_PREFIX.exec(pathname);
-  const candidates = match ? ROUTES.filter((r) => r.path === match[1]) : [];
+  const candidates = match && !(mlflowOnly && match[1]!.startsWith('/mlops/')) ? ROUTES.filter((r) => r.path === match[1]) : [];
   if (candidates.length === 0) throw new RestError(404, 'ENDPOINT_NOT_FOUND', `No API endpoint at ${pathname}.`);
   const route = candidates.find((r) => r.method === method);
   if (!route) {
@@ -92,6 +116,7 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
   const token = options.token ?? newToken();
   const maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const deps: RouteDeps = { api: options.api, artifactRoot: options.artifactRoot };
+  const artifactRootUrl = pathToFileURL(options.artifactRoot).href.replace(/\/*$/, '/');
   let port = 0;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<number> {
@@ -113,9 +138,10 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
       return res.statusCode;
     }
     if (MULTIPART_UPLOAD_PATH.test(url.pathname)) throw refuseMultipartUpload(req.method, url.pathname);
-    const route = routeFor(url.pathname, req.method ?? 'GET');
+    const route = routeFor(url.pathname, req.method ?? 'GET', options.mlflowOnly ?? false);
     const message = withRunId(route, await requestMessage(req, route, url, maxBody));
-    sendJson(res, 200, await route.call(deps, message));
+    const answer = await route.call(deps, message);
+    sendJson(res, 200, options.mlflowOnly ? proxiedArtifactUris(answer, artifactRootUrl) : answer);
     return 200;
   }
 

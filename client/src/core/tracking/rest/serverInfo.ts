@@ -43,3 +43,12 @@ export function removeServerInfo(workspaceDir: string, pid: number): void {
     // Nothing to remove.
   }
 }
+
+/** The endpoint server.json lists, if any (it may be stale: the caller checks what it needs). */
+export function readServerInfo(workspaceDir: string): ServerInfo | undefined {
+  try {
+    return asServerInfo(JSON.parse(readFileSync(serverInfoPath(workspaceDir), 'utf8')));
+  } catch {
+    return undefined;
+  }
+}

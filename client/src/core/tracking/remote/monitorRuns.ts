@@ -1,0 +1,126 @@
+import { isMonitorCheckResult } from '../../../../../common/src/monitor/result';
+import type { Experiment, ListMonitorResultsRequest, MonitorResult, RecordMonitorResultRequest, Run } from '../repository';
+import { MlflowError } from '../repository/errors';
+import type { OperationCaller } from '../rest/client';
+import type { ArtifactTransfer } from './artifacts';
+import { metricKey, MONITOR_RESULT_ARTIFACT, MonitorTags } from './runMapping';
+
+type MetricPoint = { key: string; value: number; timestamp: number; step: number };
+
+/** Per-column statistics and performance changes of a check, as MLflow metrics (finite values only). */
+export function monitorMetrics(payload: unknown, time: number): MetricPoint[] {
+  if (!isMonitorCheckResult(payload)) return [];
+  const out: MetricPoint[] = [];
+  const add = (key: string, value: number | null | undefined) => {
+    if (typeof value === 'number' && Number.isFinite(value)) out.push({ key: metricKey(key), value, timestamp: time, step: 0 });
+  };
+  const data = payload.data;
+  if (data) {
+    add('drift/share', data.share);
+    add('drift/drifted_columns', data.driftedColumns);
+    for (const column of data.columns) {
+      add(`drift/${column.column}/${column.measure}`, column.value);
+      add(`drift/${column.column}/statistic`, column.statistic);
+      add(`drift/${column.column}/drift`, column.drift ? 1 : 0);
+    }
+  }
+  const performance = payload.performance;
+  if (performance && 'metrics' in performance)
+    for (const m of performance.metrics) {
+      add(`performance/${m.metric}/current`, m.current);
+      add(`performance/${m.metric}/baseline`, m.baseline);
+      add(`performance/${m.metric}/change`, m.change);
+    }
+  return out;
+}
+
+function monitorTags(req: RecordMonitorResultRequest): { key: string; value: string }[] {
+  const tags: { key: string; value: string }[] = [
+    { key: MonitorTags.monitor, value: req.monitor },
+    { key: MonitorTags.status, value: req.status },
+  ];
+  if (isMonitorCheckResult(req.payload)) {
+    if (req.payload.data) {
+      tags.push({ key: MonitorTags.method, value: req.payload.data.method });
+      tags.push({ key: MonitorTags.share, value: String(req.payload.data.share) });
+    }
+    tags.push({ key: MonitorTags.file, value: req.payload.file });
+  }
+  return tags;
+}
+
+/**
+ * Monitor checks on a team's MLflow server: each check is a run in an experiment named after the
+ * monitor, its statistics metrics, its verdict, method and share tags, and its whole result JSON
+ * an artifact that the drift report reads back.
+ */
+export class MonitorRuns {
+  constructor(
+    private readonly call: OperationCaller,
+    private readonly artifacts: ArtifactTransfer,
+  ) {}
+
+  async record(req: RecordMonitorResultRequest): Promise<{ id: number }> {
+    if (!req.monitor) throw new MlflowError('INVALID_PARAMETER_VALUE', "Missing value for required parameter 'monitor'.");
+    const time = req.time ?? Date.now();
+    const experimentId = await this.experiment(req.monitor, true);
+    const { run } = (await this.call('createRun', {
+      experiment_id: experimentId!,
+      start_time: time,
+      run_name: `check ${new Date(time).toISOString().slice(0, 19).replace('T', ' ')}`,
+      tags: monitorTags(req),
+    })) as { run: Run };
+    const metrics = monitorMetrics(req.payload, time);
+    for (let i = 0; i < metrics.length; i += 1000)
+      await this.call('logBatch', { run_id: run.info.run_id, metrics: metrics.slice(i, i + 1000) });
+    await this.artifacts.upload(run.info.artifact_uri, MONITOR_RESULT_ARTIFACT, Buffer.from(JSON.stringify(req.payload ?? null)));
+    await this.call('updateRun', { run_id: run.info.run_id, status: 'FINISHED', end_time: Date.now() });
+    return { id: time };
+  }
+
+  async list(req: ListMonitorResultsRequest): Promise<{ results: MonitorResult[] }> {
+    const experimentId = await this.experiment(req.monitor, false);
+    if (!experimentId) return { results: [] };
+    const { runs = [] } = (await this.call('searchRuns', {
+      experiment_ids: [experimentId],
+      run_view_type: 'ACTIVE_ONLY',
+      max_results: req.max_results ?? 100,
+      order_by: ['attributes.start_time DESC'],
+    })) as { runs?: Run[] };
+    const results = await Promise.all(
+      runs.map(async (run): Promise<MonitorResult> => {
+        const time = run.info.start_time ?? 0;
+        const status = run.data.tags.find((t) => t.key === MonitorTags.status)?.value ?? 'error';
+        let payload: unknown = null;
+        try {
+          payload = JSON.parse((await this.artifacts.download(run.info.artifact_uri, MONITOR_RESULT_ARTIFACT)).toString('utf8')) as unknown;
+        } catch {
+          // A check whose result could not be uploaded still shows its verdict.
+        }
+        return { id: time, monitor: req.monitor, time, status, payload };
+      }),
+    );
+    return { results };
+  }
+
+  private async experiment(name: string, create: boolean): Promise<string | undefined> {
+    try {
+      const { experiment } = (await this.call('getExperimentByName', { experiment_name: name })) as { experiment: Experiment };
+      return experiment.experiment_id;
+    } catch (error) {
+      if (!(error instanceof MlflowError) || error.errorCode !== 'RESOURCE_DOES_NOT_EXIST' || !create) {
+        if (error instanceof MlflowError && error.errorCode === 'RESOURCE_DOES_NOT_EXIST') return undefined;
+        throw error;
+      }
+    }
+    try {
+      const { experiment_id } = (await this.call('createExperiment', { name, tags: [{ key: MonitorTags.kind, value: 'monitor' }] })) as {
+        experiment_id: string;
+      };
+      return experiment_id;
+    } catch (error) {
+      if (error instanceof MlflowError && error.errorCode === 'RESOURCE_ALREADY_EXISTS') return this.experiment(name, false);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import type { GetMetricSeriesRequest, Metric, MetricSeries, RepositoryMethod, Run, TrackingApi } from '../repository';
+import { isMlflowOperation, operationCaller } from '../rest/client';
+import { credentialsFromEnv } from '../choice';
+import type { RequestOptions, TrackingAuth } from '../rest/request';
+import { tlsFetch, tlsFromEnv } from '../rest/tls';
+import { artifactTransfer, type ArtifactTransfer } from './artifacts';
+import { fetchHistory, seriesOf, type HistoryPage } from './historySeries';
+import { MonitorRuns } from './monitorRuns';
+import { StepRuns } from './stepRuns';
+
+/** A team's MLflow tracking server as the store: MLflow's REST API only, nothing of ours. */
+export interface RemoteStore {
+  readonly url: string;
+  readonly api: TrackingApi;
+  readonly artifacts: ArtifactTransfer;
+}
+
+/** Histories of ended runs do not change: the last few fetched are kept for the charts' zooms. */
+const CACHED_HISTORIES = 16;
+
+export function remoteStore(url: string, auth: TrackingAuth | undefined, options: Partial<RequestOptions> = {}): RemoteStore {
+  const call = operationCaller(url, auth, options);
+  const artifacts = artifactTransfer(url, auth, options);
+  const steps = new StepRuns(call);
+  const monitors = new MonitorRuns(call, artifacts);
+  const histories = new Map<string, Metric[]>();
+  const page: HistoryPage = (req) => call('getMetricHistory', req) as ReturnType<HistoryPage>;
+
+  async function getMetricSeries(req: GetMetricSeriesRequest): Promise<MetricSeries> {
+    const key = `${req.run_id}\u0000${req.metric_key}`;
+    let history = histories.get(key);
+    if (!history) {
+      const [{ run }, fetched] = await Promise.all([
+        call('getRun', { run_id: req.run_id }) as Promise<{ run: Run }>,
+        fetchHistory(page, req.run_id, req.metric_key),
+      ]);
+      history = fetched;
+      if (run.info.status !== 'RUNNING' && run.info.status !== 'SCHEDULED') {
+        histories.set(key, history);
+        if (histories.size > CACHED_HISTORIES) histories.delete(histories.keys().next().value!);
+      }
+    }
+    return seriesOf(history, req);
+  }
+
+  const own: Partial<Record<RepositoryMethod, (req: never) => Promise<unknown>>> = {
+    upsertStep: (req) => steps.upsert(req),
+    listSteps: (req) => steps.list(req),
+    findCachedStep: (req) => steps.findCached(req),
+    recordMonitorResult: (req) => monitors.record(req),
+    listMonitorResults: (req) => monitors.list(req),
+    getMetricSeries,
+  };
+  const api = new Proxy({} as TrackingApi, {
+    get(_target, name) {
+      if (typeof name !== 'string' || name === 'then') return undefined;
+      const mine = own[name as RepositoryMethod];
+      if (mine) return mine;
+      if (isMlflowOperation(name)) return (message: object) => call(name as RepositoryMethod, message);
+      return () => Promise.reject(new Error(`${name} is not available on an MLflow tracking server (${url})`));
+    },
+  });
+  return { url, api, artifacts };
+}
+
+/** The server at `url` with the credentials and TLS settings of MLflow's client variables in `env`. */
+export function remoteStoreFromEnv(url: string, env: NodeJS.ProcessEnv, options: Partial<RequestOptions> = {}): RemoteStore {
+  const fetch = tlsFetch(tlsFromEnv(env));
+  return remoteStore(url, credentialsFromEnv(env), { ...options, ...(fetch ? { fetch } : {}) });
+}
