@@ -22,8 +22,8 @@ export interface Serving {
 }
 
 /** Starts the built `mlops serve --workspace ws [...extra]` and waits for the URI and token it prints. */
-export async function startServe(ws: string, extra: string[] = []): Promise<Serving> {
-  const child = spawn(process.execPath, [CLI_JS, 'serve', '--workspace', ws, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startServe(ws: string, extra: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<Serving> {
+  const child = spawn(process.execPath, [CLI_JS, 'serve', '--workspace', ws, ...extra], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   return new Promise<Serving>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 20_000);

@@ -7,6 +7,7 @@ import { modelsCommand } from './commands/models';
 import { monitorCommand } from './commands/monitor';
 import { runCommand as runPipelineCommand } from './commands/run';
 import { runsCommand } from './commands/runs';
+import { pushCommand } from './commands/push';
 import { serveCommand } from './commands/serve';
 import { validateCommand } from './commands/validate';
 import { UsageError } from '../core/errors';
@@ -21,6 +22,7 @@ export const COMMANDS: readonly CliEntry[] = [
   modelsCommand,
   driftCommand,
   monitorCommand,
+  pushCommand,
 ];
 
 export function mainHelp(): string {

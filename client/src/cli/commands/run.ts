@@ -12,7 +12,9 @@ import {
 } from '../../core/runner';
 import type { RunnerTracking } from '../../core/runner/types';
 import { credentialsFromEnv } from '../../core/tracking/choice';
+import { drainAbandoned, SpoolingApi } from '../../core/tracking/remote/outbox';
 import { remoteStoreFromEnv } from '../../core/tracking/remote/remoteStore';
+import { errorMessage } from '../../../../common/src/errors';
 import { trackingChoiceFor } from '../../core/tracking/rest/access';
 import { serveWorkspace, type WorkspaceTracking } from '../../core/tracking/workspaceServer';
 import { Exit, type CliCommand, type CliIO } from '../command';
@@ -28,12 +30,32 @@ async function runnerTracking(
   if (choice.kind === 'workspace') return serveWorkspace({ workspaceDir, joinPeer: true });
   const remote = remoteStoreFromEnv(choice.url, process.env, { onRetry: retryNotice(io) });
   const auth = credentialsFromEnv(process.env);
+  const left = await drainAbandoned(remote.api, workspaceDir, remote.url).catch((error: unknown) => ({
+    sent: 0,
+    left: -1,
+    error: errorMessage(error),
+  }));
+  if (left.sent > 0) io.err(`mlops run: sent ${left.sent} write${left.sent === 1 ? '' : 's'} an earlier run left in .mlops/outbox\n`);
+  if (left.left !== 0) io.err(`mlops run: writes still wait in .mlops/outbox (${left.error ?? 'unknown error'})\n`);
+  let warned = false;
+  const spool = new SpoolingApi(remote.api, workspaceDir, remote.url, ({ error }) => {
+    if (warned) return;
+    warned = true;
+    io.err(`mlops run: the tracking server did not take a write (${error}); keeping writes in .mlops/outbox until it does\n`);
+  });
   return {
-    api: remote.api,
+    api: spool.api,
     url: remote.url,
     ...(auth ? { auth } : {}),
     remote: { artifacts: remote.artifacts },
-    close: async () => undefined,
+    close: async () => {
+      if (spool.pending > 0) await spool.flush();
+      spool.dispose();
+      if (spool.pending > 0)
+        io.err(
+          `mlops run: ${spool.pending} write${spool.pending === 1 ? '' : 's'} wait in .mlops/outbox for ${remote.url}; the next mlops run, the editor or 'mlops push --outbox' sends them\n`,
+        );
+    },
   };
 }
 

@@ -23,6 +23,8 @@ export const serveCommand: CliCommand = {
     '--mlflow-only (or MLOPS_SERVE_MLFLOW_ONLY=1) answers as a team MLflow server does: no /mlops/...',
     'routes, and artifact URIs are mlflow-artifacts:/... through the artifact proxy. Point another',
     "workspace's mlops.tracking.uri (or --tracking-uri) at it to try a remote store on one machine.",
+    'MLOPS_SERVE_TOKEN sets the token (16 characters or more) instead of a new random one, so that',
+    'clients keep working across a restart.',
   ].join('\n'),
   options: {
     port: { type: 'string', value: 'N', description: 'Port to listen on (default: a free one)' },
@@ -35,11 +37,17 @@ export const serveCommand: CliCommand = {
     const port = parsePort(values.port);
     let tracking;
     try {
+      const token = process.env.MLOPS_SERVE_TOKEN?.trim();
+      if (token && token.length < 16) {
+        io.err('mlops serve: MLOPS_SERVE_TOKEN must be at least 16 characters\n');
+        return Exit.usage;
+      }
       const mlflowOnly = Boolean(values['mlflow-only']) || /^(1|true|yes)$/i.test(process.env.MLOPS_SERVE_MLFLOW_ONLY ?? '');
       tracking = await serveWorkspace({
         workspaceDir,
         port,
         mlflowOnly,
+        ...(token ? { token } : {}),
         log: (level, message) => io.err(`[${level}] ${message}\n`),
       });
     } catch (error) {

@@ -33,6 +33,8 @@ export interface ServeOptions {
   readonly joinPeer?: boolean;
   /** Serve MLflow's REST API only, as a team's MLflow server would (RestServerOptions.mlflowOnly). */
   readonly mlflowOnly?: boolean;
+  /** The bearer token to require (default: a new random one). */
+  readonly token?: string;
 }
 
 /** Opens the store, serves it on loopback and lists the endpoint in `.mlops/server.json`; or joins the process that already does. */
@@ -64,6 +66,7 @@ export async function serveWorkspace(options: ServeOptions): Promise<WorkspaceTr
     artifactRoot: opened.paths.artifacts,
     port: options.port ?? 0,
     ...(options.mlflowOnly ? { mlflowOnly: true } : {}),
+    ...(options.token ? { token: options.token } : {}),
   }).catch(async (error: unknown) => {
     await opened.close();
     throw error;
