@@ -75,7 +75,7 @@ steps:
 
   it('spools while the server is down, and push --outbox delivers every point once', async () => {
     const url = `http://127.0.0.1:${port}`;
-    const env = {
+    const env: NodeJS.ProcessEnv = {
       ...process.env,
       MLFLOW_TRACKING_TOKEN: TOKEN,
       MLFLOW_HTTP_REQUEST_MAX_RETRIES: '1',

@@ -7,6 +7,7 @@ import { modelsCommand } from './commands/models';
 import { monitorCommand } from './commands/monitor';
 import { runCommand as runPipelineCommand } from './commands/run';
 import { runsCommand } from './commands/runs';
+import { pullCommand } from './commands/pull';
 import { pushCommand } from './commands/push';
 import { serveCommand } from './commands/serve';
 import { validateCommand } from './commands/validate';
@@ -23,6 +24,7 @@ export const COMMANDS: readonly CliEntry[] = [
   driftCommand,
   monitorCommand,
   pushCommand,
+  pullCommand,
 ];
 
 export function mainHelp(): string {
