@@ -7,10 +7,10 @@
  * Keys are grouped by area: `mlops.run.*`, `mlops.tracking.*`, `mlops.monitor.*`, `mlops.validation.*`.
  */
 
-export interface Setting<T extends number | boolean> {
+export interface Setting<T extends number | boolean | string> {
   /** The full key, `mlops.<area>.<name>`. */
   readonly key: string;
-  readonly type: T extends number ? 'number' : 'boolean';
+  readonly type: T extends number ? 'number' : T extends boolean ? 'boolean' : 'string';
   readonly default: T;
   /** Earlier keys of the setting, still read (deprecated in package.json) when the user set one of them and not the key. */
   readonly formerKeys: readonly string[];
@@ -24,6 +24,10 @@ function booleanSetting(key: string, defaultValue: boolean): Setting<boolean> {
   return { key, type: 'boolean', default: defaultValue, formerKeys: [] };
 }
 
+function stringSetting(key: string, defaultValue: string): Setting<string> {
+  return { key, type: 'string', default: defaultValue, formerKeys: [] };
+}
+
 export const Settings = {
   /** How long the language server waits after an edit before it validates, in ms. */
   validationDelayMs: numberSetting('mlops.validation.delayMs', 150),
@@ -31,6 +35,10 @@ export const Settings = {
   trackingStartOnOpen: booleanSetting('mlops.tracking.startOnOpen', true),
   /** MLFLOW_TRACKING_URI/TOKEN in integrated terminals. */
   trackingTerminalEnvironment: booleanSetting('mlops.tracking.terminalEnvironment', true),
+  /** A team's MLflow tracking server (http or https); empty: the workspace database. */
+  trackingUri: stringSetting('mlops.tracking.uri', ''),
+  /** A PEM file of CA certificates to trust for the tracking server. */
+  trackingCaBundle: stringSetting('mlops.tracking.caBundle', ''),
   /** Steps of a run at once; 0: the number of CPUs. Formerly `mlops.maxParallelSteps`. */
   runMaxParallelSteps: numberSetting('mlops.run.maxParallelSteps', 0, ['mlops.maxParallelSteps']),
   /** Each metric a step logs as a line in the run's terminal. */
@@ -51,13 +59,13 @@ export interface SettingsReader {
  * The value of `setting`: its key's; else that of a former key the user set (and did not move to
  * the new key yet); else the default. A value of the wrong type counts as the default.
  */
-export function readSetting<T extends number | boolean>(setting: Setting<T>, reader: SettingsReader): T {
+export function readSetting<T extends number | boolean | string>(setting: Setting<T>, reader: SettingsReader): T {
   const former = reader.isSet(setting.key) ? undefined : setting.formerKeys.find((key) => reader.isSet(key));
   const value = reader.get(former ?? setting.key);
   return typeof value === setting.type ? (value as T) : setting.default;
 }
 
 /** The keys whose change changes `setting`: its own and its former ones. */
-export function settingKeys(setting: Setting<number | boolean>): readonly string[] {
+export function settingKeys(setting: Setting<number | boolean | string>): readonly string[] {
   return [setting.key, ...setting.formerKeys];
 }

@@ -58,6 +58,8 @@ export function registerCommands(tree: DisposableTree, deps: CommandDeps): void 
   register(Commands.showRun, (runId?: string) => (typeof runId === 'string' ? deps.revealRun(runId) : deps.runs.showRun()));
   // mlops.checkDrift and the other monitor commands: ./monitors/monitorViews.ts.
   register(Commands.showTrackingEndpoint, () => deps.tracking.showEndpoint());
+  register(Commands.setTrackingCredentials, () => deps.tracking.setCredentials());
+  register(Commands.switchTrackingStore, () => deps.tracking.switchStore());
   register(Commands.openPipeline, async (uri: vscode.Uri) => {
     await vscode.window.showTextDocument(uri, { preview: true });
   });

@@ -7,10 +7,14 @@ import { Settings } from '../../../common/src/settings';
 import type { StoreChange, TrackingApi } from '../core/tracking/repository';
 import { recoverAbandonedRuns } from '../core/runner';
 import { serveWorkspace, type WorkspaceTracking } from '../core/tracking/workspaceServer';
+import { checkTrackingUri, credentialsEnv } from '../core/tracking/choice';
+import { TrackingAuthError, type TrackingAuth } from '../core/tracking/rest/request';
 import { affectsSetting, setting } from './config';
 import { notify } from './notify';
+import { askCredentials, openRemote } from './remoteTracking';
 
 const MODEL_PUSH_DELAY_MS = 300;
+const RECENT_SERVERS = 'mlops.tracking.recentServers';
 const MAX_MODEL_NAMES = 5000;
 
 /**
@@ -26,6 +30,8 @@ export class TrackingConnection implements vscode.Disposable {
   private modelTimer: NodeJS.Timeout | undefined;
   private changes: { dispose(): void } | undefined;
   private configListener: vscode.Disposable | undefined;
+  private remoteAuth: TrackingAuth | undefined;
+  private outbox = 0;
   /** Why the store did not open the last time it was tried. */
   lastError: string | undefined;
 
@@ -36,7 +42,7 @@ export class TrackingConnection implements vscode.Disposable {
   ) {
     this.status = vscode.window.createStatusBarItem('mlops.tracking', vscode.StatusBarAlignment.Left, 10);
     this.status.name = 'MLOps Tracking';
-    this.status.command = Commands.showTrackingEndpoint;
+    this.status.command = Commands.switchTrackingStore;
   }
 
   /** The workspace folder whose store this window serves, when it may run anything at all. */
@@ -54,6 +60,9 @@ export class TrackingConnection implements vscode.Disposable {
   private async open(): Promise<WorkspaceTracking | undefined> {
     const folder = this.folder();
     if (!folder) return undefined;
+    this.watchConfiguration();
+    const uri = setting(Settings.trackingUri).trim();
+    if (uri) return this.openRemote(folder, uri);
     try {
       const tracking = await serveWorkspace({
         workspaceDir: folder.uri.fsPath,
@@ -68,11 +77,8 @@ export class TrackingConnection implements vscode.Disposable {
       this.lastError = undefined;
       if (tracking.role === 'owner') await this.recoverRuns(tracking.api);
       this.applyTerminalEnvironment(tracking);
-      this.configListener ??= vscode.workspace.onDidChangeConfiguration((e) => {
-        if (affectsSetting(e, Settings.trackingTerminalEnvironment)) this.applyTerminalEnvironment(tracking);
-      });
-      this.status.text = `$(database) ${tracking.role === 'owner' ? 'Tracking' : 'Tracking (shared)'}`;
-      this.status.tooltip = `MLflow-compatible endpoint ${tracking.url}${tracking.role === 'peer' ? ` (served by process ${tracking.ownerPid})` : ''}\nClick for the URI and token.`;
+      this.status.text = `$(database) Tracking: ${tracking.role === 'owner' ? 'workspace' : 'workspace (shared)'}`;
+      this.status.tooltip = `Tracking in the workspace database; MLflow-compatible endpoint ${tracking.url}${tracking.role === 'peer' ? ` (served by process ${tracking.ownerPid})` : ''}\nClick to switch stores.`;
       this.status.show();
       const movedTo = tracking.recovery?.corruptDatabaseMovedTo;
       if (movedTo) {
@@ -98,6 +104,155 @@ export class TrackingConnection implements vscode.Disposable {
     }
   }
 
+  /** The store follows `mlops.tracking.uri` (and the CA bundle) live; terminals follow their setting. */
+  private watchConfiguration(): void {
+    this.configListener ??= vscode.workspace.onDidChangeConfiguration((e) => {
+      if (affectsSetting(e, Settings.trackingUri) || affectsSetting(e, Settings.trackingCaBundle)) void this.reopen();
+      else if (affectsSetting(e, Settings.trackingTerminalEnvironment))
+        void this.tracking?.then((tracking) => tracking && this.applyTerminalEnvironment(tracking));
+    });
+  }
+
+  /** Closes the store in use and opens the one the settings name now; every view refreshes. */
+  async reopen(): Promise<void> {
+    await this.close();
+    await this.start();
+    this.storeChanged.fire([
+      { kind: 'experiment', ids: [], op: 'update' },
+      { kind: 'model', ids: [], op: 'update' },
+    ]);
+  }
+
+  private async openRemote(folder: vscode.WorkspaceFolder, uri: string): Promise<WorkspaceTracking | undefined> {
+    let host = uri;
+    try {
+      host = new URL(uri).host;
+      const connection = await openRemote({
+        secrets: this.context.secrets,
+        workspaceDir: folder.uri.fsPath,
+        uri,
+        visible: () => vscode.window.state.focused,
+        onReachability: (reachable, error) => this.showRemoteStatus(host, reachable, error),
+        onSpool: (pending, error) => {
+          this.outbox = pending;
+          this.output.warn(`The tracking server did not take a write (${error}); ${pending} wait in .mlops/outbox`);
+          this.showRemoteStatus(host, false, error);
+        },
+        log: (line) => this.output.info(line),
+      });
+      const tracking = connection.tracking;
+      this.remoteAuth = connection.auth;
+      this.lastError = undefined;
+      this.output.info(`Tracking in the MLflow server ${tracking.url}`);
+      this.applyTerminalEnvironment(tracking);
+      this.showRemoteStatus(host, true);
+      this.changes = tracking.onChange((batch) => this.onStoreChange(batch, tracking.api));
+      try {
+        await tracking.api.searchExperiments({ max_results: 1 });
+        this.scheduleModelPush(tracking.api, 0);
+      } catch (error) {
+        this.showRemoteStatus(host, false, errorMessage(error));
+        this.reportRemoteError(tracking.url, error);
+      }
+      return tracking;
+    } catch (error) {
+      const message = errorMessage(error);
+      this.output.error(`The tracking server ${uri} cannot be used: ${message}`);
+      this.lastError = message;
+      this.status.text = `$(warning) Tracking: ${host}`;
+      this.status.tooltip = `The tracking server ${uri} cannot be used: ${message}\nClick to switch stores.`;
+      this.status.show();
+      this.tracking = undefined;
+      return undefined;
+    }
+  }
+
+  /** A refusal of the credentials offers to set them; anything else says what the server said. */
+  private reportRemoteError(url: string, error: unknown): void {
+    if (error instanceof TrackingAuthError)
+      void notify.error(`${errorMessage(error)}.`, { actions: ['Set Credentials'] }).then((choice) => {
+        if (choice) void vscode.commands.executeCommand(Commands.setTrackingCredentials);
+      });
+    else void notify.warn(`the tracking server ${url} cannot be reached: ${errorMessage(error)}`);
+  }
+
+  private showRemoteStatus(host: string, reachable: boolean, error?: string): void {
+    const waiting = this.outbox > 0 ? ` (${this.outbox} waiting)` : '';
+    this.status.text = `${reachable ? '$(cloud)' : '$(cloud-offline)'} Tracking: ${host}${waiting}`;
+    this.status.tooltip = reachable
+      ? `Tracking in the MLflow server ${host}${waiting ? `; ${this.outbox} writes wait in .mlops/outbox` : ''}\nClick to switch stores.`
+      : `The MLflow server ${host} is not reachable: ${error ?? 'no answer'}${waiting ? `\n${this.outbox} writes wait in .mlops/outbox` : ''}\nClick to switch stores.`;
+    this.status.show();
+  }
+
+  /** "MLOps: Set Tracking Server Credentials" for the configured server (or one typed in). */
+  async setCredentials(): Promise<void> {
+    let uri = setting(Settings.trackingUri).trim();
+    if (!uri) {
+      uri =
+        (await vscode.window.showInputBox({
+          title: 'Tracking server',
+          prompt: 'The MLflow tracking server these credentials are for',
+          placeHolder: 'https://mlflow.example.com',
+          validateInput: (value) => {
+            try {
+              checkTrackingUri(value, 'the server');
+              return undefined;
+            } catch (error) {
+              return errorMessage(error);
+            }
+          },
+        })) ?? '';
+      if (!uri) return;
+    }
+    if (await askCredentials(this.context.secrets, checkTrackingUri(uri, 'mlops.tracking.uri'))) {
+      void notify.info(`credentials for ${new URL(uri).host} are stored in the editor's secret storage.`);
+      if (setting(Settings.trackingUri).trim()) await this.reopen();
+    }
+  }
+
+  /** The status bar's click: the workspace database, or a team server (the configured one, recent ones, or a new one). */
+  async switchStore(): Promise<void> {
+    const current = setting(Settings.trackingUri).trim();
+    const recent = this.context.globalState.get<string[]>(RECENT_SERVERS, []).filter((u) => u !== current);
+    type Item = vscode.QuickPickItem & { value: string | undefined };
+    const items: Item[] = [
+      { label: '$(database) Workspace database', detail: '.mlops/tracking.db of this folder', value: '' },
+      ...(current ? [{ label: `$(cloud) ${new URL(current).host}`, detail: current, value: current }] : []),
+      ...recent.map((u) => ({ label: `$(cloud) ${new URL(u).host}`, detail: u, value: u })),
+      { label: '$(add) An MLflow tracking server…', detail: 'http:// or https://', value: undefined },
+      { label: '$(key) Set Tracking Server Credentials…', value: 'credentials' },
+      { label: '$(copy) Show the workspace endpoint (URI and token)…', value: 'endpoint' },
+    ];
+    const picked = await vscode.window.showQuickPick(items, {
+      title: 'Track runs in',
+      placeHolder: current ? `Now: ${current}` : 'Now: the workspace database',
+    });
+    if (!picked) return;
+    if (picked.value === 'credentials') return this.setCredentials();
+    if (picked.value === 'endpoint') return this.showEndpoint();
+    let target = picked.value;
+    if (target === undefined) {
+      target = await vscode.window.showInputBox({
+        title: 'MLflow tracking server',
+        placeHolder: 'https://mlflow.example.com',
+        validateInput: (value) => {
+          try {
+            checkTrackingUri(value, 'the server');
+            return undefined;
+          } catch (error) {
+            return errorMessage(error);
+          }
+        },
+      });
+      if (!target) return;
+      target = checkTrackingUri(target, 'the server');
+    }
+    if (target) await this.context.globalState.update(RECENT_SERVERS, [target, ...recent.filter((u) => u !== target)].slice(0, 5));
+    if (target !== current)
+      await vscode.workspace.getConfiguration().update(Settings.trackingUri.key, target, vscode.ConfigurationTarget.Workspace);
+  }
+
   /** Runs left RUNNING by an editor or CLI that died are marked FAILED, once, when this window becomes the owner. */
   private async recoverRuns(api: TrackingApi): Promise<void> {
     try {
@@ -112,10 +267,17 @@ export class TrackingConnection implements vscode.Disposable {
   /** MLFLOW_TRACKING_URI/TOKEN for the integrated terminals, unless `mlops.tracking.terminalEnvironment` is off. */
   private applyTerminalEnvironment(tracking: WorkspaceTracking): void {
     const env = this.context.environmentVariableCollection;
-    if (!setting(Settings.trackingTerminalEnvironment)) {
-      env.clear();
+    env.clear();
+    if (!setting(Settings.trackingTerminalEnvironment)) return;
+    if (tracking.role === 'remote') {
+      // Credentials are secrets: never persisted with the terminal state.
+      env.persistent = false;
+      env.description = `MLOps Workbench: mlflow code in this terminal logs into ${tracking.url}`;
+      env.replace('MLFLOW_TRACKING_URI', tracking.url);
+      for (const [key, value] of Object.entries(credentialsEnv(this.remoteAuth))) env.replace(key, value);
       return;
     }
+    env.persistent = true;
     env.description = 'MLOps Workbench: mlflow code in this terminal logs into the workspace tracking store';
     env.replace('MLFLOW_TRACKING_URI', tracking.url);
     env.replace('MLFLOW_TRACKING_TOKEN', tracking.token);

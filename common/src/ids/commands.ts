@@ -26,6 +26,8 @@ export const Commands = {
   openMonitor: 'mlops.openMonitor',
   // Tracking store
   showTrackingEndpoint: 'mlops.showTrackingEndpoint',
+  setTrackingCredentials: 'mlops.setTrackingCredentials',
+  switchTrackingStore: 'mlops.switchTrackingStore',
   // Experiments view
   refreshExperiments: 'mlops.refreshExperiments',
   loadMoreRuns: 'mlops.loadMoreRuns',

@@ -1,5 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import type { RunnerTracking } from '../runner/types';
 import type { StoreChange, TrackingApi } from './repository';
 import { restApi } from './rest/client';
 import { startRestServer } from './rest/server';
@@ -15,9 +16,11 @@ export interface WorkspaceTracking {
   readonly api: TrackingApi;
   readonly url: string;
   readonly token: string;
-  /** `owner`: this process holds the lock and serves the endpoint; `peer`: another process (pid) does. */
-  readonly role: 'owner' | 'peer';
+  /** `owner`: this process holds the lock and serves the endpoint; `peer`: another process (pid) does; `remote`: a team's MLflow server (no workspace store). */
+  readonly role: 'owner' | 'peer' | 'remote';
   readonly ownerPid: number;
+  /** What the runner gets, when it is more than api, url and token (a team's server: credentials and artifact uploads). */
+  readonly runner?: RunnerTracking;
   /** What opening the store found (the owner only): a corrupt image moved aside, journal entries replayed. */
   readonly recovery?: OpenReport;
   /** Store changes; only the owner sees them. */

@@ -87,7 +87,7 @@ export class ActiveRun implements TrackedRun {
         {
           pipelineFile: this.spec.file,
           workspaceDir: place.workspaceDir,
-          tracking: { api: place.tracking.api, url: place.tracking.url, token: place.tracking.token },
+          tracking: place.tracking.runner ?? { api: place.tracking.api, url: place.tracking.url, token: place.tracking.token },
           signal: this.abort.signal,
           ...(this.spec.params ? { params: this.spec.params } : {}),
           ...(this.spec.steps ? { steps: this.spec.steps } : {}),
