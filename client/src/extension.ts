@@ -34,7 +34,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const tracking = root.track(new TrackingConnection(context, client, output));
   closeTracking = () => tracking.close();
   const pipelines = root.track(new PipelinesTreeProvider(output, tracking));
-  root.track(vscode.window.createTreeView(Views.pipelines, { treeDataProvider: pipelines, showCollapseAll: true }));
+  const pipelinesView = root.track(vscode.window.createTreeView(Views.pipelines, { treeDataProvider: pipelines, showCollapseAll: true }));
+  root.track(tracking.followVisibility(pipelinesView));
   const views = registerTrackingViews(root, tracking, output, context.extensionUri);
   const runs = root.track(new RunController(tracking, output));
   stopRuns = () => runs.stopAll();

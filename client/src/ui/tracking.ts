@@ -11,17 +11,35 @@ import { checkTrackingUri, credentialsEnv } from '../core/tracking/choice';
 import { TrackingAuthError, type TrackingAuth } from '../core/tracking/rest/request';
 import { affectsSetting, setting } from './config';
 import { notify } from './notify';
-import { askCredentials, openRemote } from './remoteTracking';
+import type { RemoteArtifacts } from './remoteArtifactList';
+import { askCredentials, openRemote, type RemoteConnection } from './remoteTracking';
+import { hostOf, rememberServer, storeChoices, storeLabel, type StoreState } from './storeLabel';
 
 const MODEL_PUSH_DELAY_MS = 300;
 const RECENT_SERVERS = 'mlops.tracking.recentServers';
 const MAX_MODEL_NAMES = 5000;
 
+/** Every view refreshes from its root: what a switch of stores fires. */
+const EVERYTHING: readonly StoreChange[] = [
+  { kind: 'experiment', ids: [], op: 'update' },
+  { kind: 'run', ids: [], op: 'update' },
+  { kind: 'model', ids: [], op: 'update' },
+  { kind: 'monitor', ids: [], op: 'update' },
+];
+
+/** A view whose visibility makes a team server's changes worth polling for often. */
+interface Shown {
+  readonly visible: boolean;
+  readonly onDidChangeVisibility: vscode.Event<unknown>;
+}
+
 /**
  * The editor's side of the tracking store: it owns `.mlops/tracking.db` of
- * the first workspace folder (or joins the window that does), serves the
- * MLflow endpoint, points integrated terminals at it through
- * MLFLOW_TRACKING_URI / MLFLOW_TRACKING_TOKEN, and tells the language
+ * the first workspace folder (or joins the window that does) and serves the
+ * MLflow endpoint, or, when `mlops.tracking.uri` names one, uses a team's
+ * MLflow server (polled for changes; docs/tracking-remote.md). It points
+ * integrated terminals at the store through MLFLOW_TRACKING_URI and its
+ * credentials, names the store in the status bar, and tells the language
  * server the registered model names.
  */
 export class TrackingConnection implements vscode.Disposable {
@@ -31,7 +49,12 @@ export class TrackingConnection implements vscode.Disposable {
   private changes: { dispose(): void } | undefined;
   private configListener: vscode.Disposable | undefined;
   private remoteAuth: TrackingAuth | undefined;
-  private outbox = 0;
+  private remote: RemoteConnection | undefined;
+  /** The views (trees) that follow the store; polling is fast only while one is visible. */
+  private readonly shown: Shown[] = [];
+  /** A refusal of the credentials is offered the credentials command once per connection. */
+  private authOffered = false;
+  private reachable = true;
   /** Why the store did not open the last time it was tried. */
   lastError: string | undefined;
 
@@ -77,9 +100,12 @@ export class TrackingConnection implements vscode.Disposable {
       this.lastError = undefined;
       if (tracking.role === 'owner') await this.recoverRuns(tracking.api);
       this.applyTerminalEnvironment(tracking);
-      this.status.text = `$(database) Tracking: ${tracking.role === 'owner' ? 'workspace' : 'workspace (shared)'}`;
-      this.status.tooltip = `Tracking in the workspace database; MLflow-compatible endpoint ${tracking.url}${tracking.role === 'peer' ? ` (served by process ${tracking.ownerPid})` : ''}\nClick to switch stores.`;
-      this.status.show();
+      this.showStatus({
+        kind: 'workspace',
+        role: tracking.role === 'peer' ? 'peer' : 'owner',
+        url: tracking.url,
+        ownerPid: tracking.ownerPid,
+      });
       const movedTo = tracking.recovery?.corruptDatabaseMovedTo;
       if (movedTo) {
         void notify
@@ -96,12 +122,43 @@ export class TrackingConnection implements vscode.Disposable {
       const message = errorMessage(error);
       this.output.error(`The tracking store did not open: ${message}`);
       this.lastError = message;
-      this.status.text = '$(warning) Tracking';
-      this.status.tooltip = `The tracking store did not open: ${message}`;
-      this.status.show();
+      this.showStatus({ kind: 'failed', error: message });
       this.tracking = undefined;
       return undefined;
     }
+  }
+
+  private showStatus(state: StoreState): void {
+    const { text, tooltip } = storeLabel(state);
+    this.status.text = text;
+    this.status.tooltip = tooltip;
+    this.status.show();
+  }
+
+  /**
+   * Registers a view that follows the store: while none is visible (or the window has no focus)
+   * a team server is polled every 30 s only; a view coming into sight polls at once.
+   */
+  followVisibility(view: Shown): vscode.Disposable {
+    this.shown.push(view);
+    const listener = view.onDidChangeVisibility(() => {
+      if (view.visible) this.remote?.poller.poke();
+    });
+    return {
+      dispose: () => {
+        listener.dispose();
+        this.shown.splice(this.shown.indexOf(view), 1);
+      },
+    };
+  }
+
+  private viewsVisible(): boolean {
+    return vscode.window.state.focused && (this.shown.length === 0 || this.shown.some((v) => v.visible));
+  }
+
+  /** A team server's artifact listing and downloads; undefined with the workspace database (its artifacts are files). */
+  remoteArtifacts(): RemoteArtifacts | undefined {
+    return this.remote?.artifacts;
   }
 
   /** The store follows `mlops.tracking.uri` (and the CA bundle) live; terminals follow their setting. */
@@ -115,127 +172,131 @@ export class TrackingConnection implements vscode.Disposable {
 
   /** Closes the store in use and opens the one the settings name now; every view refreshes. */
   async reopen(): Promise<void> {
-    await this.close();
-    await this.start();
-    this.storeChanged.fire([
-      { kind: 'experiment', ids: [], op: 'update' },
-      { kind: 'model', ids: [], op: 'update' },
-    ]);
+    // Views asking meanwhile wait for the new store rather than open a second one beside the closing one.
+    const closing = this.close();
+    const opening = closing.then(() => this.open());
+    this.tracking = opening;
+    await opening;
+    this.storeChanged.fire(EVERYTHING);
   }
 
   private async openRemote(folder: vscode.WorkspaceFolder, uri: string): Promise<WorkspaceTracking | undefined> {
-    let host = uri;
+    let url = uri;
+    this.authOffered = false;
     try {
-      host = new URL(uri).host;
+      url = checkTrackingUri(uri, 'mlops.tracking.uri');
       const connection = await openRemote({
         secrets: this.context.secrets,
         workspaceDir: folder.uri.fsPath,
-        uri,
-        visible: () => vscode.window.state.focused,
-        onReachability: (reachable, error) => this.showRemoteStatus(host, reachable, error),
+        uri: url,
+        visible: () => this.viewsVisible(),
+        onReachability: (reachable, error) => this.onReachability(url, reachable, error),
         onSpool: (pending, error) => {
-          this.outbox = pending;
           this.output.warn(`The tracking server did not take a write (${error}); ${pending} wait in .mlops/outbox`);
-          this.showRemoteStatus(host, false, error);
+          this.showRemoteStatus(url, false, error);
         },
         log: (line) => this.output.info(line),
       });
       const tracking = connection.tracking;
+      this.remote = connection;
       this.remoteAuth = connection.auth;
       this.lastError = undefined;
-      this.output.info(`Tracking in the MLflow server ${tracking.url}`);
+      this.output.info(`Tracking in the MLflow server ${tracking.url}${connection.auth ? '' : ' (no credentials)'}`);
       this.applyTerminalEnvironment(tracking);
-      this.showRemoteStatus(host, true);
+      this.showRemoteStatus(url, true);
       this.changes = tracking.onChange((batch) => this.onStoreChange(batch, tracking.api));
+      await this.context.globalState.update(RECENT_SERVERS, rememberServer(this.recentServers(), url));
       try {
         await tracking.api.searchExperiments({ max_results: 1 });
         this.scheduleModelPush(tracking.api, 0);
       } catch (error) {
-        this.showRemoteStatus(host, false, errorMessage(error));
-        this.reportRemoteError(tracking.url, error);
+        this.onReachability(url, false, error);
       }
       return tracking;
     } catch (error) {
       const message = errorMessage(error);
       this.output.error(`The tracking server ${uri} cannot be used: ${message}`);
       this.lastError = message;
-      this.status.text = `$(warning) Tracking: ${host}`;
-      this.status.tooltip = `The tracking server ${uri} cannot be used: ${message}\nClick to switch stores.`;
-      this.status.show();
-      this.tracking = undefined;
+      this.showStatus({ kind: 'failed', target: uri, error: message });
+      // Nothing runs rather than tracking into the workspace behind the user's back.
+      void notify
+        .error(`mlops.tracking.uri cannot be used: ${message}. Nothing is tracked until it is fixed or emptied.`, {
+          actions: ['Open Settings', 'Use Workspace Database'],
+        })
+        .then(async (choice) => {
+          if (choice === 'Open Settings')
+            await vscode.commands.executeCommand('workbench.action.openWorkspaceSettings', Settings.trackingUri.key);
+          else if (choice === 'Use Workspace Database')
+            await vscode.workspace.getConfiguration().update(Settings.trackingUri.key, '', vscode.ConfigurationTarget.Workspace);
+        });
+      // Kept failed (no retry on every view's request) until the settings change.
       return undefined;
     }
   }
 
-  /** A refusal of the credentials offers to set them; anything else says what the server said. */
-  private reportRemoteError(url: string, error: unknown): void {
-    if (error instanceof TrackingAuthError)
-      void notify.error(`${errorMessage(error)}.`, { actions: ['Set Credentials'] }).then((choice) => {
+  /** The probe's and the poller's verdict: the status bar follows it; a refusal of the credentials offers to set them (once). */
+  private onReachability(url: string, reachable: boolean, error?: unknown): void {
+    if (reachable) {
+      this.showRemoteStatus(url, true);
+      return;
+    }
+    const message = errorMessage(error);
+    const wasReachable = this.reachable;
+    this.showRemoteStatus(url, false, message);
+    if (error instanceof TrackingAuthError) {
+      if (this.authOffered) return;
+      this.authOffered = true;
+      this.output.error(message);
+      void notify.error(`${message}.`, { actions: ['Set Credentials'] }).then((choice) => {
         if (choice) void vscode.commands.executeCommand(Commands.setTrackingCredentials);
       });
-    else void notify.warn(`the tracking server ${url} cannot be reached: ${errorMessage(error)}`);
+    } else if (wasReachable) this.output.warn(`The tracking server ${url} does not answer: ${message}`);
   }
 
-  private showRemoteStatus(host: string, reachable: boolean, error?: string): void {
-    const waiting = this.outbox > 0 ? ` (${this.outbox} waiting)` : '';
-    this.status.text = `${reachable ? '$(cloud)' : '$(cloud-offline)'} Tracking: ${host}${waiting}`;
-    this.status.tooltip = reachable
-      ? `Tracking in the MLflow server ${host}${waiting ? `; ${this.outbox} writes wait in .mlops/outbox` : ''}\nClick to switch stores.`
-      : `The MLflow server ${host} is not reachable: ${error ?? 'no answer'}${waiting ? `\n${this.outbox} writes wait in .mlops/outbox` : ''}\nClick to switch stores.`;
-    this.status.show();
+  private showRemoteStatus(url: string, reachable: boolean, error?: string): void {
+    this.reachable = reachable;
+    const outbox = this.remote?.spool.pending ?? 0;
+    this.showStatus({ kind: 'remote', url, reachable, ...(error ? { error } : {}), ...(outbox ? { outbox } : {}) });
   }
 
-  /** "MLOps: Set Tracking Server Credentials" for the configured server (or one typed in). */
+  private recentServers(): string[] {
+    return this.context.globalState.get<string[]>(RECENT_SERVERS, []).filter((u) => typeof u === 'string' && u !== '');
+  }
+
+  /** "MLOps: Set Tracking Server Credentials" for the configured server (or a recent one, or one typed in). */
   async setCredentials(): Promise<void> {
-    let uri = setting(Settings.trackingUri).trim();
+    const configured = setting(Settings.trackingUri).trim();
+    let uri = configured;
     if (!uri) {
-      uri =
-        (await vscode.window.showInputBox({
-          title: 'Tracking server',
-          prompt: 'The MLflow tracking server these credentials are for',
-          placeHolder: 'https://mlflow.example.com',
-          validateInput: (value) => {
-            try {
-              checkTrackingUri(value, 'the server');
-              return undefined;
-            } catch (error) {
-              return errorMessage(error);
-            }
-          },
-        })) ?? '';
+      const recent = this.recentServers();
+      const TYPE = '$(add) Another server…';
+      const picked = recent.length
+        ? await vscode.window.showQuickPick([...recent, TYPE], { title: 'Credentials for which tracking server?' })
+        : TYPE;
+      if (!picked) return;
+      uri = picked === TYPE ? ((await this.askServerUrl()) ?? '') : picked;
       if (!uri) return;
     }
-    if (await askCredentials(this.context.secrets, checkTrackingUri(uri, 'mlops.tracking.uri'))) {
-      void notify.info(`credentials for ${new URL(uri).host} are stored in the editor's secret storage.`);
-      if (setting(Settings.trackingUri).trim()) await this.reopen();
+    let url: string;
+    try {
+      url = checkTrackingUri(uri, 'mlops.tracking.uri');
+    } catch (error) {
+      void notify.error(errorMessage(error));
+      return;
+    }
+    if (await askCredentials(this.context.secrets, url)) {
+      void notify.info(`credentials for ${hostOf(url)} are updated in the editor's secret storage.`);
+      if (configured && new URL(configured).origin === new URL(url).origin) await this.reopen();
     }
   }
 
-  /** The status bar's click: the workspace database, or a team server (the configured one, recent ones, or a new one). */
-  async switchStore(): Promise<void> {
-    const current = setting(Settings.trackingUri).trim();
-    const recent = this.context.globalState.get<string[]>(RECENT_SERVERS, []).filter((u) => u !== current);
-    type Item = vscode.QuickPickItem & { value: string | undefined };
-    const items: Item[] = [
-      { label: '$(database) Workspace database', detail: '.mlops/tracking.db of this folder', value: '' },
-      ...(current ? [{ label: `$(cloud) ${new URL(current).host}`, detail: current, value: current }] : []),
-      ...recent.map((u) => ({ label: `$(cloud) ${new URL(u).host}`, detail: u, value: u })),
-      { label: '$(add) An MLflow tracking server…', detail: 'http:// or https://', value: undefined },
-      { label: '$(key) Set Tracking Server Credentials…', value: 'credentials' },
-      { label: '$(copy) Show the workspace endpoint (URI and token)…', value: 'endpoint' },
-    ];
-    const picked = await vscode.window.showQuickPick(items, {
-      title: 'Track runs in',
-      placeHolder: current ? `Now: ${current}` : 'Now: the workspace database',
-    });
-    if (!picked) return;
-    if (picked.value === 'credentials') return this.setCredentials();
-    if (picked.value === 'endpoint') return this.showEndpoint();
-    let target = picked.value;
-    if (target === undefined) {
-      target = await vscode.window.showInputBox({
+  private askServerUrl(): Thenable<string | undefined> {
+    return vscode.window
+      .showInputBox({
         title: 'MLflow tracking server',
+        prompt: 'http:// or https://, without credentials',
         placeHolder: 'https://mlflow.example.com',
+        ignoreFocusOut: true,
         validateInput: (value) => {
           try {
             checkTrackingUri(value, 'the server');
@@ -244,11 +305,49 @@ export class TrackingConnection implements vscode.Disposable {
             return errorMessage(error);
           }
         },
+      })
+      .then((value) => (value ? checkTrackingUri(value, 'the server') : undefined));
+  }
+
+  /** The status bar's click: the workspace database, or a team server (the configured one, recent ones, or a new one). */
+  async switchStore(): Promise<void> {
+    const current = setting(Settings.trackingUri).trim();
+    type Item = vscode.QuickPickItem & { value: string | undefined };
+    const stores: Item[] = storeChoices(current, this.recentServers()).map((c) => ({
+      label: c.label,
+      detail: c.detail,
+      value: c.value,
+      ...(c.current ? { description: '$(check) in use' } : {}),
+    }));
+    const items: Item[] = [
+      ...stores,
+      { label: '$(add) Another MLflow tracking server…', detail: 'http:// or https://', value: undefined },
+      { label: '', kind: vscode.QuickPickItemKind.Separator, value: 'separator' },
+      { label: '$(key) Set Tracking Server Credentials…', value: 'credentials' },
+      { label: '$(copy) Show the workspace endpoint (URI and token)…', value: 'endpoint' },
+    ];
+    const picked = await new Promise<Item | undefined>((resolve) => {
+      const pick = vscode.window.createQuickPick<Item>();
+      pick.title = 'Track runs in';
+      pick.placeholder = current ? `Now: ${current}` : 'Now: the workspace database';
+      pick.items = items;
+      pick.activeItems = stores.filter((i) => i.value === current);
+      pick.onDidAccept(() => {
+        resolve(pick.selectedItems[0]);
+        pick.hide();
       });
-      if (!target) return;
-      target = checkTrackingUri(target, 'the server');
-    }
-    if (target) await this.context.globalState.update(RECENT_SERVERS, [target, ...recent.filter((u) => u !== target)].slice(0, 5));
+      pick.onDidHide(() => {
+        resolve(undefined);
+        pick.dispose();
+      });
+      pick.show();
+    });
+    if (!picked) return;
+    if (picked.value === 'credentials') return this.setCredentials();
+    if (picked.value === 'endpoint') return this.showEndpoint();
+    const target = picked.value ?? (await this.askServerUrl());
+    if (target === undefined) return;
+    if (target) await this.context.globalState.update(RECENT_SERVERS, rememberServer(this.recentServers(), target));
     if (target !== current)
       await vscode.workspace.getConfiguration().update(Settings.trackingUri.key, target, vscode.ConfigurationTarget.Workspace);
   }
@@ -330,18 +429,24 @@ export class TrackingConnection implements vscode.Disposable {
       );
       return;
     }
-    const exports = `export MLFLOW_TRACKING_URI=${tracking.url}\nexport MLFLOW_TRACKING_TOKEN=${tracking.token}\n`;
+    const remote = tracking.role === 'remote';
+    const variables = remote ? credentialsEnv(this.remoteAuth) : { MLFLOW_TRACKING_TOKEN: tracking.token };
+    const quote = (value: string) => (/^[\w.:/@%+-]*$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`);
+    const exports = [`export MLFLOW_TRACKING_URI=${tracking.url}`, ...Object.entries(variables).map(([k, v]) => `export ${k}=${quote(v)}`)]
+      .map((line) => `${line}\n`)
+      .join('');
+    const names = ['MLFLOW_TRACKING_URI', ...Object.keys(variables)].join(', ');
     const picked = await vscode.window.showQuickPick(
       [
-        {
-          label: '$(copy) Copy shell exports',
-          detail: 'MLFLOW_TRACKING_URI and MLFLOW_TRACKING_TOKEN, for a shell outside VS Code',
-          value: exports,
-        },
+        { label: '$(copy) Copy shell exports', detail: `${names}, for a shell outside VS Code`, value: exports },
         { label: '$(copy) Copy tracking URI', detail: tracking.url, value: tracking.url },
-        { label: '$(key) Copy token', detail: 'Sent by mlflow clients as Authorization: Bearer', value: tracking.token },
+        ...(tracking.token
+          ? [{ label: '$(key) Copy token', detail: 'Sent by mlflow clients as Authorization: Bearer', value: tracking.token }]
+          : []),
       ],
-      { placeHolder: `Tracking endpoint ${tracking.url} (integrated terminals already have both variables)` },
+      {
+        placeHolder: `${remote ? 'Tracking server' : 'Tracking endpoint'} ${tracking.url} (integrated terminals already have ${names})`,
+      },
     );
     if (picked) await vscode.env.clipboard.writeText(picked.value);
   }
@@ -352,8 +457,11 @@ export class TrackingConnection implements vscode.Disposable {
     this.changes?.dispose();
     this.configListener?.dispose();
     this.configListener = undefined;
-    const tracking = await this.tracking?.catch(() => undefined);
+    const current = this.tracking;
     this.tracking = undefined;
+    this.remote = undefined;
+    this.remoteAuth = undefined;
+    const tracking = await current?.catch(() => undefined);
     await tracking?.close().catch((error: unknown) => this.output.error(`Closing the tracking store failed: ${String(error)}`));
   }
 

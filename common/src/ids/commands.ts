@@ -40,6 +40,8 @@ export const Commands = {
   restoreRun: 'mlops.restoreRun',
   copyRunId: 'mlops.copyRunId',
   openRunArtifacts: 'mlops.openRunArtifacts',
+  /** One artifact file of a run on a team server: downloaded into a temporary folder, then opened. */
+  openRunArtifact: 'mlops.openRunArtifact',
   compareRuns: 'mlops.compareRuns',
   showMetrics: 'mlops.showMetrics',
   // Model Registry view

@@ -2,7 +2,7 @@ import type { StoreChange, TrackingApi } from '../tracking/repository';
 import { routeChanges } from './changeRouting';
 import { NodeCache } from './nodeCache';
 import { GROUPS, type ExperimentsNode } from './experimentNodes';
-import { artifactEntries, runDetails } from './runDetails';
+import { artifactEntries, remoteArtifactEntries, runDetails, type ArtifactLister } from './runDetails';
 import { DEFAULT_QUERY, runsPage, type RunListQuery } from './runQuery';
 import { runRow, type RunRow } from './runRows';
 
@@ -29,7 +29,11 @@ export class ExperimentsTreeModel {
   private readonly runExperiment = new Map<string, string>();
   query: RunListQuery = DEFAULT_QUERY;
 
-  constructor(private readonly api: () => Promise<TrackingApi | undefined>) {}
+  constructor(
+    private readonly api: () => Promise<TrackingApi | undefined>,
+    /** How to list artifacts that are not on this machine (a team server's); none: they are not shown. */
+    private readonly artifacts: () => ArtifactLister | undefined = () => undefined,
+  ) {}
 
   private node<N extends ExperimentsNode>(made: N): N {
     return this.nodes.keep(made);
@@ -54,6 +58,8 @@ export class ExperimentsTreeModel {
       case 'group':
         return this.groupChildren(api, parent);
       case 'artifact':
+        if (parent.entry.isDir && parent.entry.artifactUri !== undefined)
+          return this.remoteArtifactChildren(parent.runId, parent.entry.artifactUri, parent.entry.path);
         return parent.entry.isDir
           ? this.artifactChildren(
               parent.runId,
@@ -139,8 +145,9 @@ export class ExperimentsTreeModel {
     const runId = parent.runId;
     if (parent.group === 'artifacts') {
       const details = await runDetails(api, runId);
-      if (!details.artifactRoot) return [this.node({ kind: 'empty', id: `${parent.id}:empty`, text: 'Artifacts are not on this machine' })];
-      return this.artifactChildren(runId, details.artifactRoot, '');
+      if (details.artifactRoot) return this.artifactChildren(runId, details.artifactRoot, '');
+      if (this.artifacts()) return this.remoteArtifactChildren(runId, details.artifactUri, '');
+      return [this.node({ kind: 'empty', id: `${parent.id}:empty`, text: `Artifacts are at ${details.artifactUri}` })];
     }
     const details = await runDetails(api, runId);
     const none = (text: string) => [this.node({ kind: 'empty', id: `${parent.id}:empty`, text })];
@@ -167,6 +174,14 @@ export class ExperimentsTreeModel {
 
   private async artifactChildren(runId: string, root: string, relative: string): Promise<ExperimentsNode[]> {
     const entries = await artifactEntries(root, relative);
+    if (entries.length === 0 && relative === '')
+      return [this.node({ kind: 'empty', id: `run:${runId}:artifacts:empty`, text: 'No artifacts' })];
+    return entries.map((entry) => this.node({ kind: 'artifact', id: `art:${runId}:${entry.path}`, runId, entry }));
+  }
+
+  private async remoteArtifactChildren(runId: string, artifactUri: string, relative: string): Promise<ExperimentsNode[]> {
+    const lister = this.artifacts();
+    const entries = lister ? await remoteArtifactEntries(lister, runId, artifactUri, relative) : [];
     if (entries.length === 0 && relative === '')
       return [this.node({ kind: 'empty', id: `run:${runId}:artifacts:empty`, text: 'No artifacts' })];
     return entries.map((entry) => this.node({ kind: 'artifact', id: `art:${runId}:${entry.path}`, runId, entry }));

@@ -6,8 +6,17 @@ import type { KeyValue, Metric, StepRecord, TrackingApi } from '../tracking/repo
 export interface ArtifactEntry {
   /** Relative to the run's artifact root, with `/`. */
   readonly path: string;
+  /** The file or folder on this machine; empty for one on a team server (`artifactUri` is set then). */
   readonly absolute: string;
   readonly isDir: boolean;
+  /** On a team server: the run's artifact URI, which the file is downloaded from. */
+  readonly artifactUri?: string;
+}
+
+/** A run's artifacts where they are not a folder on this machine (a team server's `artifacts/list`). */
+export interface ArtifactLister {
+  /** The entries of one folder (`relative` to the run's artifact root, '' for the root); paths relative to the root. */
+  list(runId: string, relative: string): Promise<{ path: string; isDir: boolean }[]>;
 }
 
 /** Everything under a run's row: the tree shows it in groups. */
@@ -20,6 +29,7 @@ export interface RunDetails {
   readonly tags: readonly KeyValue[];
   readonly note?: string;
   readonly artifactRoot?: string;
+  readonly artifactUri: string;
 }
 
 export const NOTE_TAG = 'mlflow.note.content';
@@ -36,7 +46,27 @@ export async function runDetails(api: TrackingApi, runId: string): Promise<RunDe
     tags: run.data.tags.filter((t) => !HIDDEN_TAG.test(t.key)).sort((a, b) => a.key.localeCompare(b.key)),
     ...(note ? { note } : {}),
     ...(artifactRoot ? { artifactRoot } : {}),
+    artifactUri: run.info.artifact_uri,
   };
+}
+
+const byKind = (a: ArtifactEntry, b: ArtifactEntry) => Number(b.isDir) - Number(a.isDir) || a.path.localeCompare(b.path);
+
+/** The entries of one artifact folder of a run on a team server, in the order of `artifactEntries`. */
+export async function remoteArtifactEntries(
+  lister: ArtifactLister,
+  runId: string,
+  artifactUri: string,
+  relative = '',
+): Promise<ArtifactEntry[]> {
+  const listed = await lister.list(runId, relative);
+  return listed
+    .map((f) => {
+      // MLflow answers paths from the root; a bare name is taken as inside `relative`.
+      const rel = relative && !f.path.startsWith(`${relative}/`) ? `${relative}/${f.path}` : f.path;
+      return { path: rel, absolute: '', isDir: f.isDir, artifactUri };
+    })
+    .sort(byKind);
 }
 
 /** The entries of one artifact folder (folders first, then files, by name); a missing folder has none. */
@@ -52,5 +82,5 @@ export async function artifactEntries(root: string, relative = ''): Promise<Arti
       const rel = relative ? `${relative}/${e.name}` : e.name;
       return { path: rel, absolute: path.join(root, rel), isDir: e.isDirectory() };
     })
-    .sort((a, b) => Number(b.isDir) - Number(a.isDir) || a.path.localeCompare(b.path));
+    .sort(byKind);
 }

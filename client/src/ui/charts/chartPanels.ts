@@ -92,10 +92,18 @@ export class ChartPanels implements vscode.Disposable {
     );
     title(state);
     this.metrics = { panel, handler };
+    // A team server is polled every 2 s while live charts are in sight.
+    const followed = this.source.followVisibility?.({
+      get visible() {
+        return panel.visible;
+      },
+      onDidChangeVisibility: panel.onDidChangeViewState,
+    });
     this.wire(
       panel,
       (m: MetricsViewMessage) => handler.handle(m),
       () => {
+        followed?.dispose();
         handler.dispose();
         if (this.metrics?.panel === panel) this.metrics = undefined;
       },

@@ -21,7 +21,8 @@ export interface MonitorDeps {
 /** The Monitors view, drift checks (lens, palette, view, schedule), the drift report and retraining. */
 export function registerMonitors(tree: DisposableTree, deps: MonitorDeps): MonitorController {
   const monitors = tree.track(new MonitorsTreeProvider(deps.tracking, deps.output));
-  tree.track(vscode.window.createTreeView(Views.monitors, { treeDataProvider: monitors, showCollapseAll: true }));
+  const view = tree.track(vscode.window.createTreeView(Views.monitors, { treeDataProvider: monitors, showCollapseAll: true }));
+  tree.track(deps.tracking.followVisibility(view));
   const controller = tree.track(new MonitorController(deps.tracking, deps.runs, monitors, deps.output));
   const reports = tree.track(new DriftReportPanels(deps.extensionUri, controller));
   controller.reports = reports;

@@ -114,6 +114,16 @@ export function experimentsItem(node: ExperimentsNode, now = Date.now()): vscode
       return withId(item, node.id);
     }
     case 'artifact': {
+      if (node.entry.artifactUri !== undefined) {
+        // On a team server: a click downloads the file into a temporary folder and opens it.
+        const item = new vscode.TreeItem(node.entry.path.slice(node.entry.path.lastIndexOf('/') + 1), node.entry.isDir ? Collapsed : None);
+        item.iconPath = node.entry.isDir ? vscode.ThemeIcon.Folder : vscode.ThemeIcon.File;
+        item.contextValue = node.entry.isDir ? 'artifactDir.remote' : 'artifact.remote';
+        item.tooltip = `${node.entry.artifactUri}/${node.entry.path}`;
+        if (!node.entry.isDir)
+          item.command = { command: Commands.openRunArtifact, title: 'Open Artifact', arguments: [node.runId, node.entry.path] };
+        return withId(item, node.id);
+      }
       const uri = vscode.Uri.file(node.entry.absolute);
       const item = new vscode.TreeItem(uri, node.entry.isDir ? Collapsed : None);
       item.iconPath = node.entry.isDir ? vscode.ThemeIcon.Folder : vscode.ThemeIcon.File;

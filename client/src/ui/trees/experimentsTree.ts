@@ -23,7 +23,10 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     source: TrackingSource,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.model = new ExperimentsTreeModel(() => source.api());
+    this.model = new ExperimentsTreeModel(
+      () => source.api(),
+      () => source.remoteArtifacts?.(),
+    );
     this.subscription = source.onDidChange((batch) => this.apply(batch));
   }
 

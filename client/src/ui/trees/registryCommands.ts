@@ -10,6 +10,7 @@ import type { ExperimentsNode } from '../../core/views/experimentNodes';
 import type { RegistryNode } from '../../core/views/registryTreeModel';
 import { relativeTime } from '../../core/views/runRows';
 import { notify } from '../notify';
+import { listRemoteArtifacts } from './remoteArtifactFiles';
 import { pickRun, type TreeCommandContext } from './treeCommandContext';
 
 type VersionArg = RegistryNode | undefined;
@@ -182,30 +183,52 @@ export function registerRegistryCommands(ctx: TreeCommandContext): void {
         arg?.kind === 'run' ? arg.row.runId : arg?.kind === 'artifact' ? arg.runId : await pickRun(api, 'Register Model from Run');
       if (!runId) return;
       const { run } = await api.getRun({ run_id: runId });
+      // The model's source: a file: URL of a local artifact, or runs:/<run>/<path> for a run on a team server.
+      let source: string | undefined;
       if (!run.info.artifact_uri.startsWith('file:')) {
-        void notify.info(`the artifacts of ${run.info.run_name} are not on this machine.`);
-        return;
-      }
-      const root = fileURLToPath(run.info.artifact_uri);
-      let artifact = arg?.kind === 'artifact' ? arg.entry.absolute : undefined;
-      if (!artifact) {
-        const files = await vscode.workspace.findFiles(new vscode.RelativePattern(vscode.Uri.file(root), '**/*'), undefined, 2000);
-        const dirs = [...new Set(files.map((f) => path.dirname(f.fsPath)).filter((d) => d !== root))];
-        const choices = [
-          ...dirs.map((d) => ({ label: `$(folder) ${path.relative(root, d)}`, target: d })),
-          ...files.map((f) => ({ label: `$(file) ${path.relative(root, f.fsPath)}`, target: f.fsPath })),
-        ];
-        if (choices.length === 0) {
-          void notify.info(
-            `run ${run.info.run_name} has no artifacts to register. A pipeline's register block copies its model into the run.`,
-          );
+        const remote = ctx.remoteArtifacts();
+        if (!remote) {
+          void notify.info(`the artifacts of ${run.info.run_name} are at ${run.info.artifact_uri}, not on this machine.`);
           return;
         }
-        artifact = (
-          await vscode.window.showQuickPick(choices, { title: `Register a model from ${run.info.run_name}`, placeHolder: 'Artifact' })
-        )?.target;
+        let relative = arg?.kind === 'artifact' ? arg.entry.path : undefined;
+        if (!relative) {
+          const { files, dirs } = await listRemoteArtifacts(remote, runId);
+          if (files.length === 0) {
+            void notify.info(`run ${run.info.run_name} has no artifacts on the tracking server to register.`);
+            return;
+          }
+          relative = (
+            await vscode.window.showQuickPick(
+              [...dirs.map((d) => ({ label: `$(folder) ${d}`, target: d })), ...files.map((f) => ({ label: `$(file) ${f}`, target: f }))],
+              { title: `Register a model from ${run.info.run_name}`, placeHolder: 'Artifact on the tracking server' },
+            )
+          )?.target;
+        }
+        if (relative) source = `runs:/${runId}/${relative}`;
+      } else {
+        const root = fileURLToPath(run.info.artifact_uri);
+        let artifact = arg?.kind === 'artifact' ? arg.entry.absolute : undefined;
+        if (!artifact) {
+          const files = await vscode.workspace.findFiles(new vscode.RelativePattern(vscode.Uri.file(root), '**/*'), undefined, 2000);
+          const dirs = [...new Set(files.map((f) => path.dirname(f.fsPath)).filter((d) => d !== root))];
+          const choices = [
+            ...dirs.map((d) => ({ label: `$(folder) ${path.relative(root, d)}`, target: d })),
+            ...files.map((f) => ({ label: `$(file) ${path.relative(root, f.fsPath)}`, target: f.fsPath })),
+          ];
+          if (choices.length === 0) {
+            void notify.info(
+              `run ${run.info.run_name} has no artifacts to register. A pipeline's register block copies its model into the run.`,
+            );
+            return;
+          }
+          artifact = (
+            await vscode.window.showQuickPick(choices, { title: `Register a model from ${run.info.run_name}`, placeHolder: 'Artifact' })
+          )?.target;
+        }
+        if (artifact) source = pathToFileURL(artifact).toString();
       }
-      if (!artifact) return;
+      if (!source) return;
       const models = await registeredModels(api);
       const NEW = '$(add) New model…';
       const pickedName = await vscode.window.showQuickPick([NEW, ...models.map((m) => m.name)], {
@@ -234,7 +257,7 @@ export function registerRegistryCommands(ctx: TreeCommandContext): void {
       }
       const { model_version } = await api.createModelVersion({
         name: name.trim(),
-        source: pathToFileURL(artifact).toString(),
+        source,
         run_id: runId,
       });
       void notify.info(`registered ${name.trim()} version ${model_version.version} from ${run.info.run_name}.`);

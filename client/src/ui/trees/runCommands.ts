@@ -1,10 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import * as vscode from 'vscode';
+import { errorMessage } from '../../../../common/src/errors';
 import { Commands } from '../../../../common/src/ids/commands';
-import type { TrackingApi } from '../../core/tracking/repository';
+import type { RunInfo, TrackingApi } from '../../core/tracking/repository';
 import type { ExperimentsNode } from '../../core/views/experimentNodes';
 import { NOTE_TAG } from '../../core/views/runDetails';
 import { notify } from '../notify';
+import type { RemoteArtifacts } from '../remoteArtifactList';
+import { downloadArtifact, downloadFolder, listRemoteArtifacts } from './remoteArtifactFiles';
 import { pickRun, type TreeCommandContext } from './treeCommandContext';
 
 /** The run a command is about: the row (or a row below it) it was invoked on, else one the user picks. */
@@ -16,6 +19,19 @@ async function runOf(api: TrackingApi, arg: ExperimentsNode | undefined, title: 
 
 export function registerRunCommands(ctx: TreeCommandContext): void {
   const { register, withApi } = ctx;
+
+  // A file of a run on a team server (an artifact row's click): downloaded into a temporary folder, then opened.
+  register(Commands.openRunArtifact, (runId: string, relative: string) =>
+    withApi(async (api) => {
+      const remote = ctx.remoteArtifacts();
+      if (!remote) {
+        void notify.info('artifacts are downloaded from a tracking server only; this window tracks into the workspace database.');
+        return;
+      }
+      const { run } = await api.getRun({ run_id: runId });
+      await openDownloaded(remote, run.info, relative);
+    }),
+  );
 
   register(Commands.renameRun, (arg?: ExperimentsNode) =>
     withApi(async (api) => {
@@ -104,7 +120,9 @@ export function registerRunCommands(ctx: TreeCommandContext): void {
       if (!runId) return;
       const { run } = await api.getRun({ run_id: runId });
       if (!run.info.artifact_uri.startsWith('file:')) {
-        void notify.info(`the artifacts of ${run.info.run_name} are at ${run.info.artifact_uri}.`);
+        const remote = ctx.remoteArtifacts();
+        if (remote) await browseRemoteArtifacts(remote, run.info);
+        else void notify.info(`the artifacts of ${run.info.run_name} are at ${run.info.artifact_uri}, not on this machine.`);
         return;
       }
       const folder = vscode.Uri.file(fileURLToPath(run.info.artifact_uri));
@@ -117,4 +135,67 @@ export function registerRunCommands(ctx: TreeCommandContext): void {
       await vscode.commands.executeCommand(inWorkspace ? 'revealInExplorer' : 'revealFileInOS', folder);
     }),
   );
+}
+
+async function openDownloaded(remote: RemoteArtifacts, run: RunInfo, relative: string): Promise<void> {
+  const file = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Downloading ${relative}` }, () =>
+    downloadArtifact(remote, run, relative, downloadFolder(run.run_id)),
+  );
+  await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file));
+}
+
+/**
+ * "Open Run Artifacts" for a run on a team server: its files in a QuickPick (one is downloaded
+ * into a temporary folder and opened), or every file downloaded into a folder the user picks.
+ */
+async function browseRemoteArtifacts(remote: RemoteArtifacts, run: RunInfo): Promise<void> {
+  const { files } = await listRemoteArtifacts(remote, run.run_id);
+  if (files.length === 0) {
+    void notify.info(`run ${run.run_name} has no artifacts on the tracking server (${run.artifact_uri}).`);
+    return;
+  }
+  const ALL = '$(cloud-download) Download every file into a folder…';
+  const picked = await vscode.window.showQuickPick([ALL, ...files.map((f) => `$(file) ${f}`)], {
+    title: `Artifacts of ${run.run_name} on the tracking server`,
+    placeHolder: `${run.artifact_uri} · pick a file to download and open it`,
+  });
+  if (!picked) return;
+  if (picked !== ALL) {
+    await openDownloaded(remote, run, picked.slice('$(file) '.length));
+    return;
+  }
+  const target = await vscode.window.showOpenDialog({
+    canSelectFiles: false,
+    canSelectFolders: true,
+    canSelectMany: false,
+    title: `Download the artifacts of ${run.run_name} into`,
+    openLabel: 'Download here',
+  });
+  if (!target?.[0]) return;
+  const folder = vscode.Uri.joinPath(target[0], run.run_name.replace(/[^\w.-]/g, '_') || run.run_id).fsPath;
+  let done = 0;
+  try {
+    await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Downloading ${files.length} artifacts of ${run.run_name}`,
+        cancellable: true,
+      },
+      async (progress, cancel) => {
+        for (const file of files) {
+          if (cancel.isCancellationRequested) return;
+          await downloadArtifact(remote, run, file, folder);
+          done++;
+          progress.report({ increment: 100 / files.length, message: file });
+        }
+      },
+    );
+  } catch (error) {
+    void notify.error(`downloaded ${done} of ${files.length} artifacts of ${run.run_name} into ${folder}: ${errorMessage(error)}`);
+    return;
+  }
+  const reveal = await notify.info(`downloaded ${done} artifact${done === 1 ? '' : 's'} of ${run.run_name} into ${folder}.`, {
+    actions: ['Reveal'],
+  });
+  if (reveal) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(folder));
 }

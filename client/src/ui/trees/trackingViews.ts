@@ -28,7 +28,8 @@ export function registerTrackingViews(
   const experimentsView = tree.track(
     vscode.window.createTreeView(Views.experiments, { treeDataProvider: experiments, canSelectMany: true, showCollapseAll: true }),
   );
-  tree.track(vscode.window.createTreeView(Views.models, { treeDataProvider: registry, showCollapseAll: true }));
+  const modelsView = tree.track(vscode.window.createTreeView(Views.models, { treeDataProvider: registry, showCollapseAll: true }));
+  for (const view of [experimentsView, modelsView]) if (source.followVisibility) tree.track(source.followVisibility(view));
 
   const register = (id: string, fn: (...args: never[]) => unknown) => tree.track(vscode.commands.registerCommand(id, fn));
   const withApi = async (use: (api: TrackingApi) => Promise<void>) => {
@@ -52,6 +53,7 @@ export function registerTrackingViews(
   const ctx: TreeCommandContext = {
     register,
     withApi,
+    remoteArtifacts: () => source.remoteArtifacts?.(),
     revealRun: async (runId) => {
       const node = await experiments.model.findRun(runId);
       if (!node) {

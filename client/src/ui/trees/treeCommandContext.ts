@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { TrackingApi } from '../../core/tracking/repository';
 import { relativeTime } from '../../core/views/runRows';
 import { notify } from '../notify';
+import type { RemoteArtifacts } from '../remoteArtifactList';
 
 /** What the tree commands share: registration, the store, and revealing a run in the Experiments view. */
 export interface TreeCommandContext {
@@ -9,6 +10,8 @@ export interface TreeCommandContext {
   /** Runs `use` with the open store, or says why there is none; errors become messages. */
   withApi(use: (api: TrackingApi) => Promise<void>): Promise<void>;
   revealRun(runId: string): Promise<void>;
+  /** A team server's artifacts (listing, downloads); undefined with the workspace database. */
+  remoteArtifacts(): RemoteArtifacts | undefined;
 }
 
 /** What a command that needs a run says when the store has none. */
