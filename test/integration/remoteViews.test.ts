@@ -14,7 +14,7 @@ import { ExperimentsTreeModel } from '../../client/src/core/views/experimentsTre
 import { promote, promotionWarning } from '../../client/src/core/views/promote';
 import { RegistryTreeModel, type RegistryNode } from '../../client/src/core/views/registryTreeModel';
 import { runDetails } from '../../client/src/core/views/runDetails';
-import { remoteArtifacts, type RemoteArtifacts } from '../../client/src/ui/remoteArtifactList';
+import type { RemoteArtifacts } from '../../client/src/core/tracking/remote/artifacts';
 import { startServe } from '../helpers/cli';
 
 // The editor's vscode-free view models on a team's MLflow server: a second workspace's
@@ -67,7 +67,7 @@ describe("the views on a team's MLflow server (mlops serve --mlflow-only)", () =
     ({ process: serve, url, token } = await startServe(path.join(scratch, 'server'), ['--mlflow-only']));
     remote = remoteStore(url, { token }, options);
     api = remote.api;
-    artifacts = remoteArtifacts(url, { token }, options, remote.artifacts);
+    artifacts = remote.artifacts;
 
     // What a pipeline run and an mlflow script leave on the server, written over REST.
     ({ experiment_id: experimentId } = await api.createExperiment({ name: 'churn' }));

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkTrackingUri, chooseTracking, credentialsEnv, credentialsFromEnv } from '../../client/src/core/tracking/choice';
-import { fetchHistory, seriesOf } from '../../client/src/core/tracking/remote/historySeries';
+import { metricHistory } from '../../client/src/core/tracking/listing';
+import { seriesOf } from '../../client/src/core/tracking/remote/historySeries';
 import { monitorMetrics } from '../../client/src/core/tracking/remote/monitorRuns';
 import { filterString, metricKey, runStatusOfStep, stepOfRun, stepTags } from '../../client/src/core/tracking/remote/runMapping';
 import type { Metric, Run, StepRecord } from '../../client/src/core/tracking/repository';
@@ -166,12 +167,15 @@ describe('metric series from get-history pages (historySeries)', () => {
 
   it('fetches page after page until there is no token', async () => {
     const calls: (string | undefined)[] = [];
-    const all = await fetchHistory(
-      async (req) => {
-        calls.push(req.page_token);
-        const start = req.page_token ? Number(req.page_token) : 0;
-        const next = start + 4000;
-        return { metrics: history.slice(start, next), ...(next < history.length ? { next_page_token: String(next) } : {}) };
+    const all = await metricHistory(
+      {
+        getMetricHistory: async (req) => {
+          calls.push(req.page_token);
+          assert.equal(req.max_results, 25_000);
+          const start = req.page_token ? Number(req.page_token) : 0;
+          const next = start + 4000;
+          return { metrics: history.slice(start, next), ...(next < history.length ? { next_page_token: String(next) } : {}) };
+        },
       },
       'r',
       'loss',

@@ -3,14 +3,14 @@ import { errorMessage } from '../../../common/src/errors';
 import { Settings } from '../../../common/src/settings';
 import { checkTrackingUri } from '../core/tracking/choice';
 import { ChangePoller } from '../core/tracking/remote/changePoller';
+import type { RemoteArtifacts } from '../core/tracking/remote/artifacts';
 import { drainAbandoned, pendingCount, SpoolingApi } from '../core/tracking/remote/outbox';
 import { remoteStore } from '../core/tracking/remote/remoteStore';
-import type { StoreChange, TrackingApi } from '../core/tracking/repository';
+import { WRITE_METHODS, type StoreChange, type TrackingApi } from '../core/tracking/repository';
 import { requestOptionsFromEnv, type RequestOptions, type TrackingAuth } from '../core/tracking/rest/request';
 import { tlsFetch, tlsFromEnv } from '../core/tracking/rest/tls';
 import type { WorkspaceTracking } from '../core/tracking/workspaceServer';
 import { setting } from './config';
-import { remoteArtifacts, type RemoteArtifacts } from './remoteArtifactList';
 import { chooseCredentials, hostOf, secretKey } from './storeLabel';
 
 /** The credentials for a server: what the user stored in SecretStorage, else MLflow's variables of the editor's environment. */
@@ -87,14 +87,13 @@ export interface RemoteConnection {
   readonly artifacts: RemoteArtifacts;
 }
 
-/** Reads go straight through; after a write the poller looks at once, so the views show it without waiting. */
+/** Reads go straight through; after a write (WRITE_METHODS) the poller looks at once, so the views show it without waiting. */
 function pokingApi(api: TrackingApi, poke: () => void): TrackingApi {
-  const READ = /^(get|search|list|find)/;
   return new Proxy({} as TrackingApi, {
     get(_target, name) {
       if (typeof name !== 'string' || name === 'then') return undefined;
       const op = api[name as keyof TrackingApi] as ((m: unknown) => Promise<unknown>) | undefined;
-      if (typeof op !== 'function' || READ.test(name)) return op;
+      if (typeof op !== 'function' || !WRITE_METHODS.has(name)) return op;
       return async (message: unknown) => {
         const answer = await op(message);
         poke();
@@ -154,5 +153,5 @@ export async function openRemote(options: {
       spool.dispose();
     },
   };
-  return { tracking, auth, spool, poller, artifacts: remoteArtifacts(url, auth, requestOptions, remote.artifacts) };
+  return { tracking, auth, spool, poller, artifacts: remote.artifacts };
 }

@@ -11,7 +11,7 @@ import { checkTrackingUri, credentialsEnv } from '../core/tracking/choice';
 import { TrackingAuthError, type TrackingAuth } from '../core/tracking/rest/request';
 import { affectsSetting, setting } from './config';
 import { notify } from './notify';
-import type { RemoteArtifacts } from './remoteArtifactList';
+import type { RemoteArtifacts } from '../core/tracking/remote/artifacts';
 import { askCredentials, openRemote, type RemoteConnection } from './remoteTracking';
 import { hostOf, rememberServer, storeChoices, storeLabel, type StoreState } from './storeLabel';
 

@@ -151,7 +151,7 @@ async function pushBench(): Promise<void> {
     const targetStore = await openTrackingStore({ workspaceDir: to });
     const server = await startRestServer({ api: targetStore.api, artifactRoot: targetStore.paths.artifacts, mlflowOnly: true });
     try {
-      const target = serverSide(remoteStore(server.url, { token: server.token }), { token: server.token });
+      const target = serverSide(remoteStore(server.url, { token: server.token }));
       const started = performance.now();
       const report = await copyRuns(workspaceSide(source.api, from), target);
       const seconds = (performance.now() - started) / 1000;

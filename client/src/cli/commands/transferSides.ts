@@ -1,7 +1,6 @@
-import { checkTrackingUri, credentialsFromEnv } from '../../core/tracking/choice';
+import { checkTrackingUri } from '../../core/tracking/choice';
 import { remoteStoreFromEnv } from '../../core/tracking/remote/remoteStore';
 import { openTrackingAccess, type TrackingAccess } from '../../core/tracking/rest/access';
-import { tlsFetch, tlsFromEnv } from '../../core/tracking/rest/tls';
 import { copyModels } from '../../core/tracking/transfer/copyModels';
 import { copyRuns, type CopyProgress } from '../../core/tracking/transfer/copyRuns';
 import { serverSide, workspaceSide, type StoreSide } from '../../core/tracking/transfer/sides';
@@ -16,9 +15,7 @@ export async function openWorkspaceSide(workspaceDir: string, io: CliIO): Promis
 
 export function openServerSide(uri: string, option: string, io: CliIO): StoreSide {
   const url = checkTrackingUri(uri, option);
-  const fetch = tlsFetch(tlsFromEnv(process.env));
-  const options = { onRetry: retryNotice(io), ...(fetch ? { fetch } : {}) };
-  return serverSide(remoteStoreFromEnv(url, process.env, options), credentialsFromEnv(process.env), options);
+  return serverSide(remoteStoreFromEnv(url, process.env, { onRetry: retryNotice(io) }));
 }
 
 /** Copies runs (and models), printing progress on stderr and a summary on stdout. */

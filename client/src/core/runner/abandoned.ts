@@ -1,16 +1,8 @@
 import { hostname } from 'node:os';
+import { processAlive } from '../processAlive';
+import { allExperiments } from '../tracking/listing';
 import type { TrackingApi } from '../tracking/repository';
 import { RunnerTags } from './recorder';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Marks FAILED the runs a runner started and never ended because its process
@@ -21,13 +13,7 @@ function alive(pid: number): boolean {
  */
 export async function recoverAbandonedRuns(api: TrackingApi): Promise<number> {
   const host = hostname();
-  const experimentIds: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await api.searchExperiments({ max_results: 1000, ...(token ? { page_token: token } : {}) });
-    experimentIds.push(...page.experiments.map((e) => e.experiment_id));
-    token = page.next_page_token;
-  } while (token);
+  const experimentIds = (await allExperiments(api)).map((e) => e.experiment_id);
   let ended = 0;
   for (let i = 0; i < experimentIds.length; i += 100) {
     let pageToken: string | undefined;
@@ -41,7 +27,7 @@ export async function recoverAbandonedRuns(api: TrackingApi): Promise<number> {
       for (const run of page.runs) {
         const tags = new Map(run.data.tags.map((t) => [t.key, t.value]));
         const pid = Number(tags.get(RunnerTags.runnerPid));
-        if (!Number.isInteger(pid) || pid <= 0 || tags.get(RunnerTags.runnerHost) !== host || alive(pid)) continue;
+        if (!Number.isInteger(pid) || pid <= 0 || tags.get(RunnerTags.runnerHost) !== host || processAlive(pid)) continue;
         const now = Date.now();
         const { steps } = await api.listSteps({ run_id: run.info.run_id });
         for (const step of steps.filter((s) => s.status === 'RUNNING' || s.status === 'PENDING')) {

@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { errorMessage } from '../../../../common/src/errors';
 import type { Run, TrackingApi, UpsertStepRequest } from '../tracking/repository';
-import { StepTags } from '../tracking/remote/runMapping';
-import { MlflowError } from '../tracking/repository/errors';
+import { ensureExperiment, allRuns } from '../tracking/listing';
+import { filterString, StepTags } from '../tracking/remote/runMapping';
 import type { PipelinePlan } from './plan';
 import type { ParamValue, RunStatus } from './types';
 
@@ -69,7 +69,7 @@ export class RunRecorder {
       nestedSteps?: boolean;
     },
   ): Promise<RunRecorder> {
-    const experimentId = await experimentIdFor(api, plan.experiment);
+    const experimentId = await ensureExperiment(api, plan.experiment);
     const tags = [
       { key: RunnerTags.pipeline, value: plan.name },
       { key: RunnerTags.pipelineFile, value: options.relativeFile },
@@ -147,21 +147,12 @@ export class RunRecorder {
     const found = new Map<string, Run>();
     if (!this.nestedSteps) return found;
     await this.settled();
-    let token: string | undefined;
-    do {
-      const page = await this.api.searchRuns({
-        experiment_ids: [this.experimentId],
-        filter: `tags.\`${StepTags.parent}\` = '${this.runId}'`,
-        run_view_type: 'ALL',
-        max_results: 1000,
-        ...(token ? { page_token: token } : {}),
-      });
-      for (const run of page.runs) {
-        const step = run.data.tags.find((t) => t.key === StepTags.step)?.value;
-        if (step && !found.has(step)) found.set(step, run);
-      }
-      token = page.next_page_token || undefined;
-    } while (token);
+    const filter = `tags.\`${StepTags.parent}\` = ${filterString(this.runId)}`;
+    // Oldest first: should a step have two nested runs, the newest is the one.
+    for (const run of await allRuns(this.api, [this.experimentId], { filter, view: 'ALL' })) {
+      const step = run.data.tags.find((t) => t.key === StepTags.step)?.value;
+      if (step) found.set(step, run);
+    }
     return found;
   }
 
@@ -198,21 +189,5 @@ export class RunRecorder {
     } catch (error) {
       this.onError(`could not ${what} in the tracking store: ${errorMessage(error)}`);
     }
-  }
-}
-
-async function experimentIdFor(api: TrackingApi, name: string): Promise<string> {
-  try {
-    return (await api.getExperimentByName({ experiment_name: name })).experiment.experiment_id;
-  } catch (error) {
-    if (!(error instanceof MlflowError) || error.errorCode !== 'RESOURCE_DOES_NOT_EXIST') throw error;
-  }
-  try {
-    return (await api.createExperiment({ name })).experiment_id;
-  } catch (error) {
-    // Another writer created it between the two calls.
-    if (error instanceof MlflowError && error.errorCode === 'RESOURCE_ALREADY_EXISTS')
-      return (await api.getExperimentByName({ experiment_name: name })).experiment.experiment_id;
-    throw error;
   }
 }

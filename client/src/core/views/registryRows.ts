@@ -1,3 +1,4 @@
+import { allModelVersions, allRegisteredModels } from '../tracking/listing';
 import type { ModelVersion, RegisteredModel, TrackingApi } from '../tracking/repository';
 
 export interface VersionRow {
@@ -12,30 +13,12 @@ export interface VersionRow {
 
 /** Every registered model, by name. */
 export async function registeredModels(api: TrackingApi): Promise<RegisteredModel[]> {
-  const out: RegisteredModel[] = [];
-  let token: string | undefined;
-  do {
-    const page = await api.searchRegisteredModels({ max_results: 1000, ...(token ? { page_token: token } : {}) });
-    out.push(...page.registered_models);
-    token = page.next_page_token;
-  } while (token);
-  return out.sort((a, b) => a.name.localeCompare(b.name));
+  return (await allRegisteredModels(api)).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** A model's versions, newest first. */
 export async function versionsOf(api: TrackingApi, model: string): Promise<VersionRow[]> {
-  const out: ModelVersion[] = [];
-  let token: string | undefined;
-  do {
-    const page = await api.searchModelVersions({
-      filter: `name = '${model.replace(/'/g, "''")}'`,
-      max_results: 1000,
-      ...(token ? { page_token: token } : {}),
-    });
-    out.push(...page.model_versions);
-    token = page.next_page_token;
-  } while (token);
-  return out.sort((a, b) => Number(b.version) - Number(a.version)).map(versionRow);
+  return (await allModelVersions(api, model)).sort((a, b) => Number(b.version) - Number(a.version)).map(versionRow);
 }
 
 export function versionRow(v: ModelVersion): VersionRow {

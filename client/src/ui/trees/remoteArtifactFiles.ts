@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { RunInfo } from '../../core/tracking/repository';
-import type { RemoteArtifacts } from '../remoteArtifactList';
+import type { RemoteArtifacts } from '../../core/tracking/remote/artifacts';
 
 /** Every file and folder of a run on a team server (paths from the artifact root, folders first at each level). */
 export async function listRemoteArtifacts(

@@ -6,7 +6,7 @@ import type { RunInfo, TrackingApi } from '../../core/tracking/repository';
 import type { ExperimentsNode } from '../../core/views/experimentNodes';
 import { NOTE_TAG } from '../../core/views/runDetails';
 import { notify } from '../notify';
-import type { RemoteArtifacts } from '../remoteArtifactList';
+import type { RemoteArtifacts } from '../../core/tracking/remote/artifacts';
 import { downloadArtifact, downloadFolder, listRemoteArtifacts } from './remoteArtifactFiles';
 import { pickRun, type TreeCommandContext } from './treeCommandContext';
 

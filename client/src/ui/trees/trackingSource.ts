@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import type { StoreChange, TrackingApi } from '../../core/tracking/repository';
-import type { RemoteArtifacts } from '../remoteArtifactList';
+import type { RemoteArtifacts } from '../../core/tracking/remote/artifacts';
 
 /** What the trees need of the tracking connection: the API once the store is open, and its change batches. */
 export interface TrackingSource {

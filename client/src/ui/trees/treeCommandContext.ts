@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { TrackingApi } from '../../core/tracking/repository';
 import { relativeTime } from '../../core/views/runRows';
 import { notify } from '../notify';
-import type { RemoteArtifacts } from '../remoteArtifactList';
+import type { RemoteArtifacts } from '../../core/tracking/remote/artifacts';
 
 /** What the tree commands share: registration, the store, and revealing a run in the Experiments view. */
 export interface TreeCommandContext {

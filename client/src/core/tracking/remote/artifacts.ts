@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { artifactRequest, requestOptionsFromEnv, type RequestOptions, type TrackingAuth } from '../rest/request';
+import { artifactRequest, requestOptionsFromEnv, trackingRequest, type RequestOptions, type TrackingAuth } from '../rest/request';
 
 /**
  * A run's artifacts wherever its `artifact_uri` points: through the tracking server's
@@ -13,6 +13,15 @@ export interface ArtifactTransfer {
   download(artifactUri: string, relativePath: string): Promise<Buffer>;
   /** Uploads every file under `folder` to `relativeDir` (recursively); returns how many. */
   uploadFolder(artifactUri: string, relativeDir: string, folder: string): Promise<number>;
+  /** The entries of one folder of a run's artifacts (`relative` to its root, '' for the root), as the server's `artifacts/list` answers; paths from the root. */
+  list(runId: string, relative: string): Promise<{ path: string; isDir: boolean }[]>;
+}
+
+/** What the editor reads of a team server beyond the TrackingApi: its runs' artifact files. */
+export type RemoteArtifacts = Pick<ArtifactTransfer, 'list' | 'download'>;
+
+interface ListAnswer {
+  files?: { path: string; is_dir?: boolean }[];
 }
 
 const PROXY = /^mlflow-artifacts:(?:\/\/[^/]*)?\/*(.*)$/;
@@ -34,7 +43,8 @@ function checkRelative(relative: string): string {
 
 export function artifactTransfer(baseUrl: string, auth: TrackingAuth | undefined, options: Partial<RequestOptions> = {}): ArtifactTransfer {
   const settings: RequestOptions = { ...requestOptionsFromEnv(), ...options };
-  const root = `${baseUrl.replace(/\/+$/, '')}/api/2.0/mlflow-artifacts/artifacts`;
+  const base = baseUrl.replace(/\/+$/, '');
+  const root = `${base}/api/2.0/mlflow-artifacts/artifacts`;
   const where = (artifactUri: string, relative: string): { url: string } | { file: string } => {
     const rel = checkRelative(relative);
     const proxied = PROXY.exec(artifactUri);
@@ -70,6 +80,14 @@ export function artifactTransfer(baseUrl: string, auth: TrackingAuth | undefined
         count++;
       }
       return count;
+    },
+    async list(runId, relative) {
+      const query = new URLSearchParams({ run_id: runId, ...(relative ? { path: relative } : {}) });
+      const answer = (await trackingRequest('GET', `${base}/api/2.0/mlflow/artifacts/list?${query}`, {
+        auth,
+        options: settings,
+      })) as ListAnswer;
+      return (answer.files ?? []).map((f) => ({ path: f.path, isDir: Boolean(f.is_dir) }));
     },
   };
   return transfer;

@@ -3,26 +3,6 @@ import { MAX_SERIES_POINTS } from '../repository/metricSeries';
 import { MlflowError } from '../repository/errors';
 import type { GetMetricSeriesRequest, Metric, MetricSeries } from '../repository';
 
-/** MLflow's server answers at most 25,000 points per `get-history` page. */
-export const HISTORY_PAGE = 25_000;
-
-export type HistoryPage = (req: { run_id: string; metric_key: string; max_results: number; page_token?: string }) => Promise<{
-  metrics?: Metric[];
-  next_page_token?: string;
-}>;
-
-/** A whole metric history, page after page. */
-export async function fetchHistory(page: HistoryPage, runId: string, key: string): Promise<Metric[]> {
-  const all: Metric[] = [];
-  let token: string | undefined;
-  do {
-    const answer = await page({ run_id: runId, metric_key: key, max_results: HISTORY_PAGE, ...(token ? { page_token: token } : {}) });
-    for (const m of answer.metrics ?? []) all.push(m);
-    token = answer.next_page_token || undefined;
-  } while (token);
-  return all;
-}
-
 interface Point {
   step: number;
   timestamp: number;

@@ -1,7 +1,7 @@
 import { isMonitorCheckResult } from '../../../../../common/src/monitor/result';
-import type { Experiment, ListMonitorResultsRequest, MonitorResult, RecordMonitorResultRequest, Run } from '../repository';
+import { ensureExperiment, findExperiment } from '../listing';
+import type { ListMonitorResultsRequest, MonitorResult, RecordMonitorResultRequest, TrackingApi } from '../repository';
 import { MlflowError } from '../repository/errors';
-import type { OperationCaller } from '../rest/client';
 import type { ArtifactTransfer } from './artifacts';
 import { metricKey, MONITOR_RESULT_ARTIFACT, MonitorTags } from './runMapping';
 
@@ -56,37 +56,37 @@ function monitorTags(req: RecordMonitorResultRequest): { key: string; value: str
  */
 export class MonitorRuns {
   constructor(
-    private readonly call: OperationCaller,
+    private readonly api: TrackingApi,
     private readonly artifacts: ArtifactTransfer,
   ) {}
 
   async record(req: RecordMonitorResultRequest): Promise<{ id: number }> {
     if (!req.monitor) throw new MlflowError('INVALID_PARAMETER_VALUE', "Missing value for required parameter 'monitor'.");
     const time = req.time ?? Date.now();
-    const experimentId = await this.experiment(req.monitor, true);
-    const { run } = (await this.call('createRun', {
-      experiment_id: experimentId!,
+    const experimentId = await ensureExperiment(this.api, req.monitor, [{ key: MonitorTags.kind, value: 'monitor' }]);
+    const { run } = await this.api.createRun({
+      experiment_id: experimentId,
       start_time: time,
       run_name: `check ${new Date(time).toISOString().slice(0, 19).replace('T', ' ')}`,
       tags: monitorTags(req),
-    })) as { run: Run };
+    });
     const metrics = monitorMetrics(req.payload, time);
     for (let i = 0; i < metrics.length; i += 1000)
-      await this.call('logBatch', { run_id: run.info.run_id, metrics: metrics.slice(i, i + 1000) });
+      await this.api.logBatch({ run_id: run.info.run_id, metrics: metrics.slice(i, i + 1000) });
     await this.artifacts.upload(run.info.artifact_uri, MONITOR_RESULT_ARTIFACT, Buffer.from(JSON.stringify(req.payload ?? null)));
-    await this.call('updateRun', { run_id: run.info.run_id, status: 'FINISHED', end_time: Date.now() });
+    await this.api.updateRun({ run_id: run.info.run_id, status: 'FINISHED', end_time: Date.now() });
     return { id: time };
   }
 
   async list(req: ListMonitorResultsRequest): Promise<{ results: MonitorResult[] }> {
-    const experimentId = await this.experiment(req.monitor, false);
-    if (!experimentId) return { results: [] };
-    const { runs = [] } = (await this.call('searchRuns', {
+    const experimentId = await findExperiment(this.api, req.monitor);
+    if (experimentId === undefined) return { results: [] };
+    const { runs } = await this.api.searchRuns({
       experiment_ids: [experimentId],
       run_view_type: 'ACTIVE_ONLY',
       max_results: req.max_results ?? 100,
       order_by: ['attributes.start_time DESC'],
-    })) as { runs?: Run[] };
+    });
     const results = await Promise.all(
       runs.map(async (run): Promise<MonitorResult> => {
         const time = run.info.start_time ?? 0;
@@ -101,26 +101,5 @@ export class MonitorRuns {
       }),
     );
     return { results };
-  }
-
-  private async experiment(name: string, create: boolean): Promise<string | undefined> {
-    try {
-      const { experiment } = (await this.call('getExperimentByName', { experiment_name: name })) as { experiment: Experiment };
-      return experiment.experiment_id;
-    } catch (error) {
-      if (!(error instanceof MlflowError) || error.errorCode !== 'RESOURCE_DOES_NOT_EXIST' || !create) {
-        if (error instanceof MlflowError && error.errorCode === 'RESOURCE_DOES_NOT_EXIST') return undefined;
-        throw error;
-      }
-    }
-    try {
-      const { experiment_id } = (await this.call('createExperiment', { name, tags: [{ key: MonitorTags.kind, value: 'monitor' }] })) as {
-        experiment_id: string;
-      };
-      return experiment_id;
-    } catch (error) {
-      if (error instanceof MlflowError && error.errorCode === 'RESOURCE_ALREADY_EXISTS') return this.experiment(name, false);
-      throw error;
-    }
   }
 }

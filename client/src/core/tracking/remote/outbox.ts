@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import { errorMessage } from '../../../../../common/src/errors';
+import { processAlive } from '../../processAlive';
 import type { RepositoryMethod, TrackingApi } from '../repository';
 import { MlflowError } from '../repository/errors';
 import { TrackingAuthError } from '../rest/request';
@@ -47,23 +48,16 @@ function journalOrder(name: string): [number, number] {
   return [Number(start), Number(seq)];
 }
 
-function alive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** The journals waiting for `url`: this process's own, and those whose writer is gone, oldest first. */
 function journals(dir: string, url: string, includeLive = false): string[] {
   if (!existsSync(dir)) return [];
   const prefix = `${serverKey(url)}-`;
   return readdirSync(dir)
     .filter((name) => name.startsWith(prefix) && name.endsWith('.jsonl'))
-    .filter((name) => includeLive || !alive(Number(name.slice(prefix.length).split('-')[0])))
+    .filter((name) => {
+      const pid = Number(name.slice(prefix.length).split('-')[0]);
+      return includeLive || (pid !== process.pid && !processAlive(pid));
+    })
     .sort((a, b) => {
       const [x, y] = [journalOrder(a), journalOrder(b)];
       return x[0] - y[0] || x[1] - y[1];

@@ -1,10 +1,11 @@
-import type { GetMetricSeriesRequest, Metric, MetricSeries, RepositoryMethod, Run, TrackingApi } from '../repository';
-import { isMlflowOperation, operationCaller } from '../rest/client';
+import type { GetMetricSeriesRequest, Metric, MetricSeries, RepositoryMethod, TrackingApi } from '../repository';
+import { metricHistory } from '../listing';
+import { apiOver, isMlflowOperation, operationCaller } from '../rest/client';
 import { credentialsFromEnv } from '../choice';
 import type { RequestOptions, TrackingAuth } from '../rest/request';
 import { tlsFetch, tlsFromEnv } from '../rest/tls';
 import { artifactTransfer, type ArtifactTransfer } from './artifacts';
-import { fetchHistory, seriesOf, type HistoryPage } from './historySeries';
+import { seriesOf } from './historySeries';
 import { MonitorRuns } from './monitorRuns';
 import { StepRuns } from './stepRuns';
 
@@ -21,18 +22,18 @@ const CACHED_HISTORIES = 16;
 export function remoteStore(url: string, auth: TrackingAuth | undefined, options: Partial<RequestOptions> = {}): RemoteStore {
   const call = operationCaller(url, auth, options);
   const artifacts = artifactTransfer(url, auth, options);
-  const steps = new StepRuns(call);
-  const monitors = new MonitorRuns(call, artifacts);
+  const mlflow = apiOver(call);
+  const steps = new StepRuns(mlflow);
+  const monitors = new MonitorRuns(mlflow, artifacts);
   const histories = new Map<string, Metric[]>();
-  const page: HistoryPage = (req) => call('getMetricHistory', req) as ReturnType<HistoryPage>;
 
   async function getMetricSeries(req: GetMetricSeriesRequest): Promise<MetricSeries> {
     const key = `${req.run_id}\u0000${req.metric_key}`;
     let history = histories.get(key);
     if (!history) {
       const [{ run }, fetched] = await Promise.all([
-        call('getRun', { run_id: req.run_id }) as Promise<{ run: Run }>,
-        fetchHistory(page, req.run_id, req.metric_key),
+        mlflow.getRun({ run_id: req.run_id }),
+        metricHistory(mlflow, req.run_id, req.metric_key),
       ]);
       history = fetched;
       if (run.info.status !== 'RUNNING' && run.info.status !== 'SCHEDULED') {

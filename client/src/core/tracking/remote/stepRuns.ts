@@ -1,5 +1,5 @@
-import type { Empty, FindCachedStepRequest, Run, RunIdRequest, StepRecord, UpsertStepRequest } from '../repository';
-import type { OperationCaller } from '../rest/client';
+import { allExperiments, allRuns } from '../listing';
+import type { Empty, FindCachedStepRequest, RunIdRequest, StepRecord, TrackingApi, UpsertStepRequest } from '../repository';
 import { filterString, runStatusOfStep, stepOfRun, StepTags, stepTags } from './runMapping';
 
 interface ParentSteps {
@@ -7,8 +7,6 @@ interface ParentSteps {
   /** Step id to its nested run id. */
   runs: Map<string, Promise<string>>;
 }
-
-type SearchAnswer = { runs?: Run[]; next_page_token?: string };
 
 /**
  * Pipeline steps as nested runs of the pipeline's run on a team's MLflow server. Writes of one step
@@ -20,7 +18,7 @@ export class StepRuns {
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly positions = new Map<string, number>();
 
-  constructor(private readonly call: OperationCaller) {}
+  constructor(private readonly api: TrackingApi) {}
 
   upsert(req: UpsertStepRequest): Promise<Empty> {
     const key = `${req.run_id}/${req.step_id}`;
@@ -40,7 +38,7 @@ export class StepRuns {
 
   async list(req: RunIdRequest): Promise<{ steps: StepRecord[] }> {
     const parent = await this.experimentOf(req.run_id);
-    const runs = await this.search([parent], `tags.\`${StepTags.parent}\` = ${filterString(req.run_id)}`, 'ALL');
+    const runs = await allRuns(this.api, [parent], { filter: this.childrenOf(req.run_id), view: 'ALL' });
     const steps: { record: StepRecord; position: number }[] = [];
     for (const run of runs) {
       const record = stepOfRun(run);
@@ -54,39 +52,26 @@ export class StepRuns {
 
   /** The newest succeeded execution with this cache key, in any active experiment. */
   async findCached(req: FindCachedStepRequest): Promise<{ step?: StepRecord }> {
-    const experiments: string[] = [];
-    let token: string | undefined;
-    do {
-      const answer = (await this.call('searchExperiments', {
-        view_type: 'ACTIVE_ONLY',
-        max_results: 1000,
-        ...(token ? { page_token: token } : {}),
-      })) as {
-        experiments?: { experiment_id: string }[];
-        next_page_token?: string;
-      };
-      for (const e of answer.experiments ?? []) experiments.push(e.experiment_id);
-      token = answer.next_page_token || undefined;
-    } while (token);
+    const experiments = (await allExperiments(this.api)).map((e) => e.experiment_id);
     if (experiments.length === 0) return {};
     const filter = `tags.\`${StepTags.cacheKey}\` = ${filterString(req.cache_key)} and tags.\`${StepTags.status}\` = 'SUCCEEDED'`;
-    const answer = (await this.call('searchRuns', {
+    const answer = await this.api.searchRuns({
       experiment_ids: experiments,
       filter,
       run_view_type: 'ACTIVE_ONLY',
       max_results: 1,
       order_by: ['attributes.end_time DESC'],
-    })) as SearchAnswer;
-    const run = answer.runs?.[0];
+    });
+    const run = answer.runs[0];
     const step = run ? stepOfRun(run) : undefined;
     return step ? { step } : {};
   }
 
   private async write(req: UpsertStepRequest, key: string): Promise<Empty> {
     const runId = await this.nestedRun(req, key);
-    await this.call('logBatch', { run_id: runId, tags: stepTags(req) });
+    await this.api.logBatch({ run_id: runId, tags: stepTags(req) });
     const ended = req.end_time !== undefined && req.status !== 'PENDING' && req.status !== 'RUNNING';
-    await this.call('updateRun', { run_id: runId, status: runStatusOfStep(req.status), ...(ended ? { end_time: req.end_time } : {}) });
+    await this.api.updateRun({ run_id: runId, status: runStatusOfStep(req.status), ...(ended ? { end_time: req.end_time } : {}) });
     return {};
   }
 
@@ -104,7 +89,7 @@ export class StepRuns {
   }
 
   private async createNested(experimentId: string, req: UpsertStepRequest, position: number): Promise<string> {
-    const { run } = (await this.call('createRun', {
+    const { run } = await this.api.createRun({
       experiment_id: experimentId,
       run_name: req.step_id,
       start_time: req.start_time ?? Date.now(),
@@ -114,7 +99,7 @@ export class StepRuns {
         { key: StepTags.runName, value: req.step_id },
         { key: StepTags.position, value: String(position) },
       ],
-    })) as { run: Run };
+    });
     return run.info.run_id;
   }
 
@@ -125,7 +110,7 @@ export class StepRuns {
       found = (async () => {
         const experimentId = await this.experimentOf(parentId);
         const runs = new Map<string, Promise<string>>();
-        for (const run of await this.search([experimentId], `tags.\`${StepTags.parent}\` = ${filterString(parentId)}`, 'ALL')) {
+        for (const run of await allRuns(this.api, [experimentId], { filter: this.childrenOf(parentId), view: 'ALL' })) {
           const step = run.data.tags.find((t) => t.key === StepTags.step)?.value;
           if (step && !runs.has(step)) runs.set(step, Promise.resolve(run.info.run_id));
         }
@@ -138,25 +123,11 @@ export class StepRuns {
   }
 
   private async experimentOf(runId: string): Promise<string> {
-    const { run } = (await this.call('getRun', { run_id: runId })) as { run: Run };
-    return run.info.experiment_id;
+    return (await this.api.getRun({ run_id: runId })).run.info.experiment_id;
   }
 
-  private async search(experimentIds: string[], filter: string, view: 'ALL' | 'ACTIVE_ONLY'): Promise<Run[]> {
-    const runs: Run[] = [];
-    let token: string | undefined;
-    do {
-      const answer = (await this.call('searchRuns', {
-        experiment_ids: experimentIds,
-        filter,
-        run_view_type: view,
-        max_results: 1000,
-        order_by: ['attributes.start_time ASC'],
-        ...(token ? { page_token: token } : {}),
-      })) as SearchAnswer;
-      runs.push(...(answer.runs ?? []));
-      token = answer.next_page_token || undefined;
-    } while (token);
-    return runs;
+  /** The search filter for the nested runs of `parentId`. */
+  private childrenOf(parentId: string): string {
+    return `tags.\`${StepTags.parent}\` = ${filterString(parentId)}`;
   }
 }

@@ -46,7 +46,11 @@ export function operationCaller(baseUrl: string, auth: TrackingAuth | undefined,
  * defaults from MLflow's MLFLOW_HTTP_REQUEST_* variables), and MLflow errors come back as MlflowErrors.
  */
 export function restApi(baseUrl: string, auth: TrackingAuth | undefined, options: Partial<RequestOptions> = {}): TrackingApi {
-  const call = operationCaller(baseUrl, auth, options);
+  return apiOver(operationCaller(baseUrl, auth, options));
+}
+
+/** The operations as a TrackingApi, each sent through `call`. */
+export function apiOver(call: OperationCaller): TrackingApi {
   return new Proxy({} as TrackingApi, {
     get(_target, name) {
       // `then` must stay undefined, or awaiting the proxy (an async function returning it) would call the endpoint.

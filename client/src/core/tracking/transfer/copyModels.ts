@@ -1,4 +1,5 @@
-import type { ModelVersion, RegisteredModel, TrackingApi } from '../repository';
+import { allModelVersions, allRegisteredModels } from '../listing';
+import type { ModelVersion, TrackingApi } from '../repository';
 import { MlflowError } from '../repository/errors';
 import type { StoreSide } from './sides';
 
@@ -11,30 +12,6 @@ export interface ModelCopyReport {
   skipped: number;
 }
 
-async function pages<T>(fetchPage: (token: string | undefined) => Promise<{ items: T[]; next?: string | undefined }>): Promise<T[]> {
-  const out: T[] = [];
-  let token: string | undefined;
-  do {
-    const page = await fetchPage(token);
-    out.push(...page.items);
-    token = page.next || undefined;
-  } while (token);
-  return out;
-}
-
-const quote = (name: string) => `'${name.replace(/'/g, "''")}'`;
-
-async function versionsOf(api: TrackingApi, name: string): Promise<ModelVersion[]> {
-  return pages(async (token) => {
-    const page = await api.searchModelVersions({
-      filter: `name = ${quote(name)}`,
-      max_results: 1000,
-      ...(token ? { page_token: token } : {}),
-    });
-    return { items: page.model_versions, next: page.next_page_token };
-  });
-}
-
 /**
  * Copies registered models with their versions, stages, aliases, descriptions and tags. A version's
  * source moves with its run when that run was copied (`runs:/<copy>/...`); otherwise it is kept.
@@ -42,11 +19,7 @@ async function versionsOf(api: TrackingApi, name: string): Promise<ModelVersion[
  */
 export async function copyModels(source: StoreSide, target: StoreSide, runMap: ReadonlyMap<string, string>): Promise<ModelCopyReport> {
   const report: ModelCopyReport = { models: 0, copied: 0, skipped: 0 };
-  const models = await pages<RegisteredModel>(async (token) => {
-    const page = await source.api.searchRegisteredModels({ max_results: 1000, ...(token ? { page_token: token } : {}) });
-    return { items: page.registered_models, next: page.next_page_token };
-  });
-  for (const model of models) {
+  for (const model of await allRegisteredModels(source.api)) {
     report.models++;
     try {
       await target.api.createRegisteredModel({
@@ -58,11 +31,11 @@ export async function copyModels(source: StoreSide, target: StoreSide, runMap: R
       if (!(error instanceof MlflowError && error.errorCode === 'RESOURCE_ALREADY_EXISTS')) throw error;
     }
     const present = new Map<string, string>();
-    for (const v of await versionsOf(target.api, model.name)) {
+    for (const v of await allModelVersions(target.api, model.name)) {
       const from = v.tags.find((t) => t.key === SOURCE_VERSION_TAG)?.value;
       if (from) present.set(from, v.version);
     }
-    const versions = (await versionsOf(source.api, model.name)).sort((a, b) => Number(a.version) - Number(b.version));
+    const versions = (await allModelVersions(source.api, model.name)).sort((a, b) => Number(a.version) - Number(b.version));
     const mapped = new Map<string, string>();
     for (const version of versions) {
       const already = present.get(version.version);

@@ -1,5 +1,5 @@
-import type { KeyValue, Metric, Run, TrackingApi } from '../repository';
-import { MlflowError } from '../repository/errors';
+import { allExperiments, allRuns, ensureExperiment, metricHistory } from '../listing';
+import type { KeyValue, Run, TrackingApi } from '../repository';
 import type { StoreSide } from './sides';
 
 /** The tag that ties a copied run to its original: a second copy finds it and adds nothing. */
@@ -27,62 +27,7 @@ export interface CopyReport {
 async function experimentsOf(api: TrackingApi, names: readonly string[] | undefined): Promise<{ experiment_id: string; name: string }[]> {
   if (names && names.length > 0)
     return Promise.all(names.map(async (name) => (await api.getExperimentByName({ experiment_name: name })).experiment));
-  const out: { experiment_id: string; name: string }[] = [];
-  let token: string | undefined;
-  do {
-    const page = await api.searchExperiments({ max_results: 1000, view_type: 'ACTIVE_ONLY', ...(token ? { page_token: token } : {}) });
-    out.push(...page.experiments);
-    token = page.next_page_token || undefined;
-  } while (token);
-  return out;
-}
-
-async function allRuns(api: TrackingApi, experimentId: string): Promise<Run[]> {
-  const runs: Run[] = [];
-  let token: string | undefined;
-  do {
-    const page = await api.searchRuns({
-      experiment_ids: [experimentId],
-      run_view_type: 'ACTIVE_ONLY',
-      max_results: 1000,
-      order_by: ['attributes.start_time ASC'],
-      ...(token ? { page_token: token } : {}),
-    });
-    runs.push(...page.runs);
-    token = page.next_page_token || undefined;
-  } while (token);
-  return runs;
-}
-
-async function targetExperiment(api: TrackingApi, name: string): Promise<string> {
-  try {
-    return (await api.getExperimentByName({ experiment_name: name })).experiment.experiment_id;
-  } catch (error) {
-    if (!(error instanceof MlflowError) || error.errorCode !== 'RESOURCE_DOES_NOT_EXIST') throw error;
-  }
-  try {
-    return (await api.createExperiment({ name })).experiment_id;
-  } catch (error) {
-    if (error instanceof MlflowError && error.errorCode === 'RESOURCE_ALREADY_EXISTS')
-      return (await api.getExperimentByName({ experiment_name: name })).experiment.experiment_id;
-    throw error;
-  }
-}
-
-async function history(api: TrackingApi, runId: string, key: string): Promise<Metric[]> {
-  const points: Metric[] = [];
-  let token: string | undefined;
-  do {
-    const page = await api.getMetricHistory({
-      run_id: runId,
-      metric_key: key,
-      max_results: 25_000,
-      ...(token ? { page_token: token } : {}),
-    });
-    points.push(...page.metrics);
-    token = page.next_page_token || undefined;
-  } while (token);
-  return points;
+  return allExperiments(api);
 }
 
 const tagOf = (run: Run, key: string) => run.data.tags.find((t) => t.key === key)?.value;
@@ -102,13 +47,13 @@ export async function copyRuns(
   const report: CopyReport = { experiments: 0, copied: 0, skipped: 0, points: 0, files: 0, runMap: new Map() };
   for (const experiment of await experimentsOf(source.api, options.experiments)) {
     report.experiments++;
-    const targetId = await targetExperiment(target.api, experiment.name);
+    const targetId = await ensureExperiment(target.api, experiment.name);
     const existing = new Map<string, Run>();
-    for (const run of await allRuns(target.api, targetId)) {
+    for (const run of await allRuns(target.api, [targetId])) {
       const from = tagOf(run, SOURCE_RUN_TAG);
       if (from) existing.set(from, run);
     }
-    const runs = await allRuns(source.api, experiment.experiment_id);
+    const runs = await allRuns(source.api, [experiment.experiment_id]);
     // Parents before their nested runs, so the copies can point at the copied parent.
     const depth = (run: Run, seen = 0): number => {
       const parent = tagOf(run, PARENT_TAG);
@@ -170,7 +115,7 @@ async function copyRun(
     await target.api.logBatch({ run_id: copy.run_id, params: run.data.params.slice(i, i + 100) });
   for (let i = 0; i < tags.length; i += 100) await target.api.logBatch({ run_id: copy.run_id, tags: tags.slice(i, i + 100) });
   for (const key of [...new Set(run.data.metrics.map((m) => m.key))]) {
-    const points = await history(source.api, id, key);
+    const points = await metricHistory(source.api, id, key);
     for (let i = 0; i < points.length; i += 1000)
       await target.api.logBatch({
         run_id: copy.run_id,

@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url';
 import type { ArtifactTransfer } from '../remote/artifacts';
 import type { RemoteStore } from '../remote/remoteStore';
 import type { RunInfo, TrackingApi } from '../repository';
-import { requestOptionsFromEnv, trackingRequest, type RequestOptions, type TrackingAuth } from '../rest/request';
 
 /** One end of a copy between stores: its operations, and its runs' artifact files. */
 export interface StoreSide {
@@ -49,31 +48,21 @@ export function workspaceSide(api: TrackingApi, label: string): StoreSide {
   };
 }
 
-interface ListAnswer {
-  files?: { path: string; is_dir?: boolean }[];
-}
-
 /** A team's MLflow server: artifacts listed with `artifacts/list`, moved through its proxy. */
-export function serverSide(remote: RemoteStore, auth: TrackingAuth | undefined, options: Partial<RequestOptions> = {}): StoreSide {
-  const settings = { ...requestOptionsFromEnv(), ...options };
+export function serverSide(remote: RemoteStore): StoreSide {
   const artifacts: ArtifactTransfer = remote.artifacts;
-  const list = async (runId: string, folder: string): Promise<string[]> => {
-    const query = new URLSearchParams({ run_id: runId, ...(folder ? { path: folder } : {}) });
-    const answer = (await trackingRequest('GET', `${remote.url}/api/2.0/mlflow/artifacts/list?${query}`, {
-      auth,
-      options: settings,
-    })) as ListAnswer;
+  const files = async (runId: string, folder: string): Promise<string[]> => {
     const out: string[] = [];
-    for (const file of answer.files ?? []) {
-      if (file.is_dir) out.push(...(await list(runId, file.path)));
-      else out.push(file.path);
+    for (const entry of await artifacts.list(runId, folder)) {
+      if (entry.isDir) out.push(...(await files(runId, entry.path)));
+      else out.push(entry.path);
     }
     return out;
   };
   return {
     api: remote.api,
     label: remote.url,
-    listArtifacts: async (run) => (await list(run.run_id, '')).sort(),
+    listArtifacts: async (run) => (await files(run.run_id, '')).sort(),
     readArtifact: (run, relative) => artifacts.download(run.artifact_uri, relative),
     writeArtifact: (run, relative, data) => artifacts.upload(run.artifact_uri, relative, data),
   };
