@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { checkTrackingUri, chooseTracking, credentialsEnv, credentialsFromEnv } from '../../client/src/core/tracking/choice';
 import { metricHistory } from '../../client/src/core/tracking/listing';
 import { seriesOf } from '../../client/src/core/tracking/remote/historySeries';
-import { monitorMetrics } from '../../client/src/core/tracking/remote/monitorRuns';
+import { monitorMetrics, monitorTags } from '../../client/src/core/tracking/remote/monitorRuns';
 import { filterString, metricKey, runStatusOfStep, stepOfRun, stepTags } from '../../client/src/core/tracking/remote/runMapping';
 import type { Metric, Run, StepRecord } from '../../client/src/core/tracking/repository';
 
@@ -154,6 +154,18 @@ describe('monitor checks as runs', () => {
     });
     assert.ok(metrics.every((m) => m.timestamp === 7 && m.step === 0));
     assert.deepEqual(monitorMetrics({ not: 'a result' }, 1), []);
+  });
+
+  it('a result without its file gets no file tag, rather than an undefined one the server answers with a 500', () => {
+    const payload = { version: 1, monitor: 'm', time: 7, status: 'ok' };
+    const tags = monitorTags({ monitor: 'm', time: 7, status: 'ok', payload });
+    assert.deepEqual(
+      tags.map((t) => t.key),
+      ['mlops.monitor', 'mlops.monitor.status'],
+    );
+    assert.ok(tags.every((t) => typeof t.value === 'string'));
+    const withFile = monitorTags({ monitor: 'm', time: 7, status: 'ok', payload: { ...payload, file: '/w/m.monitor.yaml' } });
+    assert.equal(withFile.find((t) => t.value === '/w/m.monitor.yaml')?.key, 'mlops.monitor.file');
   });
 });
 

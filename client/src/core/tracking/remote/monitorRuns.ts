@@ -34,7 +34,8 @@ export function monitorMetrics(payload: unknown, time: number): MetricPoint[] {
   return out;
 }
 
-function monitorTags(req: RecordMonitorResultRequest): { key: string; value: string }[] {
+/** The tags of a check's run; a payload that lacks a field leaves its tag out (the server refuses an empty value). */
+export function monitorTags(req: RecordMonitorResultRequest): { key: string; value: string }[] {
   const tags: { key: string; value: string }[] = [
     { key: MonitorTags.monitor, value: req.monitor },
     { key: MonitorTags.status, value: req.status },
@@ -44,7 +45,7 @@ function monitorTags(req: RecordMonitorResultRequest): { key: string; value: str
       tags.push({ key: MonitorTags.method, value: req.payload.data.method });
       tags.push({ key: MonitorTags.share, value: String(req.payload.data.share) });
     }
-    tags.push({ key: MonitorTags.file, value: req.payload.file });
+    if (typeof req.payload.file === 'string') tags.push({ key: MonitorTags.file, value: req.payload.file });
   }
   return tags;
 }
