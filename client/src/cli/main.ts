@@ -3,6 +3,7 @@ import { buildVersion } from '../../../common/src/version';
 import { commandHelp, Exit, groupHelp, isGroup, parseCommandArgs, type CliCommand, type CliEntry, type CliIO } from './command';
 import { driftCommand } from './commands/drift';
 import { experimentsCommand } from './commands/experiments';
+import { importCommand } from './commands/import';
 import { modelsCommand } from './commands/models';
 import { monitorCommand } from './commands/monitor';
 import { runCommand as runPipelineCommand } from './commands/run';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly CliEntry[] = [
   monitorCommand,
   pushCommand,
   pullCommand,
+  importCommand,
 ];
 
 export function mainHelp(): string {

@@ -6,6 +6,7 @@ export { applySchema } from './schema';
 export { MlflowError } from './errors';
 export { TrackingRepository } from './repository';
 export type * from './types';
+export type { ImportedVersion } from './importing';
 
 export interface RepositoryEnv {
   /** Epoch ms; the only clock the repository uses (journal replay relies on it). */
@@ -70,6 +71,8 @@ const WRITES: readonly RepositoryMethod[] = [
   'deleteModelVersionTag',
   'upsertStep',
   'recordMonitorResult',
+  'importRun',
+  'importModel',
 ];
 
 /** The methods that modify the database: the engine journals exactly these. */

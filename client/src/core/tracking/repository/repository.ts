@@ -2,6 +2,7 @@ import type { Database } from 'sql.js';
 import type { Context } from './context';
 import * as experiments from './experiments';
 import type { RepositoryEnv } from './index';
+import * as importing from './importing';
 import * as metrics from './metrics';
 import { getMetricSeries } from './metricSeries';
 import * as monitors from './monitors';
@@ -180,5 +181,11 @@ export class TrackingRepository {
   }
   listMonitorResults(req: T.ListMonitorResultsRequest): { results: T.MonitorResult[] } {
     return monitors.listMonitorResults(this.ctx, req);
+  }
+  importRun(req: importing.ImportRunRequest): { run_info: T.RunInfo; created: boolean } {
+    return importing.importRun(this.ctx, req);
+  }
+  importModel(req: importing.ImportModelRequest): { added_versions: string[] } {
+    return importing.importModel(this.ctx, req);
   }
 }

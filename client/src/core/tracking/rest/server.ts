@@ -9,6 +9,7 @@ import { MAX_BODY_BYTES, parseJsonBody, readBody, sendJson } from './http';
 import { CHART_ROUTES } from './routes/charts';
 import { ARTIFACTS_PREFIX, handleArtifacts, MULTIPART_UPLOAD_PATH, refuseMultipartUpload, RUN_ARTIFACT_ROUTES } from './routes/artifacts';
 import { EXPERIMENT_ROUTES } from './routes/experiments';
+import { IMPORT_ROUTES } from './routes/importing';
 import { REGISTRY_ROUTES } from './routes/registry';
 import type { Route, RouteDeps } from './routes/route';
 import { RUN_ROUTES } from './routes/runs';
@@ -24,6 +25,7 @@ export const ROUTES: readonly Route[] = [
   ...STEP_ROUTES,
   ...CHART_ROUTES,
   ...MONITOR_ROUTES,
+  ...IMPORT_ROUTES,
 ];
 
 export interface RestServerOptions {
