@@ -53,3 +53,15 @@ export function mlopsAsync(
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
+
+/**
+ * A team's MLflow server for the remote-store tests: a second workspace's `mlops serve
+ * --mlflow-only`, or, when MLOPS_TEST_MLFLOW_URL is set, that server (a real MLflow tracking
+ * server, started by hand; test/fixtures/mlflow-2.12.2/README.md). Tests of our own server's
+ * properties (its token) look at `external`.
+ */
+export async function startTeamServer(ws: string): Promise<{ process?: ChildProcess; url: string; token: string; external: boolean }> {
+  const external = process.env.MLOPS_TEST_MLFLOW_URL;
+  if (external) return { url: external.replace(/\/+$/, ''), token: process.env.MLOPS_TEST_MLFLOW_TOKEN ?? 'unused', external: true };
+  return { ...(await startServe(ws, ['--mlflow-only'])), external: false };
+}

@@ -6,14 +6,14 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ModelVersion, Run } from '../../client/src/core/tracking/repository';
 import { openTrackingStore } from '../../client/src/core/tracking/store';
-import { mlops, ROOT, startServe } from '../helpers/cli';
+import { mlops, ROOT, startTeamServer } from '../helpers/cli';
 
 // Workspace runs and models pushed to a team server (a second workspace's serve --mlflow-only),
 // pushed again (nothing added), and pulled into a third workspace.
 describe('mlops push --to and pull --from', () => {
   let scratch: string;
   let local: string;
-  let serve: ChildProcess;
+  let serve: ChildProcess | undefined;
   let url = '';
   let token = '';
   let env: NodeJS.ProcessEnv;
@@ -51,12 +51,12 @@ describe('mlops push --to and pull --from', () => {
     } finally {
       await store.close();
     }
-    ({ process: serve, url, token } = await startServe(path.join(scratch, 'server'), ['--mlflow-only']));
+    ({ process: serve, url, token } = await startTeamServer(path.join(scratch, 'server')));
     env = { ...env, MLFLOW_TRACKING_TOKEN: token };
   });
 
   after(() => {
-    if (serve.exitCode === null) serve.kill('SIGKILL');
+    if (serve?.exitCode === null) serve.kill('SIGKILL');
     rmSync(scratch, { recursive: true, force: true });
   });
 

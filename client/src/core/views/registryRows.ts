@@ -16,17 +16,22 @@ export async function registeredModels(api: TrackingApi): Promise<RegisteredMode
   return (await allRegisteredModels(api)).sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** A model's versions, newest first. */
+/**
+ * A model's versions, newest first. Their aliases come from the registered model: MLflow's
+ * server (2.12) leaves them out of `model-versions/search`, and both stores list them there.
+ */
 export async function versionsOf(api: TrackingApi, model: string): Promise<VersionRow[]> {
-  return (await allModelVersions(api, model)).sort((a, b) => Number(b.version) - Number(a.version)).map(versionRow);
+  const [versions, { registered_model }] = await Promise.all([allModelVersions(api, model), api.getRegisteredModel({ name: model })]);
+  return versions.sort((a, b) => Number(b.version) - Number(a.version)).map((v) => versionRow(v, registered_model.aliases));
 }
 
-export function versionRow(v: ModelVersion): VersionRow {
+function versionRow(v: ModelVersion, modelAliases: RegisteredModel['aliases']): VersionRow {
+  const aliases = new Set([...v.aliases, ...modelAliases.filter((a) => a.version === v.version).map((a) => a.alias)]);
   return {
     model: v.name,
     version: v.version,
     stage: v.current_stage,
-    aliases: [...v.aliases].sort(),
+    aliases: [...aliases].sort(),
     ...(v.run_id ? { runId: v.run_id } : {}),
     created: v.creation_timestamp,
     source: v.source,

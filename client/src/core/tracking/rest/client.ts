@@ -1,4 +1,5 @@
 import type { RepositoryMethod, TrackingApi } from '../repository';
+import { withEmptyLists } from './protoDefaults';
 import { ROUTES } from './server';
 import { requestOptionsFromEnv, trackingRequest, type RequestOptions, type TrackingAuth } from './request';
 import type { Route } from './routes/route';
@@ -27,16 +28,18 @@ export function isMlflowOperation(name: string): boolean {
 
 export type OperationCaller = (name: RepositoryMethod, message: object) => Promise<unknown>;
 
-/** Calls one operation at `baseUrl` through the route that serves it (query string for GET, JSON body otherwise). */
+/** Calls one operation at `baseUrl` through the route that serves it (query string for GET, JSON body otherwise); answers get protoDefaults' empty lists. */
 export function operationCaller(baseUrl: string, auth: TrackingAuth | undefined, options: Partial<RequestOptions> = {}): OperationCaller {
   const settings: RequestOptions = { ...requestOptionsFromEnv(), ...options };
   const root = `${baseUrl.replace(/\/+$/, '')}/api/2.0`;
   return (name, message) => {
     const route = BY_OP.get(name);
     if (!route) return Promise.reject(new Error(`${name} is not available over the REST endpoint`));
-    return route.method === 'GET'
-      ? trackingRequest('GET', `${root}${route.path}${query(message as Record<string, unknown>)}`, { auth, options: settings })
-      : trackingRequest(route.method, `${root}${route.path}`, { body: message, auth, options: settings });
+    const answer =
+      route.method === 'GET'
+        ? trackingRequest('GET', `${root}${route.path}${query(message as Record<string, unknown>)}`, { auth, options: settings })
+        : trackingRequest(route.method, `${root}${route.path}`, { body: message, auth, options: settings });
+    return answer.then((a) => withEmptyLists(name, a));
   };
 }
 
