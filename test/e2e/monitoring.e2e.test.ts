@@ -1,20 +1,17 @@
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame, Locator } from 'playwright-core';
-import { ROOT } from '../helpers/cli';
+import { copyChurnSample } from '../helpers/cli';
 import { launchWorkbench, packagedVsix, type Workbench } from './harness';
 
 /** A scratch copy of samples/churn as committed (the drifted batch in data/incoming). */
 function churnCopy(prefix: string): { scratch: string; workspace: string } {
   const scratch = mkdtempSync(path.join(tmpdir(), prefix));
   const workspace = path.join(scratch, 'churn');
-  cpSync(path.join(ROOT, 'samples/churn'), workspace, {
-    recursive: true,
-    filter: (src) => !/[\\/](\.mlops|models|reports)$/.test(src) && !/data[\\/](train|test)\.csv$/.test(src),
-  });
+  copyChurnSample(workspace);
   return { scratch, workspace };
 }
 

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Locator } from 'playwright-core';
 import type { Run } from '../../client/src/core/tracking/repository';
-import { ROOT, startServe } from '../helpers/cli';
+import { copyChurnSample, startServe } from '../helpers/cli';
 import { launchWorkbench, packagedVsix, type Workbench } from './harness';
 
 const TOKEN = 'e2e-remote-token-0123456789abcdef';
@@ -60,10 +60,7 @@ describe('a remote MLflow server as the store in a real VS Code', () => {
       MLOPS_SERVE_TOKEN: TOKEN,
     }));
     workspace = path.join(scratch, 'churn');
-    cpSync(path.join(ROOT, 'samples/churn'), workspace, {
-      recursive: true,
-      filter: (src) => !/[\\/](\.mlops|models|reports)$/.test(src) && !/data[\\/](train|test)\.csv$/.test(src),
-    });
+    copyChurnSample(workspace);
     mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
     writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'mlops.tracking.uri': url }, null, 2));
     wb = await launchWorkbench({ vsix: packagedVsix(), workspace, name: 'remote', env: { MLFLOW_TRACKING_TOKEN: TOKEN } });

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Locator } from 'playwright-core';
-import { mlops, ROOT } from '../helpers/cli';
+import { copyChurnSample, mlops } from '../helpers/cli';
 import { launchWorkbench, packagedVsix, type Workbench } from './harness';
 
 /**
@@ -43,10 +43,7 @@ describe('the Experiments and Model Registry views in a real VS Code', () => {
   before(async () => {
     scratch = mkdtempSync(path.join(tmpdir(), 'mlops-e2e-trees-'));
     workspace = path.join(scratch, 'churn');
-    cpSync(path.join(ROOT, 'samples/churn'), workspace, {
-      recursive: true,
-      filter: (src) => !/[\\/](\.mlops|models|reports)$/.test(src) && !/data[\\/](train|test)\.csv$/.test(src),
-    });
+    copyChurnSample(workspace);
     wb = await launchWorkbench({ vsix: packagedVsix(), workspace, name: 'trees' });
     await wb.openFile('churn.pipeline.yaml');
   });

@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpSync } from 'node:fs';
 import * as path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '../..');
@@ -64,4 +65,13 @@ export async function startTeamServer(ws: string): Promise<{ process?: ChildProc
   const external = process.env.MLOPS_TEST_MLFLOW_URL;
   if (external) return { url: external.replace(/\/+$/, ''), token: process.env.MLOPS_TEST_MLFLOW_TOKEN ?? 'unused', external: true };
   return { ...(await startServe(ws, ['--mlflow-only'])), external: false };
+}
+
+/** samples/churn copied to `dest` as a clean clone has it: no store, none of the pipeline's outputs. */
+export function copyChurnSample(dest: string): string {
+  cpSync(path.join(ROOT, 'samples/churn'), dest, {
+    recursive: true,
+    filter: (src) => !/[\\/](\.mlops|models|reports)$/.test(src) && !/data[\\/](train|test)\.csv$/.test(src),
+  });
+  return dest;
 }

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { RunEvent } from '../../client/src/core/runner';
-import { mlops, ROOT, startServe } from '../helpers/cli';
+import { copyChurnSample, mlops, startServe } from '../helpers/cli';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'mlops-cli-run-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -12,10 +12,7 @@ after(() => rmSync(scratch, { recursive: true, force: true }));
 /** A fresh copy of samples/churn, without outputs or a store from earlier runs. */
 function churnCopy(name: string): string {
   const dir = path.join(scratch, name);
-  cpSync(path.join(ROOT, 'samples/churn'), dir, {
-    recursive: true,
-    filter: (src) => !/[\\/](\.mlops|models|reports)$/.test(src) && !/data[\\/](train|test)\.csv$/.test(src),
-  });
+  copyChurnSample(dir);
   return dir;
 }
 

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ModelVersion, Run } from '../../client/src/core/tracking/repository';
 import { openTrackingStore } from '../../client/src/core/tracking/store';
-import { mlops, ROOT, startTeamServer } from '../helpers/cli';
+import { copyChurnSample, mlops, startTeamServer } from '../helpers/cli';
 
 // Workspace runs and models pushed to a team server (a second workspace's serve --mlflow-only),
 // pushed again (nothing added), and pulled into a third workspace.
@@ -34,10 +34,7 @@ describe('mlops push --to and pull --from', () => {
   before(async () => {
     scratch = mkdtempSync(path.join(tmpdir(), 'mlops-push-'));
     local = path.join(scratch, 'churn');
-    cpSync(path.join(ROOT, 'samples/churn'), local, {
-      recursive: true,
-      filter: (src) => !/[\\/](\.mlops|models|reports)$/.test(src) && !/data[\\/](train|test)\.csv$/.test(src),
-    });
+    copyChurnSample(local);
     env = { ...process.env };
     delete env.MLFLOW_TRACKING_URI;
     const ran = mlops(['run', 'churn.pipeline.yaml', '--quiet'], local, env);

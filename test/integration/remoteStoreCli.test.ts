@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { remoteStore } from '../../client/src/core/tracking/remote/remoteStore';
 import type { Run } from '../../client/src/core/tracking/repository';
-import { mlops, mlopsAsync, ROOT, startTeamServer } from '../helpers/cli';
+import { copyChurnSample, mlops, mlopsAsync, startTeamServer } from '../helpers/cli';
 
 /** MLOPS_TEST_MLFLOW_URL: the scenarios against a real MLflow server (helpers/cli.ts startTeamServer). */
 const EXTERNAL = Boolean(process.env.MLOPS_TEST_MLFLOW_URL);
@@ -53,10 +53,7 @@ describe('a remote MLflow server as the store (mlops run, runs, models, monitor 
     scratch = mkdtempSync(path.join(tmpdir(), 'mlops-remote-'));
     remoteWs = path.join(scratch, 'server');
     local = path.join(scratch, 'churn');
-    cpSync(path.join(ROOT, 'samples/churn'), local, {
-      recursive: true,
-      filter: (src) => !/[\\/](\.mlops|models|reports)$/.test(src) && !/data[\\/](train|test)\.csv$/.test(src),
-    });
+    copyChurnSample(local);
     ({ process: serve, url, token } = await startTeamServer(remoteWs));
     env = {
       ...process.env,
@@ -139,6 +136,13 @@ describe('a remote MLflow server as the store (mlops run, runs, models, monitor 
     );
     assert.equal(log.status, 200);
     assert.ok((await log.text()).length > 0);
+    // The step records name their nested run, where the Experiments view finds a log made on another machine.
+    const { steps } = await remoteStore(url, { token }).api.listSteps({ run_id: parent.info.run_id });
+    for (const step of steps) {
+      const run = nested.find((r) => r.info.run_id === step.step_run_id);
+      assert.ok(run, step.step_id);
+      assert.deepEqual(await list(run.info.artifact_uri, 'logs'), [`${step.step_id}.log`]);
+    }
   });
 
   it('a second run finds its cached steps on the server and registers no identical version', async () => {

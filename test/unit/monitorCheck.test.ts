@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DataFileError } from '../../client/src/core/drift';
@@ -14,8 +14,8 @@ import {
 import type { TrackingApi } from '../../client/src/core/tracking/repository';
 import { openTrackingStore, type TrackingStore } from '../../client/src/core/tracking/store';
 import { tempWorkspace } from '../helpers/trackingFiles';
+import { copyChurnSample } from '../helpers/cli';
 
-const ROOT = path.resolve(__dirname, '../..');
 const T0 = Date.UTC(2026, 0, 2, 3, 4, 5);
 
 describe('checkMonitor on a copy of samples/churn with a real store on disk', () => {
@@ -33,10 +33,7 @@ describe('checkMonitor on a copy of samples/churn with a real store on disk', ()
   before(async () => {
     dir = temp.dirs();
     // As a clean clone has it: no store and none of the pipeline's outputs.
-    cpSync(path.join(ROOT, 'samples/churn'), dir, {
-      recursive: true,
-      filter: (src) => !/[\\/](\.mlops|models|reports)$/.test(src) && !/data[\\/](train|test)\.csv$/.test(src),
-    });
+    copyChurnSample(dir);
     store = await openTrackingStore({ workspaceDir: dir, inProcess: true });
     api = store.api;
   });

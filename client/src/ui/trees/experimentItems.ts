@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { runStyle } from '../../../../common/src/charts/runColors';
 import { Commands } from '../../../../common/src/ids/commands';
@@ -93,9 +94,20 @@ export function experimentsItem(node: ExperimentsNode, now = Date.now()): vscode
         .filter(Boolean)
         .join(' · ');
       item.iconPath = STATUS_ICONS[s.status] ?? new vscode.ThemeIcon('circle-outline');
-      item.tooltip = [s.message, s.log_path ? `log: ${s.log_path}` : undefined].filter(Boolean).join('\n') || s.status;
-      item.contextValue = s.log_path ? 'step.log' : 'step';
-      if (s.log_path) item.command = { command: 'vscode.open', title: 'Open Step Log', arguments: [vscode.Uri.file(s.log_path)] };
+      // The log on this machine when it is here; else, on a team's server, the copy in the step's nested run.
+      const local = s.log_path !== undefined && existsSync(s.log_path);
+      const remoteLog = `logs/${s.step_id}.log`;
+      item.tooltip =
+        [
+          s.message,
+          local ? `log: ${s.log_path}` : s.step_run_id ? `log: ${remoteLog} of run ${s.step_run_id} on the tracking server` : undefined,
+        ]
+          .filter(Boolean)
+          .join('\n') || s.status;
+      item.contextValue = local || s.step_run_id ? 'step.log' : 'step';
+      if (local) item.command = { command: 'vscode.open', title: 'Open Step Log', arguments: [vscode.Uri.file(s.log_path!)] };
+      else if (s.step_run_id)
+        item.command = { command: Commands.openRunArtifact, title: 'Open Step Log', arguments: [s.step_run_id, remoteLog] };
       return withId(item, node.id);
     }
     case 'tag': {

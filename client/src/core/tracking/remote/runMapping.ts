@@ -89,6 +89,7 @@ export function stepOfRun(run: Run): StepRecord | undefined {
     step_id: stepId,
     status: status && STEP_STATUSES.has(status) ? (status as StepRecord['status']) : statusOfRun(run.info.status),
     cached: tags.get(StepTags.cached) === 'true',
+    step_run_id: run.info.run_id,
   };
   const start = number(tags.get(StepTags.startTime));
   const end = run.info.end_time;

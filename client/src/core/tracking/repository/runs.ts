@@ -23,6 +23,7 @@ import type {
   UpdateRunRequest,
 } from './types';
 import { LIMITS, validateLength, validateParam, validateTag } from './validation';
+import { pythonJson } from './pythonJson';
 
 export const RUN_NAME_TAG = 'mlflow.runName';
 const LOGGED_MODELS_TAG = 'mlflow.log-model.history';
@@ -281,7 +282,7 @@ export function logModel(ctx: Context, req: LogModelRequest): Empty {
   } catch {
     history = [];
   }
-  setTagRow(ctx, req.run_id, LOGGED_MODELS_TAG, JSON.stringify([...history, model]));
+  setTagRow(ctx, req.run_id, LOGGED_MODELS_TAG, pythonJson([...history, model]));
   ctx.env.emit({ kind: 'tag', ids: [req.run_id], op: 'update' });
   return {};
 }

@@ -116,6 +116,8 @@ export interface StepRecord {
   message?: string;
   /** sha256 of the declared outputs as this execution left them: a cache hit needs them unchanged. */
   outputs_digest?: string;
+  /** On a team's server: the step's nested run, whose artifacts hold `logs/<step>.log` and its outputs. */
+  step_run_id?: string;
 }
 
 /** One drift-monitor check (filled by the monitoring issue; stored here so it shares the journal). */
@@ -368,4 +370,6 @@ export interface MetricSeries {
   total: number;
   /** True when `total` exceeded `max_points` and buckets kept their minimum and maximum (plus the first and last point). */
   downsampled: boolean;
+  /** The tracking server picked the steps (MLflow's get-history-bulk-interval): `total` counts only what it sent. */
+  sampledBy?: 'server';
 }

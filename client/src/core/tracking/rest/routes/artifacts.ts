@@ -21,7 +21,8 @@ async function listFolder(folder: string, prefix: string): Promise<FileInfo[]> {
     throw error;
   }
   const files: FileInfo[] = [];
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+  // Sorted by code point, as Python's sorted() orders names (MLflow: 'MLmodel' before 'conda.yaml').
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
     if (entry.isDirectory()) files.push({ path: rel, is_dir: true });
     else if (entry.isFile()) files.push({ path: rel, is_dir: false, file_size: (await fs.stat(path.join(folder, entry.name))).size });
