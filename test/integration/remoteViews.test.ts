@@ -310,6 +310,38 @@ describe("the views on a team's MLflow server (mlops serve --mlflow-only)", () =
     }
   });
 
+  it('Charts: a long history comes sampled by the server (get-history-bulk-interval), a zoom exact', async () => {
+    const { run } = await api.createRun({ experiment_id: experimentId, run_name: 'long', start_time: 9000 });
+    const value = (step: number) => Math.sin(step / 50);
+    for (let from = 0; from < 10_000; from += 1000)
+      await api.logBatch({
+        run_id: run.info.run_id,
+        metrics: Array.from({ length: 1000 }, (_, i) => ({
+          key: 'loss',
+          value: value(from + i),
+          timestamp: 10_000 + from + i,
+          step: from + i,
+        })),
+      });
+    await api.updateRun({ run_id: run.info.run_id, status: 'FINISHED', end_time: 30_000 });
+
+    const whole = await api.getMetricSeries({ run_id: run.info.run_id, metric_key: 'loss', max_points: 500 });
+    assert.equal(whole.sampledBy, 'server');
+    assert.equal(whole.downsampled, true);
+    assert.ok(whole.steps.length <= 501 && whole.steps.length >= 500, String(whole.steps.length));
+    assert.equal(whole.steps[0], 0);
+    assert.equal(whole.steps.at(-1), 9999);
+    whole.steps.forEach((step, i) => assert.equal(whole.values[i], value(step)));
+
+    const zoom = await api.getMetricSeries({ run_id: run.info.run_id, metric_key: 'loss', min_x: 2000, max_x: 2299 });
+    assert.equal(zoom.sampledBy, undefined);
+    assert.deepEqual(
+      zoom.steps,
+      Array.from({ length: 300 }, (_, i) => 2000 + i),
+    );
+    assert.equal(zoom.total, 300);
+  });
+
   it(
     'wrong credentials: the poller reports the server unreachable with a TrackingAuthError',
     { skip: EXTERNAL && 'a plain MLflow server takes any token' },

@@ -31,6 +31,8 @@ export interface SeriesItem {
   /** Points the range holds in the store (more than `points` carries when downsampled). */
   total: number;
   downsampled: boolean;
+  /** The tracking server picked the steps (MLflow's get-history-bulk-interval); `total` is what it sent. */
+  sampledBy?: 'server';
 }
 
 /** What the metrics page keeps with getState/setState and its serializer restores after a reload. */

@@ -6,7 +6,8 @@
 // `mlops serve --mlflow-only` on loopback, read by remoteStore over MLflow's REST API only).
 // 1. The Experiments view's first page of an experiment of 1,000 runs (goal: remote <= 2x workspace).
 // 2. A 100,000-point metric opened as a chart: get-history paged, downsampled on the client
-//    (goal <= 1.5 s), beside the workspace store's own downsampling.
+//    (goal <= 1.5 s), and get-history-bulk-interval (steps sampled by the server), beside the
+//    workspace store's own downsampling.
 // 3. mlops push's copy of 100 runs with 1,000 points each to a team server (goal >= 50 runs/s).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -98,25 +99,38 @@ async function main(): Promise<void> {
 
       const chartLocal: number[] = [];
       const chartRemote: number[] = [];
+      const chartBulk: number[] = [];
       for (let i = 0; i < ROUNDS; i++) {
         let started = performance.now();
-        const a = await store.api.getMetricSeries({ run_id: bigRun, metric_key: 'loss' });
+        const a = await store.api.getMetricSeries({ run_id: bigRun, metric_key: 'loss', x_axis: 'time' });
         chartLocal.push(performance.now() - started);
+        // The time axis takes get-history: the whole history, paged, downsampled on the client.
         const api = remoteStore(server.url, { token: server.token }).api;
         started = performance.now();
-        const b = await api.getMetricSeries({ run_id: bigRun, metric_key: 'loss' });
+        const b = await api.getMetricSeries({ run_id: bigRun, metric_key: 'loss', x_axis: 'time' });
         chartRemote.push(performance.now() - started);
         if (a.total !== b.total || a.total < POINTS) throw new Error(`the two stores disagree: ${a.total} and ${b.total} points`);
         if (b.values.length > 2000) throw new Error(`the chart got ${b.values.length} points`);
+        // The step axis takes get-history-bulk-interval where the server has it: steps sampled by the server.
+        const fresh = remoteStore(server.url, { token: server.token }).api;
+        started = performance.now();
+        const c = await fresh.getMetricSeries({ run_id: bigRun, metric_key: 'loss' });
+        chartBulk.push(performance.now() - started);
+        if (c.sampledBy !== 'server') throw new Error('the step-axis chart did not use get-history-bulk-interval');
       }
       console.log(`\na ${POINTS.toLocaleString('en-US')}-point metric opened as a chart (downsampled to 2,000; goal: remote <= 1.5 s)`);
       line('workspace store (block summaries in SQL)', ms(chartLocal));
       line('team server (get-history pages of 25,000 + client)', ms(chartRemote));
+      line('team server (get-history-bulk-interval, 2,000 steps)', ms(chartBulk));
       const cached = remoteStore(server.url, { token: server.token }).api;
-      await cached.getMetricSeries({ run_id: bigRun, metric_key: 'loss' });
+      await cached.getMetricSeries({ run_id: bigRun, metric_key: 'loss', x_axis: 'time' });
       const zoomStarted = performance.now();
       await cached.getMetricSeries({ run_id: bigRun, metric_key: 'loss', min_x: 20_000, max_x: 30_000 });
       line('team server, zoom of an ended run (history kept)', `${(performance.now() - zoomStarted).toFixed(0)} ms`);
+      const bulkZoom = remoteStore(server.url, { token: server.token }).api;
+      const bulkZoomStarted = performance.now();
+      await bulkZoom.getMetricSeries({ run_id: bigRun, metric_key: 'loss', min_x: 20_000, max_x: 30_000 });
+      line('team server, zoom over get-history-bulk-interval', `${(performance.now() - bulkZoomStarted).toFixed(0)} ms`);
       await pushBench();
     } finally {
       await server.close();

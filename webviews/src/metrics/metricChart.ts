@@ -70,7 +70,11 @@ export class MetricChart {
     for (const item of items) this.series.set(item.runId, item.points);
     const down = items.filter((i) => i.downsampled);
     this.info.textContent = down.length
-      ? `downsampled: ${down.map((i) => `${i.points.steps.length} of ${i.total}`).join(', ')} points`
+      ? `downsampled: ${down
+          .map((i) =>
+            i.sampledBy === 'server' ? `${i.points.steps.length} sampled by the tracking server` : `${i.points.steps.length} of ${i.total}`,
+          )
+          .join(', ')} points`
       : '';
   }
 

@@ -141,6 +141,7 @@ export class MetricsPanelHandler {
         points: { steps: series.steps, timestamps: series.timestamps, values: series.values },
         total: series.total,
         downsampled: series.downsampled,
+        ...(series.sampledBy ? { sampledBy: series.sampledBy } : {}),
       });
     }
     this.deps.post({ type: 'series', payload: { requestId, xAxis, items } });

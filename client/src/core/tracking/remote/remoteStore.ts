@@ -2,9 +2,10 @@ import type { GetMetricSeriesRequest, Metric, MetricSeries, RepositoryMethod, Tr
 import { metricHistory } from '../listing';
 import { apiOver, isMlflowOperation, operationCaller } from '../rest/client';
 import { credentialsFromEnv } from '../choice';
-import type { RequestOptions, TrackingAuth } from '../rest/request';
+import { requestOptionsFromEnv, type RequestOptions, type TrackingAuth } from '../rest/request';
 import { tlsFetch, tlsFromEnv } from '../rest/tls';
 import { artifactTransfer, type ArtifactTransfer } from './artifacts';
+import { BulkIntervalSeries } from './bulkInterval';
 import { seriesOf } from './historySeries';
 import { MonitorRuns } from './monitorRuns';
 import { StepRuns } from './stepRuns';
@@ -26,11 +27,15 @@ export function remoteStore(url: string, auth: TrackingAuth | undefined, options
   const steps = new StepRuns(mlflow);
   const monitors = new MonitorRuns(mlflow, artifacts);
   const histories = new Map<string, Metric[]>();
+  const bulk = new BulkIntervalSeries(url.replace(/\/+$/, ''), auth, { ...requestOptionsFromEnv(), ...options });
 
+  /** From a history fetched before when there is one, else sampled by the server where it can, else get-history paged. */
   async function getMetricSeries(req: GetMetricSeriesRequest): Promise<MetricSeries> {
     const key = `${req.run_id}\u0000${req.metric_key}`;
     let history = histories.get(key);
     if (!history) {
+      const sampled = await bulk.series(req);
+      if (sampled) return sampled;
       const [{ run }, fetched] = await Promise.all([
         mlflow.getRun({ run_id: req.run_id }),
         metricHistory(mlflow, req.run_id, req.metric_key),

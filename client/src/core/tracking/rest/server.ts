@@ -6,6 +6,7 @@ import type { TrackingApi } from '../repository';
 import { bearerMatches, isLoopbackHost, LOOPBACK_ADDRESSES, newToken } from './auth';
 import { errorResponse, RestError } from './errors';
 import { MAX_BODY_BYTES, parseJsonBody, readBody, sendJson } from './http';
+import { BULK_INTERVAL_ROUTE } from './routes/bulkInterval';
 import { CHART_ROUTES } from './routes/charts';
 import { ARTIFACTS_PREFIX, handleArtifacts, MULTIPART_UPLOAD_PATH, refuseMultipartUpload, RUN_ARTIFACT_ROUTES } from './routes/artifacts';
 import { EXPERIMENT_ROUTES } from './routes/experiments';
@@ -20,6 +21,7 @@ import { fromBody, fromQuery } from './validate';
 export const ROUTES: readonly Route[] = [
   ...EXPERIMENT_ROUTES,
   ...RUN_ROUTES,
+  BULK_INTERVAL_ROUTE,
   ...RUN_ARTIFACT_ROUTES,
   ...REGISTRY_ROUTES,
   ...STEP_ROUTES,
