@@ -3,6 +3,7 @@ import { buildVersion } from '../../../common/src/version';
 import { commandHelp, Exit, groupHelp, isGroup, parseCommandArgs, type CliCommand, type CliEntry, type CliIO } from './command';
 import { driftCommand } from './commands/drift';
 import { experimentsCommand } from './commands/experiments';
+import { featuresCommand } from './commands/features';
 import { importCommand } from './commands/import';
 import { modelsCommand } from './commands/models';
 import { monitorCommand } from './commands/monitor';
@@ -27,6 +28,7 @@ export const COMMANDS: readonly CliEntry[] = [
   pushCommand,
   pullCommand,
   importCommand,
+  featuresCommand,
 ];
 
 export function mainHelp(): string {

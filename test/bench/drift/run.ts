@@ -119,7 +119,7 @@ async function reportBenchmark(): Promise<void> {
     summary = `${[...methods].map(([m, k]) => `${k} ${m}`).join(', ')}; ${report.driftedColumns} drifted; KS run on ${ks.columns.length} numeric columns`;
   }
   const best = (k: 'read' | 'report' | 'ks') => Math.min(...runs.map((r) => r[k]));
-  line('ours: read both CSVs (csv-parse stream)', ms(best('read')));
+  line('ours: read both CSVs (d3-dsv)', ms(best('read')));
   line('ours: auto report (prepare columns + statistics)', ms(best('report')));
   line('ours: read + auto report', ms(Math.min(...runs.map((r) => r.read + r.report))));
   line('ours: --method ks on every numeric column (17)', ms(best('ks')));
