@@ -17,6 +17,7 @@ const view = (name: string, ttlMs: number, fields: string[], extra: Partial<View
   ttlMs,
   online: false,
   fields,
+  dtypes: new Map(fields.map((f) => [f, 'Float64'])),
   file: '/w/f.features.yaml',
   source: { name: `${name}_src`, file: `/w/${name}.csv`, timestampField: 'ts', columnOf: new Map(), ...extra },
 });

@@ -6,8 +6,10 @@
 // snapshots) against 100,000 entity rows, CSV in and CSV out, by the built `mlops features
 // historical` (a whole process: start, read, join, write) and by pandas merge_asof doing the same
 // (read, sort, merge per view with the ttl as tolerance, restore entity order, write).
-import { spawnSync } from 'node:child_process';
+// Then `mlops features materialize` of both views, and online lookups over HTTP against `mlops serve`.
+import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -19,8 +21,13 @@ const CUSTOMERS = 50_000;
 const SNAPSHOTS = 10;
 const ENTITY_ROWS = 100_000;
 const REPEATS = 3;
-const T0 = Date.UTC(2026, 0, 1);
 const HOUR = 3_600_000;
+/** Six days ago, so that the latest snapshots are within the views' ttls for the online lookups. */
+const T0 = Math.floor(Date.now() / HOUR) * HOUR - 6 * 24 * HOUR;
+const ORDERS = ['total', 'count', 'returns', 'discount', 'basket'];
+const VISITS = ['minutes', 'pages', 'sessions', 'searches', 'carts'];
+const FEATURES = [...ORDERS.map((f) => `orders:${f}`), ...VISITS.map((f) => `visits:${f}`)];
+const LOOKUPS = 5000;
 
 function lcg(seed: number) {
   let state = seed;
@@ -46,7 +53,7 @@ started = time.perf_counter()
 ent = pd.read_csv(f"{d}/entities.csv", parse_dates=["event_timestamp"])
 ent["_order"] = range(len(ent))
 out = ent.sort_values("event_timestamp")
-for view, src, cols, ttl in [("orders", "orders.csv", ["total", "count"], "2d"), ("visits", "visits.csv", ["minutes", "pages"], "1d")]:
+for view, src, ttl in [("orders", "orders.csv", "2d"), ("visits", "visits.csv", "1d")]:
     f = pd.read_csv(f"{d}/{src}", parse_dates=["ts"]).sort_values("ts")
     out = pd.merge_asof(out, f.rename(columns={"ts": "_ts_" + view}), left_on="event_timestamp", right_on="_ts_" + view,
                         by="customer_id", direction="backward", tolerance=pd.Timedelta(ttl)).drop(columns=["_ts_" + view])
@@ -61,15 +68,15 @@ async function main(): Promise<void> {
   try {
     const seedStarted = performance.now();
     const u = lcg(7);
-    await writeLines(path.join(dir, 'orders.csv'), 'customer_id,ts,total,count', CUSTOMERS * SNAPSHOTS, (i) => {
+    await writeLines(path.join(dir, 'orders.csv'), 'customer_id,ts,total,count,returns,discount,basket', CUSTOMERS * SNAPSHOTS, (i) => {
       const c = i % CUSTOMERS;
       const s = Math.floor(i / CUSTOMERS);
-      return `${c},${iso(T0 + s * 12 * HOUR + (c % 3600) * 1000)},${(u() * 500).toFixed(2)},${Math.floor(u() * 40)}`;
+      return `${c},${iso(T0 + s * 12 * HOUR + (c % 3600) * 1000)},${(u() * 500).toFixed(2)},${Math.floor(u() * 40)},${Math.floor(u() * 5)},${(u() * 30).toFixed(1)},${Math.floor(u() * 12)}`;
     });
-    await writeLines(path.join(dir, 'visits.csv'), 'customer_id,ts,minutes,pages', CUSTOMERS * SNAPSHOTS, (i) => {
+    await writeLines(path.join(dir, 'visits.csv'), 'customer_id,ts,minutes,pages,sessions,searches,carts', CUSTOMERS * SNAPSHOTS, (i) => {
       const c = i % CUSTOMERS;
       const s = Math.floor(i / CUSTOMERS);
-      return `${c},${iso(T0 + s * 9 * HOUR + (c % 1800) * 1000)},${Math.floor(u() * 300)},${Math.floor(u() * 90)}`;
+      return `${c},${iso(T0 + s * 9 * HOUR + (c % 1800) * 1000)},${Math.floor(u() * 300)},${Math.floor(u() * 90)},${Math.floor(u() * 20)},${Math.floor(u() * 50)},${Math.floor(u() * 8)}`;
     });
     await writeLines(path.join(dir, 'entities.csv'), 'customer_id,event_timestamp,label', ENTITY_ROWS, (i) => {
       const c = Math.floor(u() * CUSTOMERS * 1.02); // some customers have no rows
@@ -88,13 +95,15 @@ async function main(): Promise<void> {
         '  - name: orders',
         '    entities: [customer]',
         '    ttl: 2d',
+        '    online: true',
         '    source: orders_src',
-        '    schema: [{ name: total, dtype: Float64 }, { name: count, dtype: Int64 }]',
+        `    schema: [${ORDERS.map((f) => `{ name: ${f}, dtype: Float64 }`).join(', ')}]`,
         '  - name: visits',
         '    entities: [customer]',
         '    ttl: 1d',
+        '    online: true',
         '    source: visits_src',
-        '    schema: [{ name: minutes, dtype: Int64 }, { name: pages, dtype: Int64 }]',
+        `    schema: [${VISITS.map((f) => `{ name: ${f}, dtype: Int64 }`).join(', ')}]`,
         '',
       ].join('\n'),
     );
@@ -112,17 +121,7 @@ async function main(): Promise<void> {
       const started = performance.now();
       const r = spawnSync(
         process.execPath,
-        [
-          CLI,
-          'features',
-          'historical',
-          '--features',
-          'orders:total,orders:count,visits:minutes,visits:pages',
-          '--entities',
-          'entities.csv',
-          '-o',
-          'ours.csv',
-        ],
+        [CLI, 'features', 'historical', '--features', FEATURES.join(','), '--entities', 'entities.csv', '-o', 'ours.csv'],
         { cwd: dir, encoding: 'utf8' },
       );
       if (r.status !== 0) throw new Error(r.stderr);
@@ -147,6 +146,75 @@ async function main(): Promise<void> {
         if (a.join(',') !== b.join(',')) differ++;
       }
       console.log(`  ${'rows that differ between the two outputs'.padEnd(48)} ${differ}`);
+      if (differ) console.log(`    ours:   ${same.slice(0, 2).join(' | ')}\n    pandas: ${theirs.slice(0, 2).join(' | ')}`);
+    }
+
+    console.log('\nmaterialize the 1,000,000 rows of both views (goal: <= 5 s)');
+    const started = performance.now();
+    const m = spawnSync(process.execPath, [CLI, 'features', 'materialize', '--end', '2030-01-01'], { cwd: dir, encoding: 'utf8' });
+    if (m.status !== 0) throw new Error(m.stderr);
+    console.log(`  ${'mlops features materialize (whole process)'.padEnd(48)} ${((performance.now() - started) / 1000).toFixed(2)} s`);
+    for (const line of m.stdout.trim().split('\n')) console.log(`    ${line}`);
+
+    console.log(
+      `\nonline lookups over HTTP: POST /get-online-features, 10 features, 1 entity, one client, ${LOOKUPS.toLocaleString('en-US')} requests (goal: >= 2,000/s, p99 <= 10 ms)`,
+    );
+    const serve = spawn(process.execPath, [CLI, 'serve', '--workspace', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const { url, token } = await new Promise<{ url: string; token: string }>((resolve, reject) => {
+        let out = '';
+        serve.stdout.on('data', (chunk: Buffer) => {
+          out += chunk;
+          const u = /MLFLOW_TRACKING_URI=(\S+)/.exec(out)?.[1];
+          const t = /MLFLOW_TRACKING_TOKEN=(\S+)/.exec(out)?.[1];
+          if (u && t) resolve({ url: u, token: t });
+        });
+        serve.on('exit', (code) => reject(new Error(`serve exited ${code}`)));
+      });
+      // One client on one kept-alive connection, as an inference service would hold it.
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      const target = new URL(`${url}/get-online-features`);
+      const ask = (id: number) =>
+        new Promise<{ results: { statuses: string[] }[] }>((resolve, reject) => {
+          const body = JSON.stringify({ features: FEATURES, entities: { customer_id: [String(id % CUSTOMERS)] } });
+          const req = request(
+            target,
+            {
+              method: 'POST',
+              agent,
+              headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+            },
+            (res) => {
+              const chunks: Buffer[] = [];
+              res.on('data', (c: Buffer) => chunks.push(c));
+              res.on('end', () => {
+                const text = Buffer.concat(chunks).toString('utf8');
+                if (res.statusCode !== 200) reject(new Error(`HTTP ${res.statusCode}: ${text}`));
+                else resolve(JSON.parse(text) as { results: { statuses: string[] }[] });
+              });
+            },
+          );
+          req.on('error', reject);
+          req.end(body);
+        });
+      for (let i = 0; i < 200; i++) await ask(i); // warm-up
+      const latencies: number[] = [];
+      let present = 0;
+      const all = performance.now();
+      for (let i = 0; i < LOOKUPS; i++) {
+        const t = performance.now();
+        const answer = await ask(i * 7919);
+        latencies.push(performance.now() - t);
+        if (answer.results[1]!.statuses[0] === 'PRESENT') present++;
+      }
+      const seconds = (performance.now() - all) / 1000;
+      latencies.sort((a, b) => a - b);
+      const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!.toFixed(2);
+      console.log(`  ${'requests per second'.padEnd(48)} ${(LOOKUPS / seconds).toFixed(0)}`);
+      console.log(`  ${'latency p50 / p99 / max'.padEnd(48)} ${pct(0.5)} / ${pct(0.99)} / ${latencies.at(-1)!.toFixed(2)} ms`);
+      console.log(`  ${'answers whose first feature is PRESENT'.padEnd(48)} ${present} of ${LOOKUPS}`);
+    } finally {
+      serve.kill();
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

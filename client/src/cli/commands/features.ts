@@ -1,11 +1,15 @@
-import { readTable } from '../../core/drift/dataTable';
+import * as path from 'node:path';
+import { readTable, type Table } from '../../core/drift/dataTable';
 import { UsageError } from '../../core/errors';
 import { historicalFeatures, requestedFeatures, RetrievalError, type FeatureRequest } from '../../core/features/pointInTime';
 import { FeatureDefinitionError, loadFeatureRegistry, type ViewSpec } from '../../core/features/registry';
 import { writeCsv, writeTableFile } from '../../core/features/writeTable';
-import { Exit, type CliCommand, type CliGroup } from '../command';
-import { WORKSPACE_OPTION, workspaceOf } from './trackingAccess';
-import * as path from 'node:path';
+import { Exit, type CliCommand, type CliGroup, type CliIO } from '../command';
+import { JSON_OPTION, retryNotice, WORKSPACE_OPTION, workspaceOf } from './trackingAccess';
+import { materialize } from '../../core/features/materialize';
+import { onlineFeatures } from '../../core/features/online';
+import { parseTimestamp } from '../../core/features/timestamps';
+import { openTrackingAccess } from '../../core/tracking/rest/access';
 
 const historicalCommand: CliCommand = {
   name: 'historical',
@@ -50,26 +54,13 @@ const historicalCommand: CliCommand = {
               .filter(Boolean),
           };
     const started = Date.now();
-    try {
+    return asUsage(async () => {
       const registry = await loadFeatureRegistry([workspaceOf(values, io.cwd)]);
       const features = requestedFeatures(registry, request, values['full-feature-names'] === true);
       const entities = await readTable(path.resolve(io.cwd, entitiesFile)).catch((error: NodeJS.ErrnoException) => {
         throw error.code === 'ENOENT' ? new RetrievalError(`${entitiesFile}: no such file`) : error;
       });
-      const read = new Map<string, ReturnType<typeof readTable>>();
-      const source = (view: ViewSpec) => {
-        let table = read.get(view.source.file);
-        if (!table) {
-          io.err(`mlops features: reading ${path.relative(io.cwd, view.source.file) || view.source.file}\n`);
-          table = readTable(view.source.file).catch((error: NodeJS.ErrnoException) => {
-            throw error.code === 'ENOENT'
-              ? new RetrievalError(`${view.source.file} (source ${view.source.name} of view ${view.name}): no such file`)
-              : error;
-          });
-          read.set(view.source.file, table);
-        }
-        return table;
-      };
+      const source = sourceReader(io);
       let last = Date.now();
       const result = await historicalFeatures(entities, features, source, (p) => {
         if (Date.now() - last > 1000) {
@@ -85,15 +76,181 @@ const historicalCommand: CliCommand = {
         );
       } else await writeCsv(result, (chunk) => io.out(chunk));
       return Exit.ok;
-    } catch (error) {
-      if (error instanceof RetrievalError || error instanceof FeatureDefinitionError) throw new UsageError(error.message);
-      throw error;
-    }
+    });
   },
 };
 
+/** Reads each view's source file once per command, telling stderr which. */
+function sourceReader(io: CliIO): (view: ViewSpec) => Promise<Table> {
+  const read = new Map<string, Promise<Table>>();
+  return (view) => {
+    let table = read.get(view.source.file);
+    if (!table) {
+      io.err(`mlops features: reading ${path.relative(io.cwd, view.source.file) || view.source.file}\n`);
+      table = readTable(view.source.file).catch((error: NodeJS.ErrnoException) => {
+        throw error.code === 'ENOENT'
+          ? new RetrievalError(`${view.source.file} (source ${view.source.name} of view ${view.name}): no such file`)
+          : error;
+      });
+      read.set(view.source.file, table);
+    }
+    return table;
+  };
+}
+
+/** Retrieval's own errors are the user's to fix: exit code 2 with the message. */
+async function asUsage<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof RetrievalError || error instanceof FeatureDefinitionError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+function timeOption(value: unknown, option: string): number | undefined {
+  if (value === undefined) return undefined;
+  const t = parseTimestamp(String(value));
+  if (Number.isNaN(t)) throw new UsageError(`${option} ${JSON.stringify(value)} is not a timestamp (2026-01-31, 2026-01-31T12:00:00Z)`);
+  return t;
+}
+
+const materializeCommand: CliCommand = {
+  name: 'materialize',
+  summary: 'Write the latest values per entity key of the online views into the embedded online store.',
+  usage: 'mlops features materialize [--views NAME,...] [--start T] [--end T] [--workspace DIR]',
+  details: [
+    'Reads each online: true view (or the ones named) and keeps, per entity key, the latest row up to --end',
+    '(default: now) in the online table of the workspace database. Incremental: without --start a view is read',
+    'from where its last materialisation ended, so only newer rows count; an older row never replaces a newer one.',
+  ].join('\n'),
+  options: {
+    views: { type: 'string', value: 'NAME,...', description: 'Only these views (default: every online view)' },
+    start: { type: 'string', value: 'T', description: 'Read rows from this event time (default: the last end)' },
+    end: { type: 'string', value: 'T', description: 'Read rows up to this event time (default: now)' },
+    workspace: WORKSPACE_OPTION,
+  },
+  examples: ['mlops features materialize', 'mlops features materialize --views customer_features --end 2026-01-31'],
+  async run(values, positionals, io) {
+    if (positionals.length) throw new UsageError(`unexpected ${positionals.join(' ')}`);
+    const workspaceDir = workspaceOf(values, io.cwd);
+    const start = timeOption(values.start, '--start');
+    const end = timeOption(values.end, '--end');
+    const views =
+      typeof values.views === 'string'
+        ? values.views
+            .split(',')
+            .map((v) => v.trim())
+            .filter(Boolean)
+        : undefined;
+    return asUsage(async () => {
+      const registry = await loadFeatureRegistry([workspaceDir]);
+      const access = await openTrackingAccess(workspaceDir, { onRetry: retryNotice(io), trackingUri: 'workspace' });
+      try {
+        const started = Date.now();
+        const report = await materialize(access.api, registry, sourceReader(io), {
+          ...(views ? { views } : {}),
+          ...(start !== undefined ? { start } : {}),
+          ...(end !== undefined ? { end } : {}),
+          now: Date.now(),
+        });
+        if (report.length === 0) io.out('No online feature views (set online: true on a view to serve it).\n');
+        for (const r of report)
+          io.out(
+            `${r.view}: ${r.sourceRows.toLocaleString('en-US')} row${r.sourceRows === 1 ? '' : 's'} ${r.from !== undefined ? `${r.fromExclusive ? 'after' : 'from'} ${isoTime(r.from)} ` : ''}up to ${isoTime(r.to)}, ${r.keys.toLocaleString('en-US')} entity key${r.keys === 1 ? '' : 's'} written\n`,
+          );
+        io.err(
+          `mlops features: materialized ${report.length} view${report.length === 1 ? '' : 's'} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+        );
+        return Exit.ok;
+      } finally {
+        await access.close();
+      }
+    });
+  },
+};
+
+const onlineCommand: CliCommand = {
+  name: 'online',
+  summary: 'Look entity keys up in the online store, as get_online_features does.',
+  usage:
+    'mlops features online (--service NAME | --features VIEW:FIELD,...) --entity KEY=VALUE... [--full-feature-names] [--json] [--workspace DIR]',
+  details: [
+    'Each --entity KEY=VALUE adds a value to that join key; several keys of one entity row are given in the same',
+    "order. A value older than its view's ttl comes back empty with status OUTSIDE_MAX_AGE; a key the store does",
+    "not hold, NOT_FOUND. --json prints the answer of Feast's feature server (POST /get-online-features).",
+  ].join('\n'),
+  options: {
+    service: { type: 'string', value: 'NAME', description: 'A feature service of the workspace' },
+    features: { type: 'string', value: 'VIEW:FIELD,...', description: 'Features by view and field, comma-separated' },
+    entity: { type: 'string', value: 'KEY=VALUE', multiple: true, description: 'An entity key value (repeat for more)' },
+    'full-feature-names': { type: 'boolean', description: 'Name features view__field' },
+    json: JSON_OPTION,
+    workspace: WORKSPACE_OPTION,
+  },
+  examples: ['mlops features online --features customer_features:total_purchases --entity customer_id=C00042'],
+  async run(values, positionals, io) {
+    if (positionals.length) throw new UsageError(`unexpected ${positionals.join(' ')}`);
+    const service = values.service as string | undefined;
+    const list = values.features as string | undefined;
+    if ((service === undefined) === (list === undefined))
+      throw new UsageError('give --service NAME or --features VIEW:FIELD,..., one of them');
+    const entities: Record<string, unknown[]> = {};
+    for (const pair of (values.entity as string[] | undefined) ?? []) {
+      const at = pair.indexOf('=');
+      if (at <= 0) throw new UsageError(`--entity ${pair}: write KEY=VALUE`);
+      (entities[pair.slice(0, at)] ??= []).push(pair.slice(at + 1));
+    }
+    if (Object.keys(entities).length === 0) throw new UsageError('give at least one --entity KEY=VALUE');
+    const workspaceDir = workspaceOf(values, io.cwd);
+    return asUsage(async () => {
+      const registry = await loadFeatureRegistry([workspaceDir]);
+      const access = await openTrackingAccess(workspaceDir, { onRetry: retryNotice(io), trackingUri: 'workspace' });
+      try {
+        const answer = await onlineFeatures(
+          access.api,
+          registry,
+          {
+            ...(service !== undefined
+              ? { feature_service: service }
+              : {
+                  features: list!
+                    .split(',')
+                    .map((f) => f.trim())
+                    .filter(Boolean),
+                }),
+            entities,
+            full_feature_names: values['full-feature-names'] === true,
+          },
+          Date.now(),
+        );
+        if (values.json === true) io.out(`${JSON.stringify(answer, null, 2)}\n`);
+        else {
+          const names = answer.metadata.feature_names;
+          const rows = answer.results[0]?.values.length ?? 0;
+          for (let row = 0; row < rows; row++) {
+            for (const [c, name] of names.entries()) {
+              const r = answer.results[c]!;
+              const status = r.statuses[row]!;
+              io.out(
+                `${name.padEnd(Math.max(...names.map((n) => n.length)))}  ${r.values[row] === null ? '' : String(r.values[row])}${status === 'PRESENT' ? '' : `  (${status})`}\n`,
+              );
+            }
+            if (row < rows - 1) io.out('\n');
+          }
+        }
+        return Exit.ok;
+      } finally {
+        await access.close();
+      }
+    });
+  },
+};
+
+const isoTime = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+
 export const featuresCommand: CliGroup = {
   name: 'features',
-  summary: 'Read features through the feature views: training sets.',
-  subcommands: [historicalCommand],
+  summary: 'Read features through the feature views: training sets, the online store, lookups.',
+  subcommands: [historicalCommand, materializeCommand, onlineCommand],
 };

@@ -19,7 +19,9 @@ export interface RequestedFeature {
 }
 
 /** A request, an entity file or a source that retrieval cannot serve: the message names the place. */
-export class RetrievalError extends Error {}
+export class RetrievalError extends Error {
+  override readonly name = 'RetrievalError';
+}
 
 /** The features a request names, in its order, with their output columns. */
 export function requestedFeatures(registry: FeatureRegistry, request: FeatureRequest, fullNames: boolean): RequestedFeature[] {
@@ -70,7 +72,7 @@ interface ViewIndex {
 
 const KEY_SEPARATOR = '\u0001';
 
-function keyColumns(table: Table, keys: readonly string[], where: string, columnOf: (key: string) => string): (readonly Cell[])[] {
+export function keyColumns(table: Table, keys: readonly string[], where: string, columnOf: (key: string) => string): (readonly Cell[])[] {
   return keys.map((key) => {
     const column = table.columns.get(columnOf(key));
     if (!column) throw new RetrievalError(`${where} has no column ${columnOf(key)} (the join key ${key})`);
@@ -78,7 +80,7 @@ function keyColumns(table: Table, keys: readonly string[], where: string, column
   });
 }
 
-function keyAt(columns: readonly (readonly Cell[])[], row: number): string | undefined {
+export function keyAt(columns: readonly (readonly Cell[])[], row: number): string | undefined {
   if (columns.length === 1) {
     const cell = columns[0]![row];
     return cell === null || cell === undefined ? undefined : String(cell);

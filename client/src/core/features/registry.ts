@@ -27,6 +27,8 @@ export interface ViewSpec {
   readonly online: boolean;
   readonly source: SourceSpec;
   readonly fields: readonly string[];
+  /** Field → its dtype as written (Int64, Float32, String, ...). */
+  readonly dtypes: ReadonlyMap<string, string>;
   /** The file that defines it. */
   readonly file: string;
 }
@@ -44,7 +46,9 @@ export interface FeatureRegistry {
 }
 
 /** A definition that retrieval cannot use: names it and the file. */
-export class FeatureDefinitionError extends Error {}
+export class FeatureDefinitionError extends Error {
+  override readonly name = 'FeatureDefinitionError';
+}
 
 function sourceSpec(def: SourceDef, file: string): SourceSpec {
   const where = `${file}: source ${def.name}`;
@@ -97,7 +101,16 @@ export async function loadFeatureRegistry(paths: readonly string[]): Promise<Fea
       } else throw new FeatureDefinitionError(`${where} has no source`);
       const ttlMs = v.ttl === undefined || /^\s*0+\s*$/.test(v.ttl) ? 0 : parseDuration(v.ttl);
       if (ttlMs === undefined) throw new FeatureDefinitionError(`${where}: ttl ${JSON.stringify(v.ttl)} is not a duration`);
-      views.set(v.name, { name: v.name, joinKeys, ttlMs, online: v.online ?? false, source, fields: v.fields.map((f) => f.name), file });
+      views.set(v.name, {
+        name: v.name,
+        joinKeys,
+        ttlMs,
+        online: v.online ?? false,
+        source,
+        fields: v.fields.map((f) => f.name),
+        dtypes: new Map(v.fields.map((f) => [f.name, f.dtype ?? 'String'])),
+        file,
+      });
     }
   }
   const services = new Map<string, ServiceSpec>();

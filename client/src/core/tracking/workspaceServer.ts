@@ -6,6 +6,7 @@ import { restApi } from './rest/client';
 import { startRestServer } from './rest/server';
 import { asServerInfo, removeServerInfo, writeServerInfo } from './rest/serverInfo';
 import { openTrackingStore, StoreLockedError, type OpenReport, type OpenStoreOptions } from './store';
+import { onlineFeaturesEndpoint } from '../features/onlineEndpoint';
 
 /**
  * The workspace's tracking endpoint as one process sees it: either this
@@ -70,6 +71,7 @@ export async function serveWorkspace(options: ServeOptions): Promise<WorkspaceTr
     port: options.port ?? 0,
     ...(options.mlflowOnly ? { mlflowOnly: true } : {}),
     ...(options.token ? { token: options.token } : {}),
+    onlineFeatures: onlineFeaturesEndpoint(opened.api, options.workspaceDir),
   }).catch(async (error: unknown) => {
     await opened.close();
     throw error;

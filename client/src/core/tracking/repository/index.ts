@@ -7,6 +7,7 @@ export { MlflowError } from './errors';
 export { TrackingRepository } from './repository';
 export type * from './types';
 export type { ImportedVersion } from './importing';
+export type { OnlineRow, OnlineValue } from './online';
 
 export interface RepositoryEnv {
   /** Epoch ms; the only clock the repository uses (journal replay relies on it). */
@@ -73,6 +74,8 @@ const WRITES: readonly RepositoryMethod[] = [
   'recordMonitorResult',
   'importRun',
   'importModel',
+  'writeOnlineRows',
+  'recordMaterialization',
 ];
 
 /** The methods that modify the database: the engine journals exactly these. */

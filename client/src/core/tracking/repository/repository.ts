@@ -6,6 +6,7 @@ import * as importing from './importing';
 import * as metrics from './metrics';
 import { getMetricSeries } from './metricSeries';
 import * as monitors from './monitors';
+import * as online from './online';
 import * as registry from './registry';
 import * as runs from './runs';
 import { Sql } from './sql';
@@ -187,5 +188,17 @@ export class TrackingRepository {
   }
   importModel(req: importing.ImportModelRequest): { added_versions: string[] } {
     return importing.importModel(this.ctx, req);
+  }
+  writeOnlineRows(req: online.WriteOnlineRowsRequest): { written: number } {
+    return online.writeOnlineRows(this.ctx, req);
+  }
+  recordMaterialization(req: online.RecordMaterializationRequest): { materialization: online.Materialization } {
+    return online.recordMaterialization(this.ctx, req);
+  }
+  listMaterializations(_req: T.Empty): { materializations: online.Materialization[] } {
+    return online.listMaterializations(this.ctx);
+  }
+  getOnlineRows(req: { view: string; entity_keys: string[] }): { rows: online.OnlineRow[] } {
+    return online.getOnlineRows(this.ctx, req);
   }
 }

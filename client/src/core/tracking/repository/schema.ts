@@ -1,7 +1,7 @@
 import type { Database } from 'sql.js';
 
 /** Bumped with every change below; `applySchema` migrates older files forward step by step. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 // Artifact locations are stored only when a client chose them: NULL means "the default place under
 // the workspace's artifact root", computed when read, so a moved workspace keeps working.
@@ -205,7 +205,27 @@ VALUES (0, 'Default', 'active', CAST((julianday('now') - 2440587.5) * 86400000 A
         CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
 `;
 
-const MIGRATIONS: readonly string[] = [V1, V2, V3];
+// The embedded online store of feature views (docs/features.md): the latest values per entity key
+// of each view, as JSON, and each view's last materialisation.
+const V4 = `
+CREATE TABLE online_features (
+  view TEXT NOT NULL,
+  entity_key TEXT NOT NULL,
+  event_time INTEGER NOT NULL,
+  created_time INTEGER,
+  payload TEXT NOT NULL,
+  PRIMARY KEY (view, entity_key)
+) WITHOUT ROWID;
+CREATE TABLE materializations (
+  view TEXT PRIMARY KEY,
+  end_time INTEGER NOT NULL,
+  source_rows INTEGER NOT NULL,
+  keys INTEGER NOT NULL,
+  time INTEGER NOT NULL
+) WITHOUT ROWID;
+`;
+
+const MIGRATIONS: readonly string[] = [V1, V2, V3, V4];
 
 /** Creates or migrates the schema; safe to call on every open. */
 export function applySchema(db: Database): void {

@@ -15,8 +15,12 @@ import { REGISTRY_ROUTES } from './routes/registry';
 import type { Route, RouteDeps } from './routes/route';
 import { RUN_ROUTES } from './routes/runs';
 import { MONITOR_ROUTES } from './routes/monitors';
+import { ONLINE_ROUTES } from './routes/online';
 import { STEP_ROUTES } from './routes/steps';
 import { fromBody, fromQuery } from './validate';
+
+/** Feast's feature server path (not under /api/2.0). */
+const ONLINE_FEATURES_PATH = '/get-online-features';
 
 export const ROUTES: readonly Route[] = [
   ...EXPERIMENT_ROUTES,
@@ -28,6 +32,7 @@ export const ROUTES: readonly Route[] = [
   ...CHART_ROUTES,
   ...MONITOR_ROUTES,
   ...IMPORT_ROUTES,
+  ...ONLINE_ROUTES,
 ];
 
 export interface RestServerOptions {
@@ -41,6 +46,11 @@ export interface RestServerOptions {
   /** Generated (32 random bytes, hex) when not given. */
   token?: string;
   maxBodyBytes?: number;
+  /**
+   * Answers `POST /get-online-features` (Feast's feature server) with the token like every route;
+   * an Error named RetrievalError or FeatureDefinitionError becomes a 400. Left out under mlflowOnly.
+   */
+  onlineFeatures?: (body: unknown) => Promise<unknown>;
   log?: (line: string) => void;
   /**
    * Answer as a team's MLflow server would (`mlops serve --mlflow-only`): our `/mlops/...` routes
@@ -142,6 +152,19 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
       return res.statusCode;
     }
     if (MULTIPART_UPLOAD_PATH.test(url.pathname)) throw refuseMultipartUpload(req.method, url.pathname);
+    if (url.pathname === ONLINE_FEATURES_PATH && options.onlineFeatures && !options.mlflowOnly) {
+      if (req.method !== 'POST')
+        throw new RestError(405, 'BAD_REQUEST', `Method ${req.method} is not allowed for ${url.pathname}; use POST.`, { Allow: 'POST' });
+      const body = parseJsonBody(await readBody(req, maxBody), req.headers['content-type']);
+      const answer = await options.onlineFeatures(body).catch((error: unknown) => {
+        const name = (error as Error | undefined)?.name;
+        if (error instanceof Error && (name === 'RetrievalError' || name === 'FeatureDefinitionError'))
+          throw new RestError(400, 'INVALID_PARAMETER_VALUE', error.message);
+        throw error;
+      });
+      sendJson(res, 200, answer);
+      return 200;
+    }
     const route = routeFor(url.pathname, req.method ?? 'GET', options.mlflowOnly ?? false);
     const message = withRunId(route, await requestMessage(req, route, url, maxBody));
     const answer = await route.call(deps, message);

@@ -1,0 +1,106 @@
+import type { OnlineValue, TrackingApi } from '../tracking/repository';
+import { requestedFeatures, RetrievalError, type FeatureRequest } from './pointInTime';
+import type { FeatureRegistry, ViewSpec } from './registry';
+
+// Online lookups with the shapes of Feast's Python feature server (`POST /get-online-features`):
+// a request names features or a feature service and gives entity values by join key, column-wise;
+// the answer has one result per column (the join keys first), each with values, statuses and
+// event timestamps.
+
+export type FieldStatus = 'PRESENT' | 'NOT_FOUND' | 'OUTSIDE_MAX_AGE';
+
+export interface OnlineRequest {
+  features?: string[];
+  feature_service?: string;
+  entities: Record<string, unknown[]>;
+  full_feature_names?: boolean;
+}
+
+export interface OnlineResponse {
+  metadata: { feature_names: string[] };
+  results: { values: OnlineValue[]; statuses: FieldStatus[]; event_timestamps: string[] }[];
+}
+
+const EPOCH = '1970-01-01T00:00:00Z';
+const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+/** The request's own fields checked, as a Feast request: names the one that is wrong. */
+export function onlineRequest(body: unknown): OnlineRequest {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new RetrievalError('the request body must be a JSON object');
+  const b = body as Record<string, unknown>;
+  if (b.features !== undefined && (!Array.isArray(b.features) || b.features.some((f) => typeof f !== 'string')))
+    throw new RetrievalError('\'features\' must be a list of "view:field" strings');
+  if (b.feature_service !== undefined && typeof b.feature_service !== 'string')
+    throw new RetrievalError("'feature_service' must be a string");
+  if ((b.features === undefined) === (b.feature_service === undefined))
+    throw new RetrievalError("give 'features' or 'feature_service', one of them");
+  if (typeof b.entities !== 'object' || b.entities === null || Array.isArray(b.entities))
+    throw new RetrievalError("'entities' must be an object of join key -> list of values");
+  for (const [key, values] of Object.entries(b.entities))
+    if (!Array.isArray(values)) throw new RetrievalError(`entities.${key} must be a list`);
+  return b as unknown as OnlineRequest;
+}
+
+/** Looks up every entity row in the online store; `now` decides what is past a view's ttl. */
+export async function onlineFeatures(
+  api: TrackingApi,
+  registry: FeatureRegistry,
+  req: OnlineRequest,
+  now: number,
+): Promise<OnlineResponse> {
+  const request: FeatureRequest = req.feature_service !== undefined ? { service: req.feature_service } : { features: req.features ?? [] };
+  const features = requestedFeatures(registry, request, req.full_feature_names === true);
+  const entityKeys = Object.keys(req.entities);
+  const counts = new Set(entityKeys.map((k) => req.entities[k]!.length));
+  if (counts.size > 1)
+    throw new RetrievalError(
+      `the entity lists have different lengths (${entityKeys.map((k) => `${k}: ${req.entities[k]!.length}`).join(', ')})`,
+    );
+  const n = counts.size ? [...counts][0]! : 0;
+  const results: OnlineResponse['results'] = entityKeys.map((k) => ({
+    values: req.entities[k]! as OnlineValue[],
+    statuses: new Array<FieldStatus>(n).fill('PRESENT'),
+    event_timestamps: new Array<string>(n).fill(EPOCH),
+  }));
+  const byView = new Map<ViewSpec, typeof features>();
+  for (const f of features) byView.set(f.view, [...(byView.get(f.view) ?? []), f]);
+  const columns = new Map<string, OnlineResponse['results'][number]>();
+  const lookups = [...byView].map(([view, wanted]) => {
+    for (const key of view.joinKeys)
+      if (!req.entities[key]) throw new RetrievalError(`feature view ${view.name} needs the entity key ${key}`);
+    const keyOf = (row: number) => view.joinKeys.map((k) => String(req.entities[k]![row])).join('\u0001');
+    const keys = Array.from({ length: n }, (_, row) => keyOf(row));
+    return { view, wanted, keys, pending: api.getOnlineRows({ view: view.name, entity_keys: [...new Set(keys)] }) };
+  });
+  // Every view's lookup is on its way before the first answer is read.
+  const answers = await Promise.all(lookups.map((l) => l.pending));
+  for (const [i, { view, wanted, keys }] of lookups.entries()) {
+    const { rows } = answers[i]!;
+    const found = new Map(rows.map((r) => [r.entity_key, r]));
+    for (const f of wanted) {
+      const column = { values: [] as OnlineValue[], statuses: [] as FieldStatus[], event_timestamps: [] as string[] };
+      for (const key of keys) {
+        const row = found.get(key);
+        if (!row) {
+          column.values.push(null);
+          column.statuses.push('NOT_FOUND');
+          column.event_timestamps.push(EPOCH);
+        } else if (view.ttlMs > 0 && now - row.event_time > view.ttlMs) {
+          column.values.push(null);
+          column.statuses.push('OUTSIDE_MAX_AGE');
+          column.event_timestamps.push(iso(row.event_time));
+        } else {
+          const value = row.values[f.field];
+          column.values.push(value ?? null);
+          column.statuses.push(value === null || value === undefined ? 'NOT_FOUND' : 'PRESENT');
+          column.event_timestamps.push(iso(row.event_time));
+        }
+      }
+      columns.set(f.column, column);
+    }
+  }
+  return {
+    metadata: { feature_names: [...entityKeys, ...features.map((f) => f.column)] },
+    results: [...results, ...features.map((f) => columns.get(f.column)!)],
+  };
+}
