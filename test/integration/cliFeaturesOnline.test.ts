@@ -134,6 +134,15 @@ describe('mlops features materialize and online (the built bin), and POST /get-o
           },
         ],
       });
+      // A materialization through the endpoint (the store is held by serve) shows in the next lookup.
+      // The new row is later than the last materialization's end, which an incremental one starts from.
+      appendFileSync(path.join(ws, 'stats.csv'), `C9,${iso(Date.now())},3,42,pro\n`);
+      const through = mlops(['features', 'materialize'], ws, env);
+      assert.equal(through.code, 0, through.stderr);
+      assert.match(through.stdout, /customer_stats: 1 row after \S+ up to \S+, 1 entity key written/);
+      const fresh = await post({ features: ['customer_stats:visits'], entities: { customer_id: ['C9'] } });
+      const answer = (await fresh.json()) as { results: { values: unknown[]; statuses: string[] }[] };
+      assert.deepEqual(answer.results[1], { ...answer.results[1], values: [42], statuses: ['PRESENT'] });
       const missingToken = await post({ features: ['customer_stats:visits'], entities: { customer_id: ['C3'] } }, '');
       assert.equal(missingToken.status, 401);
       const unknown = await post({ features: ['customer_stats:nope'], entities: { customer_id: ['C3'] } });

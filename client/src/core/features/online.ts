@@ -1,4 +1,4 @@
-import type { OnlineValue, TrackingApi } from '../tracking/repository';
+import type { OnlineRow, OnlineValue } from '../tracking/repository';
 import { requestedFeatures, RetrievalError, type FeatureRequest } from './pointInTime';
 import type { FeatureRegistry, ViewSpec } from './registry';
 
@@ -8,6 +8,11 @@ import type { FeatureRegistry, ViewSpec } from './registry';
 // event timestamps.
 
 export type FieldStatus = 'PRESENT' | 'NOT_FOUND' | 'OUTSIDE_MAX_AGE';
+
+/** Where the stored rows come from: the store, or a copy held in memory (onlineEndpoint.ts). */
+export interface OnlineRows {
+  getOnlineRows(req: { view: string; entity_keys: string[] }): Promise<{ rows: OnlineRow[] }>;
+}
 
 export interface OnlineRequest {
   features?: string[];
@@ -22,7 +27,17 @@ export interface OnlineResponse {
 }
 
 const EPOCH = '1970-01-01T00:00:00Z';
-const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+/** ISO times of event times seen lately: a lookup names the same row's time once per feature. */
+const isoSeen = new Map<number, string>();
+function iso(ms: number): string {
+  let text = isoSeen.get(ms);
+  if (text === undefined) {
+    text = new Date(ms).toISOString().replace('.000Z', 'Z');
+    if (isoSeen.size > 10_000) isoSeen.clear();
+    isoSeen.set(ms, text);
+  }
+  return text;
+}
 
 /** The request's own fields checked, as a Feast request: names the one that is wrong. */
 export function onlineRequest(body: unknown): OnlineRequest {
@@ -42,12 +57,7 @@ export function onlineRequest(body: unknown): OnlineRequest {
 }
 
 /** Looks up every entity row in the online store; `now` decides what is past a view's ttl. */
-export async function onlineFeatures(
-  api: TrackingApi,
-  registry: FeatureRegistry,
-  req: OnlineRequest,
-  now: number,
-): Promise<OnlineResponse> {
+export async function onlineFeatures(api: OnlineRows, registry: FeatureRegistry, req: OnlineRequest, now: number): Promise<OnlineResponse> {
   const request: FeatureRequest = req.feature_service !== undefined ? { service: req.feature_service } : { features: req.features ?? [] };
   const features = requestedFeatures(registry, request, req.full_feature_names === true);
   const entityKeys = Object.keys(req.entities);

@@ -71,7 +71,7 @@ export async function serveWorkspace(options: ServeOptions): Promise<WorkspaceTr
     port: options.port ?? 0,
     ...(options.mlflowOnly ? { mlflowOnly: true } : {}),
     ...(options.token ? { token: options.token } : {}),
-    onlineFeatures: onlineFeaturesEndpoint(opened.api, options.workspaceDir),
+    onlineFeatures: onlineFeaturesEndpoint(opened.api, options.workspaceDir, (listener) => opened.onChange(listener)),
   }).catch(async (error: unknown) => {
     await opened.close();
     throw error;

@@ -48,6 +48,7 @@ export function routeChanges(changes: readonly StoreChange[]): TreeRefresh {
         if (change.ids[0]) modelVersions.add(change.ids[0]);
         break;
       case 'monitor':
+      case 'online':
         break;
     }
   }

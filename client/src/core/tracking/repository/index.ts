@@ -20,10 +20,11 @@ export interface RepositoryEnv {
 
 /**
  * `ids` by kind: experiment ids; run ids (run, metric, param, tag); [run id, step id] (step);
- * model names (model); [name, version] (modelVersion); [name, alias] (alias); monitor names.
+ * model names (model); [name, version] (modelVersion); [name, alias] (alias); monitor names;
+ * feature view names (online: rows of the online store).
  */
 export interface StoreChange {
-  kind: 'experiment' | 'run' | 'metric' | 'param' | 'tag' | 'step' | 'model' | 'modelVersion' | 'alias' | 'monitor';
+  kind: 'experiment' | 'run' | 'metric' | 'param' | 'tag' | 'step' | 'model' | 'modelVersion' | 'alias' | 'monitor' | 'online';
   ids: string[];
   op: 'create' | 'update' | 'delete';
 }

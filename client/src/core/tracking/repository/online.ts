@@ -49,6 +49,7 @@ export function writeOnlineRows(ctx: Context, req: WriteOnlineRowsRequest): { wr
   }
   for (const row of req.rows)
     ctx.sql.run(UPSERT, [req.view, row.entity_key, row.event_time, row.created_time ?? null, JSON.stringify(row.values)]);
+  if (req.rows.length) ctx.env.emit({ kind: 'online', ids: [req.view], op: 'update' });
   return { written: req.rows.length };
 }
 
@@ -76,18 +77,32 @@ export function listMaterializations(ctx: Context): { materializations: Material
   };
 }
 
-/** The stored rows of these keys (a key with none is left out). */
-export function getOnlineRows(ctx: Context, req: { view: string; entity_keys: string[] }): { rows: OnlineRow[] } {
+function onlineRow(r: Record<string, unknown>): OnlineRow {
+  return {
+    entity_key: str(r.entity_key as string),
+    event_time: Number(r.event_time),
+    ...(r.created_time !== null && r.created_time !== undefined ? { created_time: Number(r.created_time) } : {}),
+    values: JSON.parse(str(r.payload as string)) as Record<string, OnlineValue>,
+  };
+}
+
+/**
+ * The stored rows of these keys (a key with none is left out); without keys, every row of the
+ * view, up to `max_rows`, and `truncated` when there were more.
+ */
+export function getOnlineRows(
+  ctx: Context,
+  req: { view: string; entity_keys?: string[]; max_rows?: number },
+): { rows: OnlineRow[]; truncated?: boolean } {
+  if (req.entity_keys === undefined || req.entity_keys.length === 0) {
+    const max = req.max_rows ?? 100_000;
+    const all = ctx.sql.all('SELECT * FROM online_features WHERE view = ? LIMIT ?', [req.view, max + 1]);
+    return { rows: all.slice(0, max).map(onlineRow), ...(all.length > max ? { truncated: true } : {}) };
+  }
   const rows: OnlineRow[] = [];
   for (const key of req.entity_keys) {
     const r = ctx.sql.get('SELECT * FROM online_features WHERE view = ? AND entity_key = ?', [req.view, key]);
-    if (!r) continue;
-    rows.push({
-      entity_key: key,
-      event_time: Number(r.event_time),
-      ...(r.created_time !== null && r.created_time !== undefined ? { created_time: Number(r.created_time) } : {}),
-      values: JSON.parse(str(r.payload)) as Record<string, OnlineValue>,
-    });
+    if (r) rows.push(onlineRow(r));
   }
   return { rows };
 }

@@ -198,7 +198,7 @@ export class TrackingRepository {
   listMaterializations(_req: T.Empty): { materializations: online.Materialization[] } {
     return online.listMaterializations(this.ctx);
   }
-  getOnlineRows(req: { view: string; entity_keys: string[] }): { rows: online.OnlineRow[] } {
+  getOnlineRows(req: { view: string; entity_keys?: string[]; max_rows?: number }): { rows: online.OnlineRow[]; truncated?: boolean } {
     return online.getOnlineRows(this.ctx, req);
   }
 }

@@ -19,5 +19,10 @@ export const ONLINE_ROUTES: readonly Route[] = [
     msg({ view: required('string'), end_time: required('int64'), source_rows: required('int64'), keys: required('int64') }),
   ),
   op('GET', '/mlops/features/materializations', 'listMaterializations', msg({})),
-  op('GET', '/mlops/features/online/rows', 'getOnlineRows', msg({ view: required('string'), entity_keys: list('string') })),
+  op(
+    'GET',
+    '/mlops/features/online/rows',
+    'getOnlineRows',
+    msg({ view: required('string'), entity_keys: list('string'), max_rows: 'int64' }),
+  ),
 ];
