@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Cell, Table } from '../../client/src/core/drift/dataTable';
-import { historicalFeatures, requestedFeatures, RetrievalError, rowAsOf } from '../../client/src/core/features/pointInTime';
+import { historicalFeatures, requestedFeatures, RetrievalError, rowAsOf, sourceColumns } from '../../client/src/core/features/pointInTime';
 import type { FeatureRegistry, ViewSpec } from '../../client/src/core/features/registry';
 import { parseTimestamp } from '../../client/src/core/features/timestamps';
 
@@ -140,6 +140,11 @@ describe('point-in-time retrieval', () => {
     await assert.rejects(
       historicalFeatures(table('/w/e.csv', ['customer_id', 'event_timestamp'], [['1', '2026-01-01']]), features, async () => bad),
       /\/w\/stats\.csv \(source stats_src of view stats\), column ts, row 2: "never" is not a timestamp/,
+    );
+    const withCreated = view('stats', 0, ['spend'], { createdTimestampColumn: 'created' });
+    assert.throws(
+      () => sourceColumns(withCreated, good, ['spend']),
+      /\/w\/stats\.csv \(source stats_src of view stats\) has no created timestamp column created/,
     );
     assert.throws(() => requestedFeatures(registry(v), { features: ['stats:nope'] }, false), /feature view stats has no field nope/);
     assert.throws(() => requestedFeatures(registry(v), { service: 'other' }, false), /no feature service other/);

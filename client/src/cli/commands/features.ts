@@ -8,8 +8,30 @@ import { Exit, type CliCommand, type CliGroup, type CliIO } from '../command';
 import { JSON_OPTION, retryNotice, WORKSPACE_OPTION, workspaceOf } from './trackingAccess';
 import { materialize } from '../../core/features/materialize';
 import { onlineFeatures } from '../../core/features/online';
-import { parseTimestamp } from '../../core/features/timestamps';
+import { formatTimestamp, parseTimestamp } from '../../core/features/timestamps';
 import { openTrackingAccess } from '../../core/tracking/rest/access';
+
+/** --service or --features, shared by the commands that read features. */
+const REQUEST_OPTIONS = {
+  service: { type: 'string', value: 'NAME', description: 'A feature service of the workspace' },
+  features: { type: 'string', value: 'VIEW:FIELD,...', description: 'Features by view and field, comma-separated' },
+} as const;
+
+/** A comma-separated option as its non-empty items. */
+const commaList = (text: string): string[] =>
+  text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+/** What --service or --features asks for; exactly one of them must be given. */
+function featureRequestOf(values: Record<string, unknown>): FeatureRequest {
+  const service = values.service as string | undefined;
+  const list = values.features as string | undefined;
+  if ((service === undefined) === (list === undefined))
+    throw new UsageError('give --service NAME or --features VIEW:FIELD,..., one of them');
+  return service !== undefined ? { service } : { features: commaList(list!) };
+}
 
 const historicalCommand: CliCommand = {
   name: 'historical',
@@ -25,8 +47,7 @@ const historicalCommand: CliCommand = {
     'on stdout. Progress goes to stderr.',
   ].join('\n'),
   options: {
-    service: { type: 'string', value: 'NAME', description: 'A feature service of the workspace' },
-    features: { type: 'string', value: 'VIEW:FIELD,...', description: 'Features by view and field, comma-separated' },
+    ...REQUEST_OPTIONS,
     entities: { type: 'string', value: 'FILE', description: 'The entity rows: join keys, event_timestamp, anything else' },
     output: { type: 'string', short: 'o', value: 'OUT', description: 'Write to this .csv or .parquet file (default: CSV on stdout)' },
     'full-feature-names': { type: 'boolean', description: 'Name columns view__field' },
@@ -38,21 +59,9 @@ const historicalCommand: CliCommand = {
   ],
   async run(values, positionals, io) {
     if (positionals.length) throw new UsageError(`unexpected ${positionals.join(' ')}`);
-    const service = values.service as string | undefined;
-    const list = values.features as string | undefined;
-    if ((service === undefined) === (list === undefined))
-      throw new UsageError('give --service NAME or --features VIEW:FIELD,..., one of them');
+    const request = featureRequestOf(values);
     const entitiesFile = values.entities as string | undefined;
     if (!entitiesFile) throw new UsageError('give the entity rows: --entities FILE');
-    const request: FeatureRequest =
-      service !== undefined
-        ? { service }
-        : {
-            features: list!
-              .split(',')
-              .map((f) => f.trim())
-              .filter(Boolean),
-          };
     const started = Date.now();
     return asUsage(async () => {
       const registry = await loadFeatureRegistry([workspaceOf(values, io.cwd)]);
@@ -136,13 +145,7 @@ const materializeCommand: CliCommand = {
     const workspaceDir = workspaceOf(values, io.cwd);
     const start = timeOption(values.start, '--start');
     const end = timeOption(values.end, '--end');
-    const views =
-      typeof values.views === 'string'
-        ? values.views
-            .split(',')
-            .map((v) => v.trim())
-            .filter(Boolean)
-        : undefined;
+    const views = typeof values.views === 'string' ? commaList(values.views) : undefined;
     return asUsage(async () => {
       const registry = await loadFeatureRegistry([workspaceDir]);
       const access = await openTrackingAccess(workspaceDir, { onRetry: retryNotice(io), trackingUri: 'workspace' });
@@ -157,7 +160,7 @@ const materializeCommand: CliCommand = {
         if (report.length === 0) io.out('No online feature views (set online: true on a view to serve it).\n');
         for (const r of report)
           io.out(
-            `${r.view}: ${r.sourceRows.toLocaleString('en-US')} row${r.sourceRows === 1 ? '' : 's'} ${r.from !== undefined ? `${r.fromExclusive ? 'after' : 'from'} ${isoTime(r.from)} ` : ''}up to ${isoTime(r.to)}, ${r.keys.toLocaleString('en-US')} entity key${r.keys === 1 ? '' : 's'} written\n`,
+            `${r.view}: ${r.sourceRows.toLocaleString('en-US')} row${r.sourceRows === 1 ? '' : 's'} ${r.from !== undefined ? `${r.fromExclusive ? 'after' : 'from'} ${formatTimestamp(r.from)} ` : ''}up to ${formatTimestamp(r.to)}, ${r.keys.toLocaleString('en-US')} entity key${r.keys === 1 ? '' : 's'} written\n`,
           );
         io.err(
           `mlops features: materialized ${report.length} view${report.length === 1 ? '' : 's'} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
@@ -181,8 +184,7 @@ const onlineCommand: CliCommand = {
     "not hold, NOT_FOUND. --json prints the answer of Feast's feature server (POST /get-online-features).",
   ].join('\n'),
   options: {
-    service: { type: 'string', value: 'NAME', description: 'A feature service of the workspace' },
-    features: { type: 'string', value: 'VIEW:FIELD,...', description: 'Features by view and field, comma-separated' },
+    ...REQUEST_OPTIONS,
     entity: { type: 'string', value: 'KEY=VALUE', multiple: true, description: 'An entity key value (repeat for more)' },
     'full-feature-names': { type: 'boolean', description: 'Name features view__field' },
     json: JSON_OPTION,
@@ -191,10 +193,7 @@ const onlineCommand: CliCommand = {
   examples: ['mlops features online --features customer_features:total_purchases --entity customer_id=C00042'],
   async run(values, positionals, io) {
     if (positionals.length) throw new UsageError(`unexpected ${positionals.join(' ')}`);
-    const service = values.service as string | undefined;
-    const list = values.features as string | undefined;
-    if ((service === undefined) === (list === undefined))
-      throw new UsageError('give --service NAME or --features VIEW:FIELD,..., one of them');
+    const request = featureRequestOf(values);
     const entities: Record<string, unknown[]> = {};
     for (const pair of (values.entity as string[] | undefined) ?? []) {
       const at = pair.indexOf('=');
@@ -211,14 +210,7 @@ const onlineCommand: CliCommand = {
           access.api,
           registry,
           {
-            ...(service !== undefined
-              ? { feature_service: service }
-              : {
-                  features: list!
-                    .split(',')
-                    .map((f) => f.trim())
-                    .filter(Boolean),
-                }),
+            ...('service' in request ? { feature_service: request.service } : { features: [...request.features] }),
             entities,
             full_feature_names: values['full-feature-names'] === true,
           },
@@ -246,8 +238,6 @@ const onlineCommand: CliCommand = {
     });
   },
 };
-
-const isoTime = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 export const featuresCommand: CliGroup = {
   name: 'features',

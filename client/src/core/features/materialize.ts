@@ -1,8 +1,7 @@
 import type { Cell, Table } from '../drift/dataTable';
 import type { OnlineRow, OnlineValue, TrackingApi } from '../tracking/repository';
-import { keyAt, keyColumns, RetrievalError } from './pointInTime';
+import { keyAt, RetrievalError, sourceColumns, type SourceColumns } from './pointInTime';
 import type { FeatureRegistry, ViewSpec } from './registry';
-import { timestampColumn } from './timestamps';
 
 // Materialisation (Feast's materialize / materialize-incremental): the latest row per entity key
 // of each online view, within a window of event time, into the embedded online store.
@@ -51,24 +50,11 @@ function onlineViews(registry: FeatureRegistry, names: readonly string[] | undef
 }
 
 /** The latest source row per key inside the window: an index per key. */
-function latestPerKey(view: ViewSpec, table: Table, from: number | undefined, fromExclusive: boolean, to: number) {
-  const where = `${view.source.file} (source ${view.source.name} of view ${view.name})`;
-  const columnOf = (name: string) => view.source.columnOf.get(name) ?? name;
-  const keys = keyColumns(table, view.joinKeys, where, columnOf);
-  const tsCells = table.columns.get(view.source.timestampField);
-  if (!tsCells) throw new RetrievalError(`${where} has no timestamp column ${view.source.timestampField}`);
-  const bad =
-    (column: string) =>
-    (row: number, cell: Cell): never => {
-      throw new RetrievalError(`${where}, column ${column}, row ${row + 2}: ${JSON.stringify(cell)} is not a timestamp`);
-    };
-  const times = timestampColumn(tsCells, bad(view.source.timestampField));
-  const createdName = view.source.createdTimestampColumn;
-  const createdCells = createdName ? table.columns.get(createdName) : undefined;
-  const created = createdCells ? timestampColumn(createdCells, bad(createdName!)) : undefined;
+function latestPerKey(source: SourceColumns, rowCount: number, from: number | undefined, fromExclusive: boolean, to: number) {
+  const { keys, times, created } = source;
   const best = new Map<string, number>();
   let inWindow = 0;
-  for (let row = 0; row < table.rowCount; row++) {
+  for (let row = 0; row < rowCount; row++) {
     const t = times[row]!;
     if (t > to || (from !== undefined && (fromExclusive ? t <= from : t < from))) continue;
     const key = keyAt(keys, row);
@@ -78,7 +64,7 @@ function latestPerKey(view: ViewSpec, table: Table, from: number | undefined, fr
     if (held === undefined || t > times[held]! || (t === times[held]! && (created ? created[row]! >= created[held]! : row > held)))
       best.set(key, row);
   }
-  return { best, inWindow, times, created };
+  return { best, inWindow };
 }
 
 /**
@@ -100,13 +86,10 @@ export async function materialize(
     const from = options.start ?? last.get(view.name);
     const fromExclusive = options.start === undefined;
     const table = await source(view);
-    const { best, inWindow, times, created } = latestPerKey(view, table, from, fromExclusive, to);
-    const columns = view.fields.map((field) => {
-      const column = table.columns.get(view.source.columnOf.get(field) ?? field);
-      if (!column)
-        throw new RetrievalError(`${view.source.file} (source ${view.source.name} of view ${view.name}) has no column for field ${field}`);
-      return { field, cells: column, dtype: view.dtypes.get(field) ?? 'String' };
-    });
+    const read = sourceColumns(view, table, view.fields);
+    const { times, created } = read;
+    const { best, inWindow } = latestPerKey(read, table.rowCount, from, fromExclusive, to);
+    const columns = view.fields.map((field) => ({ field, cells: read.columns.get(field)!, dtype: view.dtypes.get(field) ?? 'String' }));
     const entries = [...best];
     for (let i = 0; i < entries.length; i += CHUNK) {
       const rows: OnlineRow[] = entries.slice(i, i + CHUNK).map(([key, row]) => {

@@ -1,6 +1,7 @@
 import type { OnlineRow, OnlineValue } from '../tracking/repository';
 import { requestedFeatures, RetrievalError, type FeatureRequest } from './pointInTime';
 import type { FeatureRegistry, ViewSpec } from './registry';
+import { formatTimestamp } from './timestamps';
 
 // Online lookups with the shapes of Feast's Python feature server (`POST /get-online-features`):
 // a request names features or a feature service and gives entity values by join key, column-wise;
@@ -32,7 +33,7 @@ const isoSeen = new Map<number, string>();
 function iso(ms: number): string {
   let text = isoSeen.get(ms);
   if (text === undefined) {
-    text = new Date(ms).toISOString().replace('.000Z', 'Z');
+    text = formatTimestamp(ms);
     if (isoSeen.size > 10_000) isoSeen.clear();
     isoSeen.set(ms, text);
   }

@@ -72,7 +72,7 @@ interface ViewIndex {
 
 const KEY_SEPARATOR = '\u0001';
 
-export function keyColumns(table: Table, keys: readonly string[], where: string, columnOf: (key: string) => string): (readonly Cell[])[] {
+function keyColumns(table: Table, keys: readonly string[], where: string, columnOf: (key: string) => string): (readonly Cell[])[] {
   return keys.map((key) => {
     const column = table.columns.get(columnOf(key));
     if (!column) throw new RetrievalError(`${where} has no column ${columnOf(key)} (the join key ${key})`);
@@ -94,7 +94,17 @@ export function keyAt(columns: readonly (readonly Cell[])[], row: number): strin
   return parts.join(KEY_SEPARATOR);
 }
 
-export function indexView(view: ViewSpec, table: Table, fields: readonly string[]): ViewIndex {
+/** A view's source table read for retrieval: its key columns, times, and the fields' columns. */
+export interface SourceColumns {
+  readonly keys: (readonly Cell[])[];
+  readonly times: Float64Array;
+  readonly created: Float64Array | undefined;
+  /** Field → its column, through field_mapping. */
+  readonly columns: Map<string, readonly Cell[]>;
+}
+
+/** Reads what retrieval needs of a view's source; a missing column or a bad timestamp names the file, column and row. */
+export function sourceColumns(view: ViewSpec, table: Table, fields: readonly string[]): SourceColumns {
   const where = `${view.source.file} (source ${view.source.name} of view ${view.name})`;
   const columnOf = (name: string) => view.source.columnOf.get(name) ?? name;
   const keys = keyColumns(table, view.joinKeys, where, columnOf);
@@ -116,6 +126,11 @@ export function indexView(view: ViewSpec, table: Table, fields: readonly string[
     if (!cells) throw new RetrievalError(`${where} has no column ${columnOf(field)} (field ${field})`);
     columns.set(field, cells);
   }
+  return { keys, times, created, columns };
+}
+
+export function indexView(view: ViewSpec, table: Table, fields: readonly string[]): ViewIndex {
+  const { keys, times, created, columns } = sourceColumns(view, table, fields);
   const lists = new Map<string, number[]>();
   for (let row = 0; row < table.rowCount; row++) {
     const key = keyAt(keys, row);

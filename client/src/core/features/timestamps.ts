@@ -31,3 +31,8 @@ export function timestampColumn(cells: readonly Cell[], onBad: (row: number, cel
   }
   return out;
 }
+
+/** ISO 8601 UTC, without milliseconds when they are 0: `2026-01-02T03:04:05Z`. */
+export function formatTimestamp(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
+}

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureExperiment } from '../listing';
 import { MlflowError } from '../repository/errors';
 import type { ImportedVersion, KeyValue, Run, RunInfo, TrackingApi } from '../repository';
 import { readExperiments, readMetrics, readModels, readRuns, type MlrunsExperiment, type MlrunsModel, type MlrunsRun } from './fileStore';
@@ -44,13 +45,8 @@ async function existingRun(api: TrackingApi, runId: string): Promise<Run | undef
 }
 
 async function experimentFor(api: TrackingApi, experiment: MlrunsExperiment): Promise<string> {
-  let id: string;
-  try {
-    id = (await api.getExperimentByName({ experiment_name: experiment.name })).experiment.experiment_id;
-  } catch (error) {
-    if (!(error instanceof MlflowError && error.errorCode === 'RESOURCE_DOES_NOT_EXIST')) throw error;
-    id = (await api.createExperiment({ name: experiment.name })).experiment_id;
-  }
+  const id = await ensureExperiment(api, experiment.name);
+  // Set on an existing experiment too: the tags are the file store's.
   for (const tag of experiment.tags) await api.setExperimentTag({ experiment_id: id, key: tag.key, value: tag.value });
   return id;
 }
