@@ -22,7 +22,7 @@ const clean = mlops(['validate', 'samples/churn'], process.cwd());
 
 console.log(
   bold(
-    '\nRun the pipeline (preprocess -> train -> evaluate), tracked in samples/churn/.mlops/tracking.db; --no-cache so every step executes.',
+    '\nRun the pipeline (training set from the feature store -> preprocess -> train -> evaluate), tracked in samples/churn/.mlops/tracking.db; --no-cache so every step executes.',
   ),
 );
 const first = mlops(['run', 'churn.pipeline.yaml', '--no-cache', '--quiet'], 'samples/churn');

@@ -1,4 +1,6 @@
 import { errorStack } from '../../common/src/errors';
+// Set by the launcher steps call (core/runner/mlopsShim.ts) so the editor's Electron runs as Node; not for this CLI's own children.
+delete process.env.ELECTRON_RUN_AS_NODE;
 import { runCli } from './cli/main';
 
 // The `mlops` bin: streams and exit code are the only process-level effects.

@@ -7,6 +7,7 @@ import { setting } from './ui/config';
 import { DisposableTree } from './ui/disposables';
 import { PipelineGraphPanel } from './ui/graphPanel';
 import { createLanguageClient } from './ui/languageClient';
+import { registerFeatures } from './ui/features/featureViews';
 import { registerMonitors } from './ui/monitors/monitorViews';
 import { notify } from './ui/notify';
 import { PipelinesTreeProvider } from './ui/pipelinesView';
@@ -42,6 +43,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   root.track(vscode.tasks.registerTaskProvider(TASK_TYPE, new RunTaskProvider(runs)));
   registerCommands(root, { client, output, pipelines, graph, tracking, runs, revealRun: views.revealRun });
   registerMonitors(root, { extensionUri: context.extensionUri, tracking, runs, output });
+  registerFeatures(root, { extensionUri: context.extensionUri, tracking, output });
 
   try {
     await client.start();

@@ -31,6 +31,7 @@ import { featuresHover } from './services/features/hover';
 import { featuresOutline } from './services/features/outline';
 import { featuresDefinition, featuresPrepareRename, featuresReferences, featuresRename } from './services/features/navigation';
 import { monitorCodeLenses } from './services/monitor/codeLens';
+import { featuresCodeLenses } from './services/features/codeLens';
 import { monitorCompletion } from './services/monitor/completion';
 import { monitorHover } from './services/monitor/hover';
 import { monitorDefinition } from './services/monitor/navigation';
@@ -196,7 +197,11 @@ connection.onFoldingRanges((p) =>
   feature('foldingRange', p.textDocument.uri, ['pipeline', 'features', 'monitor'], (doc) => foldingRanges(doc)),
 );
 connection.onCodeLens((p) =>
-  byKind('codeLens', p.textDocument.uri, { pipeline: (doc) => codeLenses(doc), monitor: (doc) => monitorCodeLenses(doc) }),
+  byKind('codeLens', p.textDocument.uri, {
+    pipeline: (doc) => codeLenses(doc),
+    features: (doc) => featuresCodeLenses(doc),
+    monitor: (doc) => monitorCodeLenses(doc),
+  }),
 );
 connection.onCodeAction((p) =>
   byKind('codeAction', p.textDocument.uri, {

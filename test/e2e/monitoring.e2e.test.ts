@@ -133,7 +133,7 @@ describe('drift monitoring in a real VS Code', () => {
     const dialog = wb.page.locator('.monaco-dialog-box');
     await wb.waitFor(
       'the retraining confirmation',
-      async () => (await dialog.count()) > 0 && /input_data=data\/incoming\/batch-001\.csv/.test(await dialog.innerText()),
+      async () => (await dialog.count()) > 0 && /input_data=data\/labels-batch-001\.csv/.test(await dialog.innerText()),
     );
     await dialog.locator('.monaco-button', { hasText: 'Run Pipeline' }).click();
     await wb.waitFor(

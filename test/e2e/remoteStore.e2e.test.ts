@@ -99,7 +99,7 @@ describe('a remote MLflow server as the store in a real VS Code', () => {
     const { runs = [] } = (await call('POST', 'runs/search', { experiment_ids: [experiment.experiment_id] })) as { runs?: Run[] };
     const parent = runs.find((r) => !r.data.tags.some((t) => t.key === 'mlflow.parentRunId'))!;
     const nested = runs.filter((r) => r.data.tags.some((t) => t.key === 'mlflow.parentRunId' && t.value === parent.info.run_id));
-    assert.deepEqual(nested.map((r) => r.info.run_name).sort(), ['evaluate', 'preprocess', 'train']);
+    assert.deepEqual(nested.map((r) => r.info.run_name).sort(), ['evaluate', 'preprocess', 'train', 'training_set']);
 
     await wb.runCommand('MLOps: Focus on Experiments View');
     await wb.waitFor(
@@ -119,7 +119,7 @@ describe('a remote MLflow server as the store in a real VS Code', () => {
       .click();
     // The steps' nested runs are rows of the experiment beside the pipeline's run.
     const texts = await rowTexts('Experiments');
-    for (const step of ['preprocess', 'train', 'evaluate'])
+    for (const step of ['training_set', 'preprocess', 'train', 'evaluate'])
       assert.ok(
         texts.some((t) => new RegExp(`^${step} \\d`).test(t)),
         texts.join(' | '),

@@ -93,7 +93,7 @@ describe('the Experiments and Model Registry views in a real VS Code', () => {
     await expand('Experiments', /^Steps$/);
     await wb.waitFor('the steps of the run', async () => {
       const texts = await rowTexts('Experiments');
-      return ['preprocess', 'train', 'evaluate'].every((s) => texts.some((t) => new RegExp(`^${s} succeeded`).test(t)));
+      return ['training_set', 'preprocess', 'train', 'evaluate'].every((s) => texts.some((t) => new RegExp(`^${s} succeeded`).test(t)));
     });
     await wb.screenshot('experiments');
   });

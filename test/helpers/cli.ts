@@ -71,7 +71,7 @@ export async function startTeamServer(ws: string): Promise<{ process?: ChildProc
 export function copyChurnSample(dest: string): string {
   cpSync(path.join(ROOT, 'samples/churn'), dest, {
     recursive: true,
-    filter: (src) => !/[\\/](\.mlops|models|reports)$/.test(src) && !/data[\\/](train|test)\.csv$/.test(src),
+    filter: (src) => !/[\\/](\.mlops|models|reports)$/.test(src) && !/data[\\/](train|test|training)\.csv$/.test(src),
   });
   return dest;
 }

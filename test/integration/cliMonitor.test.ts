@@ -28,7 +28,7 @@ describe('mlops monitor (the built bin) on a copy of samples/churn', () => {
     assert.match(r.stdout, /Dataset drift: 2 of 5 columns drifted \(share 0\.40, dataset drift at >= 0\.4\)\./);
     assert.match(r.stdout, /Performance not compared: no live metrics yet: reports\/live_metrics\.json not found\./);
     assert.match(r.stdout, /Verdict: DRIFT/);
-    assert.match(r.stdout, /On drift: run churn\.pipeline\.yaml with input_data=data\/incoming\/batch-001\.csv\n$/);
+    assert.match(r.stdout, /On drift: run churn\.pipeline\.yaml with input_data=data\/labels-batch-001\.csv\n$/);
     assert.ok(existsSync(path.join(ws, '.mlops/tracking.db')));
   });
 

@@ -23,9 +23,10 @@ describe('mlops run on samples/churn', () => {
     assert.equal(first.code, 0, first.stderr + first.stdout);
     assert.match(
       first.stdout,
-      /customer-churn: run \S+ \([0-9a-f]{32}\) in experiment customer_churn_prediction, 3 steps: preprocess, train, evaluate/,
+      /customer-churn: run \S+ \([0-9a-f]{32}\) in experiment customer_churn_prediction, 4 steps: training_set, preprocess, train, evaluate/,
     );
-    for (const step of ['preprocess', 'train', 'evaluate']) assert.match(first.stdout, new RegExp(`✓ ${step} succeeded in`));
+    for (const step of ['training_set', 'preprocess', 'train', 'evaluate'])
+      assert.match(first.stdout, new RegExp(`✓ ${step} succeeded in`));
     assert.match(first.stdout, / {2}train \| wrote model to models\/model\.json/, 'step output, prefixed with the step');
     assert.match(first.stdout, /metrics: accuracy=0\.81 {2}auc=0\.8434/);
     assert.match(first.stdout, /registered: customer_churn version 1 \(Staging\) @candidate/);
@@ -33,7 +34,7 @@ describe('mlops run on samples/churn', () => {
 
     const second = mlops(['run', 'churn.pipeline.yaml', '--quiet'], ws);
     assert.equal(second.code, 0, second.stderr);
-    for (const step of ['preprocess', 'train', 'evaluate'])
+    for (const step of ['training_set', 'preprocess', 'train', 'evaluate'])
       assert.match(second.stdout, new RegExp(`= ${step} cached \\(reused run [0-9a-f]{32}\\)`));
     assert.match(second.stdout, /not registered: version 1 of customer_churn already holds this model/);
     assert.doesNotMatch(second.stdout, / \| /, '--quiet hides step output');
@@ -56,7 +57,7 @@ describe('mlops run on samples/churn', () => {
       .map((l) => JSON.parse(l) as RunEvent);
     const started = events[0];
     assert.equal(started?.type, 'run-started');
-    assert.deepEqual(started?.type === 'run-started' && started.steps, ['preprocess', 'train']);
+    assert.deepEqual(started?.type === 'run-started' && started.steps, ['training_set', 'preprocess', 'train']);
     assert.equal(started?.type === 'run-started' && started.params.epochs, 5);
     const last = events.at(-1);
     assert.equal(last?.type === 'run-finished' && last.status, 'FINISHED');

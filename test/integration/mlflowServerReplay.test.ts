@@ -58,7 +58,7 @@ describe("mlops on MLflow 2.12.2's tracking server (a replay of its answers)", (
     assert.equal(finished.registered?.version, '1');
     assert.deepEqual(
       all.filter((e) => e.type === 'step-finished').map((e) => e.step),
-      ['preprocess', 'train', 'evaluate'],
+      ['training_set', 'preprocess', 'train', 'evaluate'],
     );
     assert.doesNotMatch(r.stderr, /warning/);
   });
@@ -69,7 +69,7 @@ describe("mlops on MLflow 2.12.2's tracking server (a replay of its answers)", (
     const all = events(r.stdout);
     assert.deepEqual(
       all.filter((e) => e.type === 'step-finished' && e.cachedFrom === parentId).map((e) => e.step),
-      ['preprocess', 'train', 'evaluate'],
+      ['training_set', 'preprocess', 'train', 'evaluate'],
     );
     assert.match(all.find((e) => e.type === 'register-skipped')?.reason ?? '', /version 1 of customer_churn already holds this model/);
   });
@@ -81,6 +81,7 @@ describe("mlops on MLflow 2.12.2's tracking server (a replay of its answers)", (
     assert.deepEqual(
       shown.steps.map((s) => [s.step_id, s.status]),
       [
+        ['training_set', 'SUCCEEDED'],
         ['preprocess', 'SUCCEEDED'],
         ['train', 'SUCCEEDED'],
         ['evaluate', 'SUCCEEDED'],

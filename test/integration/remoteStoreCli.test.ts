@@ -95,7 +95,7 @@ describe('a remote MLflow server as the store (mlops run, runs, models, monitor 
     assert.equal(parent.info.status, 'FINISHED');
     assert.equal(tag(parent, 'mlops.pipeline'), 'customer-churn');
     nested = await searchAll(`tags.\`mlflow.parentRunId\` = '${parent.info.run_id}'`);
-    assert.deepEqual(nested.map((r) => tag(r, 'mlops.step')).sort(), ['evaluate', 'preprocess', 'train']);
+    assert.deepEqual(nested.map((r) => tag(r, 'mlops.step')).sort(), ['evaluate', 'preprocess', 'train', 'training_set']);
     for (const step of nested) {
       assert.equal(step.info.status, 'FINISHED', tag(step, 'mlops.step'));
       assert.equal(tag(step, 'mlops.step.status'), 'SUCCEEDED');
@@ -153,7 +153,7 @@ describe('a remote MLflow server as the store (mlops run, runs, models, monitor 
       .split('\n')
       .map((l) => JSON.parse(l) as { type: string; step?: string; cachedFrom?: string; reason?: string });
     const cached = events.filter((e) => e.type === 'step-finished' && e.cachedFrom === parent.info.run_id).map((e) => e.step);
-    assert.deepEqual(cached.sort(), ['evaluate', 'preprocess', 'train']);
+    assert.deepEqual(cached.sort(), ['evaluate', 'preprocess', 'train', 'training_set']);
     assert.match(events.find((e) => e.type === 'register-skipped')?.reason ?? '', /already holds this model/);
   });
 
@@ -164,6 +164,7 @@ describe('a remote MLflow server as the store (mlops run, runs, models, monitor 
     assert.deepEqual(
       json.steps.map((s) => [s.step_id, s.status]),
       [
+        ['training_set', 'SUCCEEDED'],
         ['preprocess', 'SUCCEEDED'],
         ['train', 'SUCCEEDED'],
         ['evaluate', 'SUCCEEDED'],

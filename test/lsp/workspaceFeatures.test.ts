@@ -77,6 +77,30 @@ describe('features and monitor files across the workspace (real server over stdi
     assert.deepEqual(diagnostics, []);
   });
 
+  it('puts Preview on every feature view and Materialize on the online one, with the file and the view as arguments', async () => {
+    const lenses = await server.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: uri('views.features.yaml') } });
+    const text = read('views.features.yaml');
+    const lineOf = (needle: string) => text.slice(0, text.indexOf(needle)).split('\n').length - 1;
+    assert.deepEqual(
+      lenses.map((l) => [l.range.start.line, l.command?.title, l.command?.command, l.command?.arguments]),
+      [
+        [
+          lineOf('- name: customer_features'),
+          '$(table) Preview',
+          'mlops.previewFeatureView',
+          [uri('views.features.yaml'), 'customer_features'],
+        ],
+        [
+          lineOf('- name: customer_features'),
+          '$(database) Materialize',
+          'mlops.materializeFeatures',
+          [uri('views.features.yaml'), 'customer_features'],
+        ],
+        [lineOf('- name: store_features'), '$(table) Preview', 'mlops.previewFeatureView', [uri('views.features.yaml'), 'store_features']],
+      ],
+    );
+  });
+
   it('hovers an entity inside a view with its join key, type and the views that use it', async () => {
     const hover = await server.request<Hover>('textDocument/hover', {
       textDocument: { uri: uri('views.features.yaml') },

@@ -14,12 +14,17 @@ describe('pipeline graph', () => {
     assert.equal(graph.pipeline, 'customer-churn');
     assert.deepEqual(
       graph.nodes.map((n) => n.id),
-      ['preprocess', 'train', 'evaluate'],
+      ['training_set', 'preprocess', 'train', 'evaluate'],
     );
     assert.deepEqual(graph.nodes.find((n) => n.id === 'preprocess')?.outputs, ['train', 'test']);
-    assert.equal(CHURN.slice(graph.nodes[1]!.offset, graph.nodes[1]!.offset + 'train'.length), 'train');
+    assert.equal(CHURN.slice(graph.nodes[2]!.offset, graph.nodes[2]!.offset + 'train'.length), 'train');
     const edges = graph.edges.map((e) => `${e.from}->${e.to}:${e.kind}:${e.outputs.join('+')}`).sort();
-    assert.deepEqual(edges, ['preprocess->evaluate:data:test', 'preprocess->train:data:train', 'train->evaluate:data:model']);
+    assert.deepEqual(edges, [
+      'preprocess->evaluate:data:test',
+      'preprocess->train:data:train',
+      'train->evaluate:data:model',
+      'training_set->preprocess:data:training',
+    ]);
   });
 
   it('keeps needs-only edges, skips unknown and self references, and survives a half-written file', () => {

@@ -115,7 +115,14 @@ describe('package.json manifest', () => {
     const registered = captured(sourcesUnder('client/src/ui'), /register\(\s*Commands\.(\w+)/g);
     assert.deepEqual([...registered].sort(), Object.keys(Commands).sort());
     const lensCommands = captured(sourcesUnder('server/src'), /command:\s*Commands\.(\w+)/g);
-    assert.deepEqual([...lensCommands].sort(), ['checkDrift', 'runPipeline', 'runStep', 'showPipelineGraph']);
+    assert.deepEqual([...lensCommands].sort(), [
+      'checkDrift',
+      'materializeFeatures',
+      'previewFeatureView',
+      'runPipeline',
+      'runStep',
+      'showPipelineGraph',
+    ]);
   });
 
   it('spells the ids out only in common/src/ids', () => {

@@ -76,7 +76,7 @@ describe('checkMonitor on a copy of samples/churn with a real store on disk', ()
     assert.deepEqual(result.onDrift, {
       notify: true,
       pipeline: path.join(dir, 'churn.pipeline.yaml'),
-      params: { input_data: 'data/incoming/batch-001.csv' },
+      params: { input_data: 'data/labels-batch-001.csv' },
     });
     const history = await monitorHistory(api, 'churn-monitor');
     assert.equal(history.length, 1);
@@ -85,7 +85,7 @@ describe('checkMonitor on a copy of samples/churn with a real store on disk', ()
     const text = formatMonitorResult(result);
     assert.match(text, /avg_order_value\s+wasserstein\s+0\.8102\s+d=0\.8102\s+>= 0\.1\s+DRIFT/);
     assert.match(text, /Verdict: DRIFT/);
-    assert.match(text, /On drift: run churn\.pipeline\.yaml with input_data=data\/incoming\/batch-001\.csv/);
+    assert.match(text, /On drift: run churn\.pipeline\.yaml with input_data=data\/labels-batch-001\.csv/);
   });
 
   it('gives the same data result from its worker thread as in process, and the same error classes', async () => {

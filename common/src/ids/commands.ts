@@ -24,6 +24,13 @@ export const Commands = {
   retrainFromMonitor: 'mlops.retrainFromMonitor',
   refreshMonitors: 'mlops.refreshMonitors',
   openMonitor: 'mlops.openMonitor',
+  // Feature Store view (the "Preview" and "Materialize" code lenses)
+  previewFeatureView: 'mlops.previewFeatureView',
+  materializeFeatures: 'mlops.materializeFeatures',
+  getOnlineFeatures: 'mlops.getOnlineFeatures',
+  buildTrainingSet: 'mlops.buildTrainingSet',
+  refreshFeatureStore: 'mlops.refreshFeatureStore',
+  openFeatureDefinition: 'mlops.openFeatureDefinition',
   // Tracking store
   showTrackingEndpoint: 'mlops.showTrackingEndpoint',
   setTrackingCredentials: 'mlops.setTrackingCredentials',

@@ -9,6 +9,7 @@ export const Views = {
   experiments: 'mlops.experiments',
   models: 'mlops.models',
   monitors: 'mlops.monitors',
+  featureStore: 'mlops.featureStore',
 } as const;
 
 /**
@@ -18,6 +19,7 @@ export const Views = {
 export const ViewTypes = {
   pipelineGraph: 'mlops.pipelineGraph',
   driftReport: 'mlops.driftReport',
+  featurePreview: 'mlops.featurePreview',
   metrics: 'mlops.metricsCharts',
   compare: 'mlops.runComparison',
 } as const;

@@ -1,12 +1,21 @@
 #!/usr/bin/env python3
 """Generate the synthetic customer-churn data of the MLOps Workbench demo.
 
-Writes two CSV files (paths relative to the sample folder by default):
+Writes these CSV files (paths relative to the sample folder by default):
 
   data/churn.csv               ~2,000 customers, the training/reference data
   data/incoming/batch-001.csv  ~500 later customers whose `days_since_last_order`
                                and `avg_order_value` distributions have shifted
                                (data drift for the monitor demo)
+
+and the same customers split the way a feature store holds them:
+
+  data/customer_stats.csv      the feature rows of all of them (the source of the
+                               feature view customer_features)
+  data/labels.csv              the entity rows of the first ~2,000: customer_id, a
+                               label time six hours after the feature row, the plan
+                               and the label (what the pipeline's training set joins)
+  data/labels-batch-001.csv    the same for the later ~500 (for retraining)
 
 Everything comes from one ``random.Random(42)`` stream and fixed timestamps, so
 running the script again reproduces both files byte for byte.
@@ -34,6 +43,10 @@ COLUMNS = [
     "plan",
     "churned",
 ]
+FEATURE_COLUMNS = COLUMNS[:6]
+LABEL_COLUMNS = ["customer_id", "event_timestamp", "plan", "churned"]
+# Labels are known some hours after the features they are trained on (inside the view's 1-day ttl).
+LABEL_DELAY = timedelta(hours=6)
 PLANS = ["basic", "plus", "pro"]
 PLAN_WEIGHTS = [0.5, 0.3, 0.2]
 # Effect of the plan on the churn log-odds (pro customers stay longer).
@@ -86,14 +99,23 @@ def make_rows(rng, first_id, count, start, span_minutes, drift=False):
     return rows
 
 
-def write_csv(path, rows):
+def write_csv(path, rows, columns=COLUMNS):
     parent = os.path.dirname(path)
     if parent:
         os.makedirs(parent, exist_ok=True)
     with open(path, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(COLUMNS)
+        writer.writerow(columns)
         writer.writerows(rows)
+
+
+def label_rows(rows):
+    """customer_id, label time (the feature time plus LABEL_DELAY), plan, churned."""
+    out = []
+    for row in rows:
+        seen = datetime.strptime(row[1], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+        out.append([row[0], (seen + LABEL_DELAY).strftime("%Y-%m-%dT%H:%M:%SZ"), row[6], row[7]])
+    return out
 
 
 def main(argv=None):
@@ -116,6 +138,10 @@ def main(argv=None):
                       datetime(2024, 4, 1, tzinfo=utc), 14 * 24 * 60, drift=True)
     write_csv(args.out, reference)
     write_csv(args.batch, batch)
+    data = os.path.dirname(args.out)
+    write_csv(os.path.join(data, "customer_stats.csv"), [r[:6] for r in reference + batch], FEATURE_COLUMNS)
+    write_csv(os.path.join(data, "labels.csv"), label_rows(reference), LABEL_COLUMNS)
+    write_csv(os.path.join(data, "labels-batch-001.csv"), label_rows(batch), LABEL_COLUMNS)
     for path, rows in ((args.out, reference), (args.batch, batch)):
         rate = sum(int(r[-1]) for r in rows) / len(rows)
         print("wrote %s: %d rows, churn rate %.3f" % (path, len(rows), rate))

@@ -64,7 +64,10 @@ print(f"{time.perf_counter() - started:.3f} {len(out)}")
 `;
 
 async function main(): Promise<void> {
+  // BENCH_KEEP=1 leaves the generated files in place (for a profile), and says where.
+  const keep = process.env.BENCH_KEEP === '1';
   const dir = mkdtempSync(path.join(tmpdir(), 'mlops-bench-features-'));
+  if (keep) console.log(`data in ${dir}`);
   try {
     const seedStarted = performance.now();
     const u = lcg(7);
@@ -171,54 +174,86 @@ async function main(): Promise<void> {
         });
         serve.on('exit', (code) => reject(new Error(`serve exited ${code}`)));
       });
-      // One client on one kept-alive connection, as an inference service would hold it.
-      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-      const target = new URL(`${url}/get-online-features`);
-      const ask = (id: number) =>
-        new Promise<{ results: { statuses: string[] }[] }>((resolve, reject) => {
-          const body = JSON.stringify({ features: FEATURES, entities: { customer_id: [String(id % CUSTOMERS)] } });
-          const req = request(
-            target,
-            {
-              method: 'POST',
-              agent,
-              headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
-            },
-            (res) => {
-              const chunks: Buffer[] = [];
-              res.on('data', (c: Buffer) => chunks.push(c));
-              res.on('end', () => {
-                const text = Buffer.concat(chunks).toString('utf8');
-                if (res.statusCode !== 200) reject(new Error(`HTTP ${res.statusCode}: ${text}`));
-                else resolve(JSON.parse(text) as { results: { statuses: string[] }[] });
-              });
-            },
-          );
-          req.on('error', reject);
-          req.end(body);
-        });
-      for (let i = 0; i < 200; i++) await ask(i); // warm-up
-      const latencies: number[] = [];
-      let present = 0;
-      const all = performance.now();
-      for (let i = 0; i < LOOKUPS; i++) {
-        const t = performance.now();
-        const answer = await ask(i * 7919);
-        latencies.push(performance.now() - t);
-        if (answer.results[1]!.statuses[0] === 'PRESENT') present++;
+      const ours = await measureLookups(url, token);
+      console.log(`  ${'requests per second'.padEnd(48)} ${ours.rate.toFixed(0)}`);
+      console.log(`  ${'latency p50 / p99 / max'.padEnd(48)} ${ours.p50} / ${ours.p99} / ${ours.max} ms`);
+      console.log(`  ${'answers whose first feature is PRESENT'.padEnd(48)} ${ours.present} of ${LOOKUPS}`);
+      // The anchor: a bare Node HTTP server answering a fixed body of the same size, the same client.
+      const bare = spawn(process.execPath, ['-e', BARE_SERVER, JSON.stringify(ours.sample)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      try {
+        const bareUrl = await new Promise<string>((resolve) =>
+          bare.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim())),
+        );
+        const anchor = await measureLookups(bareUrl, 'none');
+        console.log(
+          `  ${'anchor: bare node:http server, fixed answer'.padEnd(48)} ${anchor.rate.toFixed(0)} requests/s, p50 ${anchor.p50} / p99 ${anchor.p99} ms`,
+        );
+      } finally {
+        bare.kill();
       }
-      const seconds = (performance.now() - all) / 1000;
-      latencies.sort((a, b) => a - b);
-      const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!.toFixed(2);
-      console.log(`  ${'requests per second'.padEnd(48)} ${(LOOKUPS / seconds).toFixed(0)}`);
-      console.log(`  ${'latency p50 / p99 / max'.padEnd(48)} ${pct(0.5)} / ${pct(0.99)} / ${latencies.at(-1)!.toFixed(2)} ms`);
-      console.log(`  ${'answers whose first feature is PRESENT'.padEnd(48)} ${present} of ${LOOKUPS}`);
     } finally {
       serve.kill();
     }
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!keep) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A Node HTTP server that answers every request with argv[1], after reading the body: the floor of a lookup. */
+const BARE_SERVER = `
+const body = process.argv[1];
+require('node:http').createServer((req, res) => {
+  req.on('data', () => {});
+  req.on('end', () => {
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+    res.end(body);
+  });
+}).listen(0, '127.0.0.1', function () { console.log('http://127.0.0.1:' + this.address().port); });
+`;
+
+/** LOOKUPS lookups of 10 features for one entity, from one client on one kept-alive connection, as an inference service holds it. */
+async function measureLookups(url: string, token: string) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const target = new URL(`${url}/get-online-features`);
+  const ask = (id: number) =>
+    new Promise<{ results: { statuses: string[] }[] }>((resolve, reject) => {
+      const body = JSON.stringify({ features: FEATURES, entities: { customer_id: [String(id % CUSTOMERS)] } });
+      const req = request(
+        target,
+        {
+          method: 'POST',
+          agent,
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            if (res.statusCode !== 200) reject(new Error(`HTTP ${res.statusCode}: ${text}`));
+            else resolve(JSON.parse(text) as { results: { statuses: string[] }[] });
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  for (let i = 0; i < 200; i++) await ask(i); // warm-up
+  const sample = await ask(1);
+  const latencies: number[] = [];
+  let present = 0;
+  const all = performance.now();
+  for (let i = 0; i < LOOKUPS; i++) {
+    const t = performance.now();
+    const answer = await ask(i * 7919);
+    latencies.push(performance.now() - t);
+    if (answer.results[1]?.statuses[0] === 'PRESENT') present++;
+  }
+  const seconds = (performance.now() - all) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!.toFixed(2);
+  return { rate: LOOKUPS / seconds, p50: pct(0.5), p99: pct(0.99), max: latencies.at(-1)!.toFixed(2), present, sample };
 }
 
 void main();

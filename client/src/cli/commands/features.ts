@@ -10,6 +10,8 @@ import { materialize } from '../../core/features/materialize';
 import { onlineFeatures } from '../../core/features/online';
 import { formatTimestamp, parseTimestamp } from '../../core/features/timestamps';
 import { openTrackingAccess } from '../../core/tracking/rest/access';
+import { previewView, PREVIEW_ROWS } from '../../core/features/preview';
+import { previewLines } from '../../core/features/previewText';
 
 /** --service or --features, shared by the commands that read features. */
 const REQUEST_OPTIONS = {
@@ -239,8 +241,42 @@ const onlineCommand: CliCommand = {
   },
 };
 
+const previewCommand: CliCommand = {
+  name: 'preview',
+  summary: "Show a feature view's first rows and statistics of each column.",
+  usage: 'mlops features preview VIEW [--rows N] [--json] [--workspace DIR]',
+  details: [
+    "Reads the view's source and shows its join keys, timestamp and fields as the view names them: per column the",
+    'count, missing, distinct, min, max and mean over every row, then the first rows (10, or --rows N). --json',
+    'prints the preview the editor draws: the first 200 rows (or --rows N) and a histogram per numeric field.',
+  ].join('\n'),
+  options: {
+    rows: { type: 'string', value: 'N', description: 'Rows to show (default 10, with --json 200)' },
+    json: JSON_OPTION,
+    workspace: WORKSPACE_OPTION,
+  },
+  examples: ['mlops features preview customer_features', 'mlops features preview customer_features --json --rows 50'],
+  async run(values, positionals, io) {
+    const [name, ...rest] = positionals;
+    if (!name) throw new UsageError('name the feature view: mlops features preview VIEW');
+    if (rest.length) throw new UsageError(`unexpected ${rest.join(' ')}`);
+    const json = values.json === true;
+    const rows = values.rows === undefined ? (json ? PREVIEW_ROWS : 10) : Number(values.rows);
+    if (!Number.isInteger(rows) || rows < 0) throw new UsageError(`--rows ${String(values.rows)}: give a whole number`);
+    return asUsage(async () => {
+      const registry = await loadFeatureRegistry([workspaceOf(values, io.cwd)]);
+      const view = registry.views.get(name);
+      if (!view) throw new RetrievalError(`no feature view ${name}; the workspace has ${[...registry.views.keys()].join(', ') || 'none'}`);
+      const preview = previewView(view, await sourceReader(io)(view), rows);
+      if (json) io.out(`${JSON.stringify(preview)}\n`);
+      else for (const line of previewLines(preview, path.relative(io.cwd, view.source.file) || view.source.file)) io.out(`${line}\n`);
+      return Exit.ok;
+    });
+  },
+};
+
 export const featuresCommand: CliGroup = {
   name: 'features',
   summary: 'Read features through the feature views: training sets, the online store, lookups.',
-  subcommands: [historicalCommand, materializeCommand, onlineCommand],
+  subcommands: [historicalCommand, materializeCommand, onlineCommand, previewCommand],
 };

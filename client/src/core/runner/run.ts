@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
+import { writeMlopsLauncher } from './mlopsShim';
 import { errorMessage } from '../../../../common/src/errors';
 import { resolveParams } from './params';
 import { loadPipeline } from './plan';
@@ -62,6 +63,10 @@ export async function runPipeline(request: RunRequest, listener: RunListener = (
   });
 
   const scope: Scope = { plan, params, runId: recorder.runId, runDir: recorder.artifactDir, env: baseEnv };
+  const mlopsBin = await writeMlopsLauncher(request.workspaceDir).catch((error: unknown) => {
+    emit({ type: 'warning', message: `steps will not find this tool's mlops: ${errorMessage(error)}` });
+    return undefined;
+  });
   const runEnv: Record<string, string> = {
     MLFLOW_TRACKING_URI: request.tracking.url,
     ...credentialsEnv(request.tracking.token !== undefined ? { token: request.tracking.token } : request.tracking.auth),
@@ -110,6 +115,7 @@ export async function runPipeline(request: RunRequest, listener: RunListener = (
           logDir,
           env,
           runEnv: envOf(id),
+          ...(mlopsBin ? { mlopsBin } : {}),
           noCache: request.noCache ?? false,
           signal,
           emit,

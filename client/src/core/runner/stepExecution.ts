@@ -1,6 +1,7 @@
 import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
+import { withFirstOnPath } from './mlopsShim';
 import { StringDecoder } from 'node:string_decoder';
 import { errorMessage } from '../../../../common/src/errors';
 import { computeCacheKey, MissingInputError } from './cacheKey';
@@ -23,6 +24,8 @@ export interface StepContext {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** MLFLOW_* and MLOPS_* variables of the run. */
   readonly runEnv: Readonly<Record<string, string>>;
+  /** The folder of the `mlops` launcher (./mlopsShim.ts), put first on the step's PATH. */
+  readonly mlopsBin?: string;
   readonly noCache: boolean;
   readonly signal: AbortSignal;
   readonly emit: RunListener;
@@ -103,7 +106,8 @@ export async function executeStep(ctx: StepContext): Promise<StepSummary> {
   for (const o of outputs) await mkdir(path.dirname(o.absolute), { recursive: true });
   const log = createWriteStream(logPath, { flags: 'a' });
   const metricsFile = path.join(ctx.logDir, `${step.id}.metrics.jsonl`);
-  const env = { PYTHONUNBUFFERED: '1', ...ctx.env, ...stepEnv, ...ctx.runEnv, MLOPS_STEP: step.id, MLOPS_METRICS_FILE: metricsFile };
+  const merged = { PYTHONUNBUFFERED: '1', ...ctx.env, ...stepEnv, ...ctx.runEnv, MLOPS_STEP: step.id, MLOPS_METRICS_FILE: metricsFile };
+  const env = ctx.mlopsBin ? withFirstOnPath(merged, ctx.mlopsBin) : merged;
   const tail = new MetricsFileTail(
     metricsFile,
     (m) => {

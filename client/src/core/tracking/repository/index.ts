@@ -7,7 +7,7 @@ export { MlflowError } from './errors';
 export { TrackingRepository } from './repository';
 export type * from './types';
 export type { ImportedVersion } from './importing';
-export type { OnlineRow, OnlineValue } from './online';
+export type { Materialization, OnlineRow, OnlineValue } from './online';
 
 export interface RepositoryEnv {
   /** Epoch ms; the only clock the repository uses (journal replay relies on it). */

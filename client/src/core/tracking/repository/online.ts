@@ -62,6 +62,7 @@ export function recordMaterialization(ctx: Context, req: RecordMaterializationRe
     req.keys,
     time,
   ]);
+  ctx.env.emit({ kind: 'online', ids: [req.view], op: 'update' });
   return { materialization: { ...req, time } };
 }
 
