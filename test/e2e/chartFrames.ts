@@ -132,3 +132,14 @@ export function attachDialogWatch(page: Page): string[] {
   });
   return dialogs;
 }
+
+/**
+ * Collapses the side bar views of these titles (a click on an expanded header), so the one left
+ * open has the height to render its rows: a tree list is virtual, rows below the fold are not in the page.
+ */
+export async function collapseSideBarPanes(wb: Workbench, titles: readonly string[]): Promise<void> {
+  for (const title of titles) {
+    const header = wb.page.locator('.pane-header', { hasText: new RegExp(`^\\s*${title}`, 'i') }).first();
+    if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
+  }
+}

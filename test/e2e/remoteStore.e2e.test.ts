@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Locator } from 'playwright-core';
 import type { Run } from '../../client/src/core/tracking/repository';
 import { copyChurnSample, startServe } from '../helpers/cli';
+import { collapseSideBarPanes } from './chartFrames';
 import { launchWorkbench, packagedVsix, type Workbench } from './harness';
 
 const TOKEN = 'e2e-remote-token-0123456789abcdef';
@@ -124,9 +125,10 @@ describe('a remote MLflow server as the store in a real VS Code', () => {
         texts.some((t) => new RegExp(`^${step} \\d`).test(t)),
         texts.join(' | '),
       );
+    await collapseSideBarPanes(wb, ['Pipelines', 'Model Registry', 'Monitors']);
     await expand('Experiments', /^Steps$/);
     // The first step row (the list is virtual: the rest are below the fold) reads from the nested runs.
-    await wb.waitFor('the steps of the run', async () => (await rowTexts('Experiments')).some((t) => /^preprocess succeeded/.test(t)));
+    await wb.waitFor('the steps of the run', async () => (await rowTexts('Experiments')).some((t) => /^training_set succeeded/.test(t)));
     await wb.screenshot('remote-experiments');
   });
 

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Locator } from 'playwright-core';
 import { copyChurnSample, mlops } from '../helpers/cli';
+import { collapseSideBarPanes } from './chartFrames';
 import { launchWorkbench, packagedVsix, type Workbench } from './harness';
 
 /**
@@ -90,6 +91,7 @@ describe('the Experiments and Model Registry views in a real VS Code', () => {
     await row('Experiments', /^Metrics$/)
       .first()
       .click();
+    await collapseSideBarPanes(wb, ['Pipelines', 'Model Registry', 'Monitors']);
     await expand('Experiments', /^Steps$/);
     await wb.waitFor('the steps of the run', async () => {
       const texts = await rowTexts('Experiments');
