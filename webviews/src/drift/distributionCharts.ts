@@ -1,6 +1,6 @@
-import { BarController, BarElement, CategoryScale, type ChartConfiguration, type Plugin } from 'chart.js';
+import type { ChartConfiguration, Plugin } from 'chart.js';
 import type { ColumnDistribution, MonitorColumnResult } from '../../../common/src/monitor/result';
-import { applyTheme, Chart, formatNumber, registerCharts, themeOptions } from '../shared/charts';
+import { applyTheme, barOptions, Chart, formatNumber, registerBarCharts, themeOptions } from '../shared/charts';
 import { el } from '../shared/host';
 import { onThemeChange, themeColors, withAlpha, type ThemeColors } from '../shared/theme';
 
@@ -9,14 +9,6 @@ import { onThemeChange, themeColors, withAlpha, type ThemeColors } from '../shar
  * Sturges bin, or per category) and, for numbers, both ECDFs with the KS
  * distance drawn where it occurs.
  */
-let registered = false;
-function register(): void {
-  if (registered) return;
-  registered = true;
-  registerCharts();
-  Chart.register(BarController, BarElement, CategoryScale);
-}
-
 const live: Chart[] = [];
 let stopTheme: (() => void) | undefined;
 
@@ -75,7 +67,7 @@ export function drawDistribution(into: HTMLElement, column: MonitorColumnResult)
     into.replaceChildren(el('p', 'note', 'No distribution was stored with this check.'));
     return;
   }
-  register();
+  registerBarCharts();
   const colors = themeColors();
   const referenceColor = (c: ThemeColors) => c.runs.blue;
   const currentColor = (c: ThemeColors) => c.runs.orange;
@@ -114,16 +106,13 @@ export function drawDistribution(into: HTMLElement, column: MonitorColumnResult)
         },
       ],
     },
-    options: {
-      ...(themeOptions(colors) as ChartConfiguration<'bar'>['options']),
-      animation: false,
-      maintainAspectRatio: false,
-      plugins: { ...(themeOptions(colors).plugins as object), title: { display: false } },
+    options: barOptions(colors, {
+      plugins: { title: { display: false } },
       scales: {
-        x: { ...(themeOptions(colors).scales!.x as object), title: { display: true, text: column.column } },
-        y: { ...(themeOptions(colors).scales!.y as object), title: { display: true, text: 'share of values' }, beginAtZero: true },
+        x: { title: { display: true, text: column.column } },
+        y: { title: { display: true, text: 'share of values' }, beginAtZero: true },
       },
-    } as ChartConfiguration<'bar'>['options'],
+    }),
   };
   if (d.kind === 'numeric') {
     const ecdf = canvasBox('ecdf', `ECDFs of ${column.column}, reference against current, with the KS distance`);

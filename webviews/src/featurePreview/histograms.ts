@@ -1,13 +1,12 @@
-import { BarController, BarElement, CategoryScale, type ChartConfiguration, type Plugin } from 'chart.js';
+import type { ChartConfiguration, Plugin } from 'chart.js';
 import { binLabel } from '../../../common/src/charts/niceBins';
 import type { PreviewColumn } from '../../../common/src/features/preview';
-import { applyTheme, Chart, registerCharts, themeOptions } from '../shared/charts';
+import { applyTheme, barOptions, Chart, registerBarCharts } from '../shared/charts';
 import { el } from '../shared/host';
 import { onThemeChange, themeColors, withAlpha } from '../shared/theme';
 
 // One bar chart per numeric field of the preview: counts per bin of a nice scale.
 
-let registered = false;
 const live: Chart[] = [];
 let stopTheme: (() => void) | undefined;
 
@@ -29,11 +28,7 @@ export function clearHistograms(): void {
 /** A box per numeric column, each with its canvas, drawn into `into`. */
 export function drawHistograms(into: HTMLElement, columns: readonly PreviewColumn[]): void {
   clearHistograms();
-  if (!registered) {
-    registered = true;
-    registerCharts();
-    Chart.register(BarController, BarElement, CategoryScale);
-  }
+  registerBarCharts();
   const colors = themeColors();
   const boxes: HTMLElement[] = [];
   const pending: { canvas: HTMLCanvasElement; config: ChartConfiguration<'bar'> }[] = [];
@@ -50,7 +45,6 @@ export function drawHistograms(into: HTMLElement, columns: readonly PreviewColum
     frame.append(canvas);
     box.append(el('figcaption', undefined, `${column.name}${column.dtype ? ` (${column.dtype})` : ''}`), frame);
     boxes.push(box);
-    const axis = themeOptions(colors).scales!;
     const config: ChartConfiguration<'bar'> = {
       type: 'bar',
       data: {
@@ -67,16 +61,13 @@ export function drawHistograms(into: HTMLElement, columns: readonly PreviewColum
           },
         ],
       },
-      options: {
-        ...(themeOptions(colors) as ChartConfiguration<'bar'>['options']),
-        animation: false,
-        maintainAspectRatio: false,
-        plugins: { ...(themeOptions(colors).plugins as object), legend: { display: false } },
+      options: barOptions(colors, {
+        plugins: { legend: { display: false } },
         scales: {
-          x: { ...(axis.x as object), ticks: { ...((axis.x as { ticks?: object }).ticks ?? {}), maxRotation: 45, autoSkip: true } },
-          y: { ...(axis.y as object), beginAtZero: true, title: { display: true, text: 'rows' } },
+          x: { ticks: { maxRotation: 45, autoSkip: true } },
+          y: { beginAtZero: true, title: { display: true, text: 'rows' } },
         },
-      } as ChartConfiguration<'bar'>['options'],
+      }),
     };
     pending.push({ canvas, config });
   }

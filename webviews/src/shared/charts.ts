@@ -3,6 +3,9 @@
 // and a background painter so an exported PNG is not transparent. chart.js draws on a canvas and
 // needs neither eval nor inline styles, so it runs under the pages' nonce CSP.
 import {
+  BarController,
+  BarElement,
+  CategoryScale,
   Chart,
   Legend,
   LinearScale,
@@ -12,6 +15,7 @@ import {
   PointElement,
   ScatterController,
   Tooltip,
+  type ChartConfiguration,
   type ChartOptions,
   type Plugin,
 } from 'chart.js';
@@ -54,6 +58,22 @@ export function registerCharts(): void {
 
 export { Chart };
 
+let barsRegistered = false;
+/** The parts of bar charts (histograms) too, registered once. */
+export function registerBarCharts(): void {
+  if (barsRegistered) return;
+  barsRegistered = true;
+  registerCharts();
+  Chart.register(BarController, BarElement, CategoryScale);
+}
+
+/** A bar chart's options: the theme's, no animation, the height of its box, and `extra` merged in deeply. */
+export function barOptions(colors: ThemeColors, extra: Record<string, unknown>): ChartConfiguration<'bar'>['options'] {
+  const options = { ...themeOptions(colors), animation: false, maintainAspectRatio: false } as Record<string, unknown>;
+  mergeOptions(options, extra);
+  return options as ChartConfiguration<'bar'>['options'];
+}
+
 /** The line colour and dash of a run. */
 export function runLine(style: RunStyle, colors: ThemeColors): { borderColor: string; backgroundColor: string; borderDash: number[] } {
   const color = colors.runs[style.color];
@@ -62,16 +82,17 @@ export function runLine(style: RunStyle, colors: ThemeColors): { borderColor: st
 
 /** Axis, legend and tooltip colours from the theme; merged into a chart's options. */
 export function themeOptions(colors: ThemeColors): ChartOptions<'line'> {
-  const axis = {
+  // One object per axis: a caller merging options into one axis must not change the other.
+  const axis = () => ({
     ticks: { color: colors.muted },
     grid: { color: colors.grid },
     border: { color: colors.grid },
     title: { color: colors.muted },
-  };
+  });
   return {
     color: colors.foreground,
     font: { family: colors.font },
-    scales: { x: axis, y: axis },
+    scales: { x: axis(), y: axis() },
     plugins: {
       legend: { labels: { color: colors.foreground } },
       tooltip: {

@@ -185,9 +185,8 @@ export class FeatureCommands implements PreviewSource {
     if (result.code !== 0) return this.failed(`Materializing ${views.join(', ')} failed`, result);
     const lines = result.stdout.trim().split('\n').filter(Boolean);
     this.output.info(lines.join('\n'));
-    const only = views.length === 1 ? ctx.registry.views.get(views[0]!) : undefined;
     const choice = await notify.info(`materialized ${lines.join('; ')}`, { actions: ['Get Online Features…'] });
-    if (choice) await this.lookUp(only ? ({ kind: 'view', view: only, last: undefined, busy: false } satisfies FeatureNode) : undefined);
+    if (choice) await this.lookUp(views.length === 1 ? views[0] : undefined);
   }
 
   /** A service or view to read: the row's, else picked (services first, the first preselected). */
@@ -199,7 +198,9 @@ export class FeatureCommands implements PreviewSource {
   ): Promise<Request | undefined> {
     const node = asNode(target);
     if (node?.kind === 'service' || node?.kind === 'feature') return { service: node.service.name };
-    if (node?.kind === 'view' || node?.kind === 'field') return { view: node.view.name, features: node.view.fields };
+    const view =
+      node?.kind === 'view' || node?.kind === 'field' ? node.view : typeof target === 'string' ? registry.views.get(target) : undefined;
+    if (view) return { view: view.name, features: view.fields };
     const items: (vscode.QuickPickItem & { request: Request })[] = [
       ...[...registry.services.values()].map((s) => ({
         label: s.name,
@@ -228,7 +229,7 @@ export class FeatureCommands implements PreviewSource {
     return [...new Set(views.flatMap((v) => registry.views.get(v)?.joinKeys ?? []))];
   }
 
-  /** "Get Online Features…": asks for the entity key, then shows each value with its status. */
+  /** "Get Online Features…" (of a row, or of the view named after a materialisation): asks for the entity key, then shows each value with its status. */
   async lookUp(target?: unknown): Promise<void> {
     const ctx = await this.context();
     if (!ctx) return;

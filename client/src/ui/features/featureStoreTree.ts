@@ -5,6 +5,7 @@ import type { Materialization } from '../../core/tracking/repository';
 import { relativeTime } from '../../core/views/runRows';
 import type { TrackingConnection } from '../tracking';
 import { safeChildren } from '../treeChildren';
+import { WatchingTree } from '../watchingTree';
 import { FEATURES_GLOB, featuresFolder, readMaterializations, readRegistry } from './featureStoreState';
 
 /** Plain data behind one row; the TreeItem is made in getTreeItem. */
@@ -26,25 +27,14 @@ const count = (n: number, one: string) => `${n.toLocaleString('en-US')} ${one}${
  * the materialisations of the workspace store. Follows the files and the
  * store's `online` changes.
  */
-export class FeatureStoreTreeProvider implements vscode.TreeDataProvider<FeatureNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<FeatureNode | undefined>();
-  readonly onDidChangeTreeData = this.changed.event;
-  private readonly subscriptions: vscode.Disposable[] = [];
+export class FeatureStoreTreeProvider extends WatchingTree<FeatureNode> implements vscode.TreeDataProvider<FeatureNode> {
   private readonly busy = new Set<string>();
-  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly tracking: TrackingConnection,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    const watcher = vscode.workspace.createFileSystemWatcher(FEATURES_GLOB);
-    this.subscriptions.push(
-      watcher,
-      watcher.onDidCreate(() => this.refreshSoon()),
-      watcher.onDidDelete(() => this.refreshSoon()),
-      watcher.onDidChange(() => this.refreshSoon()),
-      tracking.onDidChange((batch) => batch.some((c) => c.kind === 'online') && this.refreshSoon()),
-    );
+    super(FEATURES_GLOB, tracking, 'online');
   }
 
   /** Shows the spinning icon on views being materialised. */
@@ -53,17 +43,6 @@ export class FeatureStoreTreeProvider implements vscode.TreeDataProvider<Feature
       if (on) this.busy.add(v);
       else this.busy.delete(v);
     this.refreshSoon();
-  }
-
-  refresh(): void {
-    this.changed.fire(undefined);
-  }
-
-  private refreshSoon(): void {
-    this.timer ??= setTimeout(() => {
-      this.timer = undefined;
-      this.refresh();
-    }, 150);
   }
 
   getChildren(element?: FeatureNode): Promise<FeatureNode[]> {
@@ -192,12 +171,6 @@ export class FeatureStoreTreeProvider implements vscode.TreeDataProvider<Feature
         return item;
       }
     }
-  }
-
-  dispose(): void {
-    clearTimeout(this.timer);
-    for (const s of this.subscriptions) s.dispose();
-    this.changed.dispose();
   }
 }
 

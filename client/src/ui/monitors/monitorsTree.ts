@@ -5,6 +5,7 @@ import { monitorHistory, summarizeResult } from '../../core/monitor';
 import { relativeTime } from '../../core/views/runRows';
 import type { TrackingSource } from '../trees/trackingSource';
 import { safeChildren } from '../treeChildren';
+import { WatchingTree } from '../watchingTree';
 import { findMonitorFiles, MONITOR_GLOB } from '../workspaceFiles';
 import { monitorInfo, type MonitorFileInfo } from './monitorFiles';
 
@@ -29,25 +30,14 @@ const STATUS_WORDS: Record<string, string> = { ok: 'no drift', drift: 'drift', e
  * when the store records a check (StoreChange `monitor`) and when monitor
  * files come and go.
  */
-export class MonitorsTreeProvider implements vscode.TreeDataProvider<MonitorNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<MonitorNode | undefined>();
-  readonly onDidChangeTreeData = this.changed.event;
-  private readonly subscriptions: vscode.Disposable[] = [];
+export class MonitorsTreeProvider extends WatchingTree<MonitorNode> implements vscode.TreeDataProvider<MonitorNode> {
   private readonly checking = new Set<string>();
-  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly source: TrackingSource,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    const watcher = vscode.workspace.createFileSystemWatcher(MONITOR_GLOB);
-    this.subscriptions.push(
-      watcher,
-      watcher.onDidCreate(() => this.refreshSoon()),
-      watcher.onDidDelete(() => this.refreshSoon()),
-      watcher.onDidChange(() => this.refreshSoon()),
-      source.onDidChange((batch) => batch.some((c) => c.kind === 'monitor') && this.refreshSoon()),
-    );
+    super(MONITOR_GLOB, source, 'monitor');
   }
 
   /** Shows the spinning icon on a monitor while it is checked. */
@@ -55,17 +45,6 @@ export class MonitorsTreeProvider implements vscode.TreeDataProvider<MonitorNode
     if (on) this.checking.add(uri.toString());
     else this.checking.delete(uri.toString());
     this.refreshSoon();
-  }
-
-  refresh(): void {
-    this.changed.fire(undefined);
-  }
-
-  private refreshSoon(): void {
-    this.timer ??= setTimeout(() => {
-      this.timer = undefined;
-      this.refresh();
-    }, 150);
   }
 
   getChildren(element?: MonitorNode): Promise<MonitorNode[]> {
@@ -135,11 +114,5 @@ export class MonitorsTreeProvider implements vscode.TreeDataProvider<MonitorNode
     item.contextValue = last ? 'monitorFile.checked' : 'monitorFile';
     item.command = { command: Commands.openMonitor, title: 'Open Monitor', arguments: [node.info.uri] };
     return item;
-  }
-
-  dispose(): void {
-    clearTimeout(this.timer);
-    for (const s of this.subscriptions) s.dispose();
-    this.changed.dispose();
   }
 }
