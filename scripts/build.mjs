@@ -47,6 +47,8 @@ const builds = [
   { ...node, entryPoints: ['client/src/core/tracking/engine/worker.ts'], outfile: 'client/out/trackingWorker.js' },
   // Drift checks read and test data in a worker of their own, beside extension.js.
   { ...node, entryPoints: ['client/src/core/monitor/dataDriftWorker.ts'], outfile: 'client/out/driftWorker.js' },
+  // The point-in-time join reads and indexes each view's source in a worker, beside cli.js.
+  { ...node, entryPoints: ['client/src/core/features/joinWorker.ts'], outfile: 'client/out/featureJoinWorker.js' },
 ];
 
 if (webviewEntries.length > 0) {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -116,5 +116,25 @@ describe('mlops features historical (the built bin)', () => {
     );
     assert.equal(both.code, 2);
     assert.match(both.stderr, /give --service NAME or --features/);
+  });
+
+  it("names the view's source when the worker that reads it finds it broken or gone, and writes nothing", () => {
+    const stats = path.join(ws, 'data', 'stats.csv');
+    try {
+      writeFileSync(stats, `${STATS}2,2026-01-01T00:00:00Z,not yet,1.00,1\n`);
+      const broken = mlops(['features', 'historical', '--service', 'churn_v1', '--entities', 'labels.csv', '-o', 'none.csv'], ws);
+      assert.equal(broken.code, 2, broken.stderr);
+      assert.match(
+        broken.stderr,
+        /stats\.csv \(source stats of view customer_stats\), column created, row 6: "not yet" is not a timestamp/,
+      );
+      rmSync(stats);
+      const gone = mlops(['features', 'historical', '--service', 'churn_v1', '--entities', 'labels.csv', '-o', 'none.csv'], ws);
+      assert.equal(gone.code, 2, gone.stderr);
+      assert.match(gone.stderr, /stats\.csv \(source stats of view customer_stats\): no such file/);
+      assert.equal(existsSync(path.join(ws, 'none.csv')), false);
+    } finally {
+      writeFileSync(stats, STATS);
+    }
   });
 });

@@ -256,6 +256,10 @@ describe('package.json manifest', () => {
     ]) {
       assert.ok(lines.includes(`!${needed}`), `.vscodeignore allows ${needed}`);
     }
+    // Every bundle the build writes (the workers too: a worker left out breaks only the packaged extension).
+    const outfiles = [...readFileSync(path.join(ROOT, 'scripts/build.mjs'), 'utf8').matchAll(/outfile: '([^']+)'/g)].map((m) => m[1]!);
+    assert.ok(outfiles.length >= 6, `the build's bundles: ${outfiles.join(', ')}`);
+    for (const bundle of outfiles) assert.ok(lines.includes(`!${bundle}`), `.vscodeignore allows ${bundle}`);
     for (const file of readdirSync(path.join(ROOT, 'syntaxes'))) JSON.parse(readFileSync(path.join(ROOT, 'syntaxes', file), 'utf8'));
   });
 });

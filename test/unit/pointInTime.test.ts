@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Cell, Table } from '../../client/src/core/drift/dataTable';
-import { historicalFeatures, requestedFeatures, RetrievalError, rowAsOf, sourceColumns } from '../../client/src/core/features/pointInTime';
+import {
+  historicalFeatures,
+  indexView,
+  joinIndexed,
+  requestedFeatures,
+  RetrievalError,
+  rowAsOf,
+  sourceColumns,
+  type ViewJoiner,
+} from '../../client/src/core/features/pointInTime';
 import type { FeatureRegistry, ViewSpec } from '../../client/src/core/features/registry';
 import { parseTimestamp } from '../../client/src/core/features/timestamps';
 
@@ -28,6 +37,13 @@ const registry = (...views: ViewSpec[]): FeatureRegistry => ({
   entities: new Map([['customer', 'customer_id']]),
 });
 
+/** Views joined in this thread, from tables in memory (the CLI reads sources in workers). */
+const joinInThread = (source: (view: ViewSpec) => Promise<Table>): ViewJoiner => ({
+  async join(view, fields, entities, onProgress) {
+    return joinIndexed(view, indexView(view, await source(view), fields), fields, entities, onProgress);
+  },
+});
+
 describe('point-in-time retrieval', () => {
   it('reads ISO, pandas and naive timestamps as UTC milliseconds', () => {
     const t = Date.UTC(2026, 0, 2, 3, 4, 5);
@@ -42,6 +58,25 @@ describe('point-in-time retrieval', () => {
     assert.equal(parseTimestamp('2026-01-02 03:04:05.250000'), t + 250);
     assert.equal(parseTimestamp('2026-01-02'), Date.UTC(2026, 0, 2));
     assert.ok(Number.isNaN(parseTimestamp('yesterday')));
+    assert.equal(parseTimestamp('2024-02-29T23:59:59Z'), Date.UTC(2024, 1, 29, 23, 59, 59));
+    assert.equal(parseTimestamp(' 2026-01-02T03:04:05Z '), t);
+    // Whole seconds across four centuries, before and after 1970, as Date writes them.
+    for (let i = 0, seed = 11; i < 5000; i++) {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      const ms = Math.round((seed / 2147483648) * 1.26e10 - 6.3e9) * 1000;
+      const iso = new Date(ms).toISOString();
+      assert.equal(parseTimestamp(iso.replace('.000Z', 'Z')), ms, iso);
+      assert.equal(parseTimestamp(iso.slice(0, 10)), Date.parse(iso.slice(0, 10)), iso);
+    }
+    for (const text of [
+      '2026-02-29',
+      '2026-04-31T00:00:00Z',
+      '2026-13-01',
+      '2026-01-02T24:00:00Z',
+      '2026-01-02T03:60:05Z',
+      '2026-01-02T03:04:05X',
+    ])
+      assert.ok(Number.isNaN(parseTimestamp(text)), text);
   });
 
   it('takes the latest row at or before the time, within the ttl (the boundary in, one second past out)', () => {
@@ -80,7 +115,11 @@ describe('point-in-time retrieval', () => {
       ],
     );
     const features = requestedFeatures(registry(v), { features: ['stats:spend'] }, false);
-    const result = await historicalFeatures(entities, features, async () => source);
+    const result = await historicalFeatures(
+      entities,
+      features,
+      joinInThread(async () => source),
+    );
     assert.deepEqual([...result.columns.keys()], ['label', 'customer_id', 'event_timestamp', 'spend']);
     assert.deepEqual(result.columns.get('spend'), ['1.5', '3.5', '9', null, null, null]);
     assert.deepEqual(result.columns.get('label'), ['a', 'b', 'c', 'd', 'e', 'f']);
@@ -104,7 +143,11 @@ describe('point-in-time retrieval', () => {
       orders: table('/w/orders.csv', ['customer_id', 'ts', 'order_total'], [['1', '2026-01-01', '10']]),
       refunds: table('/w/refunds.csv', ['customer_id', 'ts', 'total'], [['1', '2026-01-01', '-2']]),
     };
-    const result = await historicalFeatures(entities, features, async (v) => sources[v.name]!);
+    const result = await historicalFeatures(
+      entities,
+      features,
+      joinInThread(async (v) => sources[v.name]!),
+    );
     assert.deepEqual(result.columns.get('orders__total'), ['10']);
     assert.deepEqual(result.columns.get('refunds__total'), ['-2']);
   });
@@ -114,11 +157,19 @@ describe('point-in-time retrieval', () => {
     const features = requestedFeatures(registry(v), { service: 'svc' }, false);
     const good = table('/w/stats.csv', ['customer_id', 'ts', 'spend'], [['1', '2026-01-01', '1']]);
     await assert.rejects(
-      historicalFeatures(table('/w/e.csv', ['customer_id', 'when'], [['1', '2026-01-01']]), features, async () => good),
+      historicalFeatures(
+        table('/w/e.csv', ['customer_id', 'when'], [['1', '2026-01-01']]),
+        features,
+        joinInThread(async () => good),
+      ),
       /\/w\/e\.csv has no column event_timestamp/,
     );
     await assert.rejects(
-      historicalFeatures(table('/w/e.csv', ['id', 'event_timestamp'], [['1', '2026-01-01']]), features, async () => good),
+      historicalFeatures(
+        table('/w/e.csv', ['id', 'event_timestamp'], [['1', '2026-01-01']]),
+        features,
+        joinInThread(async () => good),
+      ),
       /\/w\/e\.csv has no column customer_id \(the join key customer_id\)/,
     );
     await assert.rejects(
@@ -132,13 +183,17 @@ describe('point-in-time retrieval', () => {
           ],
         ),
         features,
-        async () => good,
+        joinInThread(async () => good),
       ),
       /\/w\/e\.csv, column event_timestamp, row 3: "soon" is not a timestamp/,
     );
     const bad = table('/w/stats.csv', ['customer_id', 'ts', 'spend'], [['1', 'never', '1']]);
     await assert.rejects(
-      historicalFeatures(table('/w/e.csv', ['customer_id', 'event_timestamp'], [['1', '2026-01-01']]), features, async () => bad),
+      historicalFeatures(
+        table('/w/e.csv', ['customer_id', 'event_timestamp'], [['1', '2026-01-01']]),
+        features,
+        joinInThread(async () => bad),
+      ),
       /\/w\/stats\.csv \(source stats_src of view stats\), column ts, row 2: "never" is not a timestamp/,
     );
     const withCreated = view('stats', 0, ['spend'], { createdTimestampColumn: 'created' });

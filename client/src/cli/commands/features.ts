@@ -1,7 +1,17 @@
 import * as path from 'node:path';
 import { readTable, type Table } from '../../core/drift/dataTable';
 import { UsageError } from '../../core/errors';
-import { historicalFeatures, requestedFeatures, RetrievalError, type FeatureRequest } from '../../core/features/pointInTime';
+import { joinInWorkers } from '../../core/features/joinInWorkers';
+import {
+  historicalFeatures,
+  requestedFeatures,
+  RetrievalError,
+  viewsOf,
+  type FeatureRequest,
+  type JoinResult,
+  type RequestedFeature,
+} from '../../core/features/pointInTime';
+import { readViewSource } from '../../core/features/viewSource';
 import { FeatureDefinitionError, loadFeatureRegistry, type ViewSpec } from '../../core/features/registry';
 import { writeCsv, writeTableFile } from '../../core/features/writeTable';
 import { Exit, type CliCommand, type CliGroup, type CliIO } from '../command';
@@ -68,17 +78,7 @@ const historicalCommand: CliCommand = {
     return asUsage(async () => {
       const registry = await loadFeatureRegistry([workspaceOf(values, io.cwd)]);
       const features = requestedFeatures(registry, request, values['full-feature-names'] === true);
-      const entities = await readTable(path.resolve(io.cwd, entitiesFile)).catch((error: NodeJS.ErrnoException) => {
-        throw error.code === 'ENOENT' ? new RetrievalError(`${entitiesFile}: no such file`) : error;
-      });
-      const source = sourceReader(io);
-      let last = Date.now();
-      const result = await historicalFeatures(entities, features, source, (p) => {
-        if (Date.now() - last > 1000) {
-          last = Date.now();
-          io.err(`mlops features: ${p.view}: ${p.done.toLocaleString('en-US')}/${p.total.toLocaleString('en-US')} rows\n`);
-        }
-      });
+      const result = await trainingSet(io, features, entitiesFile);
       const output = values.output as string | undefined;
       if (output) {
         await writeTableFile(path.resolve(io.cwd, output), result);
@@ -91,18 +91,39 @@ const historicalCommand: CliCommand = {
   },
 };
 
+const readingLine = (io: CliIO, view: ViewSpec) =>
+  `mlops features: reading ${path.relative(io.cwd, view.source.file) || view.source.file}\n`;
+
+/** The join: the views' sources read and indexed in worker threads while this thread reads the entity rows. */
+async function trainingSet(io: CliIO, features: readonly RequestedFeature[], entitiesFile: string): Promise<JoinResult> {
+  const joiner = joinInWorkers();
+  try {
+    const views = viewsOf(features);
+    for (const view of views.keys()) io.err(readingLine(io, view));
+    joiner.prepare!(views);
+    const entities = await readTable(path.resolve(io.cwd, entitiesFile)).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'ENOENT' ? new RetrievalError(`${entitiesFile}: no such file`) : error;
+    });
+    let last = Date.now();
+    return await historicalFeatures(entities, features, joiner, (p) => {
+      if (Date.now() - last > 1000) {
+        last = Date.now();
+        io.err(`mlops features: ${p.view}: ${p.done.toLocaleString('en-US')}/${p.total.toLocaleString('en-US')} rows\n`);
+      }
+    });
+  } finally {
+    joiner.close!();
+  }
+}
+
 /** Reads each view's source file once per command, telling stderr which. */
 function sourceReader(io: CliIO): (view: ViewSpec) => Promise<Table> {
   const read = new Map<string, Promise<Table>>();
   return (view) => {
     let table = read.get(view.source.file);
     if (!table) {
-      io.err(`mlops features: reading ${path.relative(io.cwd, view.source.file) || view.source.file}\n`);
-      table = readTable(view.source.file).catch((error: NodeJS.ErrnoException) => {
-        throw error.code === 'ENOENT'
-          ? new RetrievalError(`${view.source.file} (source ${view.source.name} of view ${view.name}): no such file`)
-          : error;
-      });
+      io.err(readingLine(io, view));
+      table = readViewSource(view);
       read.set(view.source.file, table);
     }
     return table;

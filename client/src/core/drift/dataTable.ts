@@ -107,9 +107,15 @@ async function readCsv(file: string): Promise<Table> {
 
 const isSpace = (code: number) => code === 32 || code === 9;
 
+const isDigit = (code: number) => code >= 48 && code <= 57;
+
 function csvCell(raw: string | undefined): Cell {
   if (raw === undefined || raw.length === 0) return null;
-  if (raw.length > 8 && !isSpace(raw.charCodeAt(0)) && !isSpace(raw.charCodeAt(raw.length - 1))) return raw; // longer than any missing token
+  const first = raw.charCodeAt(0);
+  // A number, unless it is one of the `1.#IND` forms; the common cell, so it skips the set.
+  if (isDigit(first) || (first === 45 && raw.length > 1 && isDigit(raw.charCodeAt(1))))
+    return raw.includes('#') && MISSING_TOKENS.has(raw.trim()) ? null : raw;
+  if (raw.length > 8 && !isSpace(first) && !isSpace(raw.charCodeAt(raw.length - 1))) return raw; // longer than any missing token
   return MISSING_TOKENS.has(raw) || MISSING_TOKENS.has(raw.trim()) ? null : raw;
 }
 

@@ -1,5 +1,5 @@
 import type { OnlineRow, OnlineValue } from '../tracking/repository';
-import { requestedFeatures, RetrievalError, type FeatureRequest } from './pointInTime';
+import { requestedFeatures, RetrievalError, type FeatureRequest, type RequestedFeature } from './pointInTime';
 import type { FeatureRegistry, ViewSpec } from './registry';
 import { formatTimestamp } from './timestamps';
 
@@ -57,59 +57,93 @@ export function onlineRequest(body: unknown): OnlineRequest {
   return b as unknown as OnlineRequest;
 }
 
+interface ViewLookup {
+  readonly view: ViewSpec;
+  /** The requested fields of this view, with their output columns, in request order. */
+  readonly wanted: readonly RequestedFeature[];
+}
+
+/** What a request's feature list resolves to; the same list in the next request reuses it. */
+interface LookupPlan {
+  readonly features: readonly RequestedFeature[];
+  readonly lookups: readonly ViewLookup[];
+}
+
+const plans = new WeakMap<FeatureRegistry, Map<string, LookupPlan>>();
+
+function lookupPlan(registry: FeatureRegistry, req: OnlineRequest): LookupPlan {
+  const request: FeatureRequest = req.feature_service !== undefined ? { service: req.feature_service } : { features: req.features ?? [] };
+  const full = req.full_feature_names === true;
+  const id = `${full ? 1 : 0}${'service' in request ? `s${request.service}` : `f${request.features.join('\n')}`}`;
+  let byId = plans.get(registry);
+  if (!byId) plans.set(registry, (byId = new Map()));
+  let plan = byId.get(id);
+  if (!plan) {
+    const features = requestedFeatures(registry, request, full);
+    const byView = new Map<ViewSpec, RequestedFeature[]>();
+    for (const f of features) byView.set(f.view, [...(byView.get(f.view) ?? []), f]);
+    plan = { features, lookups: [...byView].map(([view, wanted]) => ({ view, wanted })) };
+    if (byId.size > 1000) byId.clear();
+    byId.set(id, plan);
+  }
+  return plan;
+}
+
 /** Looks up every entity row in the online store; `now` decides what is past a view's ttl. */
 export async function onlineFeatures(api: OnlineRows, registry: FeatureRegistry, req: OnlineRequest, now: number): Promise<OnlineResponse> {
-  const request: FeatureRequest = req.feature_service !== undefined ? { service: req.feature_service } : { features: req.features ?? [] };
-  const features = requestedFeatures(registry, request, req.full_feature_names === true);
+  const { features, lookups } = lookupPlan(registry, req);
   const entityKeys = Object.keys(req.entities);
-  const counts = new Set(entityKeys.map((k) => req.entities[k]!.length));
-  if (counts.size > 1)
+  const n = entityKeys.length ? req.entities[entityKeys[0]!]!.length : 0;
+  if (entityKeys.some((k) => req.entities[k]!.length !== n))
     throw new RetrievalError(
       `the entity lists have different lengths (${entityKeys.map((k) => `${k}: ${req.entities[k]!.length}`).join(', ')})`,
     );
-  const n = counts.size ? [...counts][0]! : 0;
   const results: OnlineResponse['results'] = entityKeys.map((k) => ({
     values: req.entities[k]! as OnlineValue[],
     statuses: new Array<FieldStatus>(n).fill('PRESENT'),
     event_timestamps: new Array<string>(n).fill(EPOCH),
   }));
-  const byView = new Map<ViewSpec, typeof features>();
-  for (const f of features) byView.set(f.view, [...(byView.get(f.view) ?? []), f]);
-  const columns = new Map<string, OnlineResponse['results'][number]>();
-  const lookups = [...byView].map(([view, wanted]) => {
-    for (const key of view.joinKeys)
-      if (!req.entities[key]) throw new RetrievalError(`feature view ${view.name} needs the entity key ${key}`);
-    const keyOf = (row: number) => view.joinKeys.map((k) => String(req.entities[k]![row])).join('\u0001');
-    const keys = Array.from({ length: n }, (_, row) => keyOf(row));
-    return { view, wanted, keys, pending: api.getOnlineRows({ view: view.name, entity_keys: [...new Set(keys)] }) };
+  const asked = lookups.map(({ view }) => {
+    const columns = view.joinKeys.map((k) => {
+      const values = req.entities[k];
+      if (!values) throw new RetrievalError(`feature view ${view.name} needs the entity key ${k}`);
+      return values;
+    });
+    const keys = new Array<string>(n);
+    for (let row = 0; row < n; row++)
+      keys[row] = columns.length === 1 ? String(columns[0]![row]) : columns.map((c) => String(c[row])).join('\u0001');
+    return keys;
   });
   // Every view's lookup is on its way before the first answer is read.
-  const answers = await Promise.all(lookups.map((l) => l.pending));
-  for (const [i, { view, wanted, keys }] of lookups.entries()) {
-    const { rows } = answers[i]!;
-    const found = new Map(rows.map((r) => [r.entity_key, r]));
+  const answers = await Promise.all(
+    lookups.map(({ view }, i) => api.getOnlineRows({ view: view.name, entity_keys: n === 1 ? asked[i]! : [...new Set(asked[i])] })),
+  );
+  const columns = new Map<string, OnlineResponse['results'][number]>();
+  lookups.forEach(({ view, wanted }, i) => {
+    const keys = asked[i]!;
+    const found = new Map(answers[i]!.rows.map((r) => [r.entity_key, r]));
+    const rows = keys.map((key) => found.get(key));
     for (const f of wanted) {
-      const column = { values: [] as OnlineValue[], statuses: [] as FieldStatus[], event_timestamps: [] as string[] };
-      for (const key of keys) {
-        const row = found.get(key);
+      const column = { values: new Array<OnlineValue>(n), statuses: new Array<FieldStatus>(n), event_timestamps: new Array<string>(n) };
+      rows.forEach((row, r) => {
         if (!row) {
-          column.values.push(null);
-          column.statuses.push('NOT_FOUND');
-          column.event_timestamps.push(EPOCH);
+          column.values[r] = null;
+          column.statuses[r] = 'NOT_FOUND';
+          column.event_timestamps[r] = EPOCH;
         } else if (view.ttlMs > 0 && now - row.event_time > view.ttlMs) {
-          column.values.push(null);
-          column.statuses.push('OUTSIDE_MAX_AGE');
-          column.event_timestamps.push(iso(row.event_time));
+          column.values[r] = null;
+          column.statuses[r] = 'OUTSIDE_MAX_AGE';
+          column.event_timestamps[r] = iso(row.event_time);
         } else {
           const value = row.values[f.field];
-          column.values.push(value ?? null);
-          column.statuses.push(value === null || value === undefined ? 'NOT_FOUND' : 'PRESENT');
-          column.event_timestamps.push(iso(row.event_time));
+          column.values[r] = value ?? null;
+          column.statuses[r] = value === null || value === undefined ? 'NOT_FOUND' : 'PRESENT';
+          column.event_timestamps[r] = iso(row.event_time);
         }
-      }
+      });
       columns.set(f.column, column);
     }
-  }
+  });
   return {
     metadata: { feature_names: [...entityKeys, ...features.map((f) => f.column)] },
     results: [...results, ...features.map((f) => columns.get(f.column)!)],

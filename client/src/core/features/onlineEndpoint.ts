@@ -16,15 +16,28 @@ type Subscribe = (listener: (changes: StoreChange[]) => void) => { dispose(): vo
  * read instead of a round trip to the store's worker.
  */
 export function onlineFeaturesEndpoint(api: TrackingApi, workspaceDir: string, subscribe?: Subscribe): (body: unknown) => Promise<unknown> {
-  let cached: { at: number; registry: Promise<FeatureRegistry> } | undefined;
-  const registry = () => {
-    const now = Date.now();
-    if (!cached || now - cached.at > REGISTRY_TTL_MS) {
-      const loading = loadFeatureRegistry([workspaceDir]);
-      cached = { at: now, registry: loading };
-      loading.catch(() => (cached = undefined));
+  // Stale while revalidating: a request never waits for a reload it did not need, only for the first
+  // load and for one after a load failed (a broken features file then fails the lookups that follow).
+  let current: FeatureRegistry | undefined;
+  let loadedAt = 0;
+  let loading: Promise<FeatureRegistry> | undefined;
+  const registry = (): FeatureRegistry | Promise<FeatureRegistry> => {
+    if (!loading && (!current || Date.now() - loadedAt > REGISTRY_TTL_MS)) {
+      loadedAt = Date.now();
+      const load = loadFeatureRegistry([workspaceDir]).then(
+        (loaded) => (current = loaded),
+        (error: unknown) => {
+          current = undefined;
+          throw error;
+        },
+      );
+      loading = load;
+      void load.then(
+        () => (loading = undefined),
+        () => (loading = undefined),
+      );
     }
-    return cached.registry;
+    return current ?? loading!;
   };
   const views = new Map<string, Promise<Map<string, OnlineRow> | undefined>>();
   subscribe?.((changes) => {

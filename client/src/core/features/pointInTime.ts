@@ -64,7 +64,7 @@ export function requestedFeatures(registry: FeatureRegistry, request: FeatureReq
 }
 
 /** One view's source rows, grouped by key and ordered by (timestamp, created), ready for lookups. */
-interface ViewIndex {
+export interface ViewIndex {
   readonly groups: Map<string, Int32Array>;
   readonly times: Float64Array;
   readonly columns: Map<string, readonly Cell[]>;
@@ -171,15 +171,67 @@ export interface JoinResult {
   readonly rowCount: number;
 }
 
+/** The entity rows as a join reads them: each join key's column, and each row's event time. */
+export interface EntityRows {
+  readonly rowCount: number;
+  /** Join key → its column; every join key of every view joined. */
+  readonly keys: ReadonlyMap<string, readonly Cell[]>;
+  readonly at: Float64Array;
+}
+
+export type JoinProgress = (p: { view: string; done: number; total: number }) => void;
+
+/** One view's requested fields for every entity row, from its index: null where no row is in time. */
+export function joinIndexed(
+  view: ViewSpec,
+  index: ViewIndex,
+  fields: readonly string[],
+  entities: EntityRows,
+  onProgress?: JoinProgress,
+): Cell[][] {
+  const keys = view.joinKeys.map((k) => entities.keys.get(k)!);
+  const from = fields.map((f) => index.columns.get(f)!);
+  const to = fields.map(() => new Array<Cell>(entities.rowCount).fill(null));
+  const step = Math.max(1, Math.floor(entities.rowCount / 20));
+  for (let row = 0; row < entities.rowCount; row++) {
+    const key = keyAt(keys, row);
+    const rows = key === undefined ? undefined : index.groups.get(key);
+    if (rows) {
+      const hit = rowAsOf(rows, index.times, entities.at[row]!, view.ttlMs);
+      if (hit >= 0) for (let f = 0; f < from.length; f++) to[f]![row] = from[f]![hit]!;
+    }
+    if (onProgress && (row + 1) % step === 0) onProgress({ view: view.name, done: row + 1, total: entities.rowCount });
+  }
+  return to;
+}
+
+/**
+ * Joins views to the entity rows. `prepare` hears every view before the entity rows are read, so
+ * that a joiner may start reading sources meanwhile; `join` answers one view's fields; `close`
+ * frees what the joiner holds.
+ */
+export interface ViewJoiner {
+  prepare?(views: ReadonlyMap<ViewSpec, readonly string[]>): void;
+  join(view: ViewSpec, fields: readonly string[], entities: EntityRows, onProgress?: JoinProgress): Promise<Cell[][]>;
+  close?(): void;
+}
+
+/** The views a request reads, each with its fields in request order. */
+export function viewsOf(features: readonly RequestedFeature[]): Map<ViewSpec, string[]> {
+  const byView = new Map<ViewSpec, string[]>();
+  for (const f of features) byView.set(f.view, [...(byView.get(f.view) ?? []), f.field]);
+  return byView;
+}
+
 /**
  * The training set: every entity row, its own columns unchanged and in order, then each requested
- * feature as of the row's event_timestamp. `source(view)` reads a view's source table (each once).
+ * feature as of the row's event_timestamp. The views are joined concurrently by `joiner`.
  */
 export async function historicalFeatures(
   entities: Table,
   features: readonly RequestedFeature[],
-  source: (view: ViewSpec) => Promise<Table>,
-  onProgress?: (p: { view: string; done: number; total: number }) => void,
+  joiner: ViewJoiner,
+  onProgress?: JoinProgress,
 ): Promise<JoinResult> {
   const where = entities.files.join(', ') || 'the entity rows';
   const tsCells = entities.columns.get(ENTITY_TIMESTAMP);
@@ -190,29 +242,14 @@ export async function historicalFeatures(
   for (const f of features)
     if (entities.columns.has(f.column))
       throw new RetrievalError(`${where} already has a column ${f.column}, which feature ${f.view.name}:${f.field} would fill`);
+  const byView = viewsOf(features);
+  const keys = new Map<string, readonly Cell[]>();
+  for (const view of byView.keys())
+    keyColumns(entities, view.joinKeys, where, (k) => k).forEach((column, i) => keys.set(view.joinKeys[i]!, column));
+  const rows: EntityRows = { rowCount: entities.rowCount, keys, at };
+  const joined = new Map<ViewSpec, Cell[][]>();
+  await Promise.all([...byView].map(async ([view, fields]) => joined.set(view, await joiner.join(view, fields, rows, onProgress))));
   const columns = new Map<string, readonly Cell[]>(entities.columns);
-  const byView = new Map<ViewSpec, RequestedFeature[]>();
-  for (const f of features) byView.set(f.view, [...(byView.get(f.view) ?? []), f]);
-  const out = new Map<string, Cell[]>(features.map((f) => [f.column, new Array<Cell>(entities.rowCount).fill(null)]));
-  for (const [view, wanted] of byView) {
-    const keys = keyColumns(entities, view.joinKeys, where, (k) => k);
-    const index = indexView(
-      view,
-      await source(view),
-      wanted.map((f) => f.field),
-    );
-    const targets = wanted.map((f) => ({ from: index.columns.get(f.field)!, to: out.get(f.column)! }));
-    const step = Math.max(1, Math.floor(entities.rowCount / 20));
-    for (let row = 0; row < entities.rowCount; row++) {
-      const key = keyAt(keys, row);
-      const rows = key === undefined ? undefined : index.groups.get(key);
-      if (rows) {
-        const hit = rowAsOf(rows, index.times, at[row]!, view.ttlMs);
-        if (hit >= 0) for (const t of targets) t.to[row] = t.from[hit]!;
-      }
-      if (onProgress && (row + 1) % step === 0) onProgress({ view: view.name, done: row + 1, total: entities.rowCount });
-    }
-  }
-  for (const f of features) columns.set(f.column, out.get(f.column)!);
+  for (const f of features) columns.set(f.column, joined.get(f.view)![byView.get(f.view)!.indexOf(f.field)]!);
   return { columns, rowCount: entities.rowCount };
 }

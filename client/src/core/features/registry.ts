@@ -75,6 +75,12 @@ export async function loadFeatureRegistry(paths: readonly string[]): Promise<Fea
       TextDocument.create(pathToFileURL(file).toString(), kindInfo('features').languageId, 1, text),
       'features',
     );
+    // A file that is not YAML defines nothing it can be trusted for: say where it breaks.
+    const broken = doc.yaml.errors[0];
+    if (broken) {
+      const at = doc.text.positionAt(broken.pos[0]);
+      throw new FeatureDefinitionError(`${file}:${at.line + 1}:${at.character + 1}: ${broken.message.split('\n')[0]}`);
+    }
     models.push({ file, model: featuresModel(doc) });
   }
   const entities = new Map<string, string>();

@@ -4,14 +4,19 @@ export function newToken(): string {
   return randomBytes(32).toString('hex');
 }
 
-/** Compares digests, so the time taken says nothing about how much of the token matched. */
-export function bearerMatches(header: string | undefined, token: string): boolean {
-  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '');
-  const given = createHash('sha256')
-    .update(match?.[1] ?? '')
-    .digest();
+/**
+ * A check of `Authorization: Bearer <token>` that compares digests, so the time taken says nothing
+ * about how much of the token matched. The token's own digest is taken once.
+ */
+export function bearerCheck(token: string): (header: string | undefined) => boolean {
   const expected = createHash('sha256').update(token).digest();
-  return timingSafeEqual(given, expected) && match !== null;
+  return (header) => {
+    const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '');
+    const given = createHash('sha256')
+      .update(match?.[1] ?? '')
+      .digest();
+    return timingSafeEqual(given, expected) && match !== null;
+  };
 }
 
 const LOOPBACK_HOST = /^(localhost|127\.0\.0\.1|\[::1\])(?::(\d{1,5}))?$/i;

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { errorStack } from '../../../../../common/src/errors';
 import type { TrackingApi } from '../repository';
-import { bearerMatches, isLoopbackHost, LOOPBACK_ADDRESSES, newToken } from './auth';
+import { bearerCheck, isLoopbackHost, LOOPBACK_ADDRESSES, newToken } from './auth';
 import { errorResponse, RestError } from './errors';
 import { MAX_BODY_BYTES, parseJsonBody, readBody, sendJson } from './http';
 import { BULK_INTERVAL_ROUTE } from './routes/bulkInterval';
@@ -128,17 +128,34 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
   if (!LOOPBACK_ADDRESSES.has(requested)) throw new Error(`the tracking endpoint listens on loopback only, not on ${requested}`);
   const host = requested === '::1' ? '::1' : '127.0.0.1';
   const token = options.token ?? newToken();
+  const tokenMatches = bearerCheck(token);
   const maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const deps: RouteDeps = { api: options.api, artifactRoot: options.artifactRoot };
   const artifactRootUrl = pathToFileURL(options.artifactRoot).href.replace(/\/*$/, '/');
   let port = 0;
+
+  async function answerOnline(req: IncomingMessage, res: ServerResponse, online: (body: unknown) => Promise<unknown>): Promise<number> {
+    if (req.method !== 'POST')
+      throw new RestError(405, 'BAD_REQUEST', `Method ${req.method} is not allowed for ${ONLINE_FEATURES_PATH}; use POST.`, {
+        Allow: 'POST',
+      });
+    const body = parseJsonBody(await readBody(req, maxBody), req.headers['content-type']);
+    const answer = await online(body).catch((error: unknown) => {
+      const name = (error as Error | undefined)?.name;
+      if (error instanceof Error && (name === 'RetrievalError' || name === 'FeatureDefinitionError'))
+        throw new RestError(400, 'INVALID_PARAMETER_VALUE', error.message);
+      throw error;
+    });
+    sendJson(res, 200, answer);
+    return 200;
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<number> {
     if (!isLoopbackHost(req.headers.host, port))
       throw new RestError(403, 'PERMISSION_DENIED', 'This endpoint answers only to localhost, 127.0.0.1 and [::1].');
     // No CORS: a preflight gets no Access-Control-* headers, so browsers never send the request.
     if (req.method === 'OPTIONS') throw new RestError(405, 'BAD_REQUEST', 'OPTIONS is not supported.');
-    if (!bearerMatches(req.headers.authorization, token)) {
+    if (!tokenMatches(req.headers.authorization)) {
       throw new RestError(
         401,
         'UNAUTHENTICATED',
@@ -146,25 +163,16 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
         { 'WWW-Authenticate': 'Bearer' },
       );
     }
+    const online = options.onlineFeatures && !options.mlflowOnly ? options.onlineFeatures : undefined;
+    // The online lookup's path, as clients send it, skips the URL parse: it is the route that must be quick.
+    if (online && req.url === ONLINE_FEATURES_PATH) return answerOnline(req, res, online);
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === ARTIFACTS_PREFIX || url.pathname.startsWith(`${ARTIFACTS_PREFIX}/`)) {
       await handleArtifacts(req, res, url, options.artifactRoot);
       return res.statusCode;
     }
     if (MULTIPART_UPLOAD_PATH.test(url.pathname)) throw refuseMultipartUpload(req.method, url.pathname);
-    if (url.pathname === ONLINE_FEATURES_PATH && options.onlineFeatures && !options.mlflowOnly) {
-      if (req.method !== 'POST')
-        throw new RestError(405, 'BAD_REQUEST', `Method ${req.method} is not allowed for ${url.pathname}; use POST.`, { Allow: 'POST' });
-      const body = parseJsonBody(await readBody(req, maxBody), req.headers['content-type']);
-      const answer = await options.onlineFeatures(body).catch((error: unknown) => {
-        const name = (error as Error | undefined)?.name;
-        if (error instanceof Error && (name === 'RetrievalError' || name === 'FeatureDefinitionError'))
-          throw new RestError(400, 'INVALID_PARAMETER_VALUE', error.message);
-        throw error;
-      });
-      sendJson(res, 200, answer);
-      return 200;
-    }
+    if (online && url.pathname === ONLINE_FEATURES_PATH) return answerOnline(req, res, online);
     const route = routeFor(url.pathname, req.method ?? 'GET', options.mlflowOnly ?? false);
     const message = withRunId(route, await requestMessage(req, route, url, maxBody));
     const answer = await route.call(deps, message);
