@@ -3,6 +3,7 @@ import { buildVersion } from '../../../common/src/version';
 import { commandHelp, Exit, groupHelp, isGroup, parseCommandArgs, type CliCommand, type CliEntry, type CliIO } from './command';
 import { driftCommand } from './commands/drift';
 import { experimentsCommand } from './commands/experiments';
+import { exportCommand } from './commands/export';
 import { featuresCommand } from './commands/features';
 import { importCommand } from './commands/import';
 import { modelsCommand } from './commands/models';
@@ -29,6 +30,7 @@ export const COMMANDS: readonly CliEntry[] = [
   pullCommand,
   importCommand,
   featuresCommand,
+  exportCommand,
 ];
 
 export function mainHelp(): string {

@@ -197,6 +197,8 @@ const REGISTER: readonly KeySpec[] = [
 const RESOURCES: readonly KeySpec[] = [
   { key: 'cpu', shape: 'stringOrNumber', snippet: ' ${1:1}', doc: 'CPU request, as Kubernetes writes it (`1`, `500m`).' },
   { key: 'memory', shape: 'stringOrNumber', snippet: ' ${1:2Gi}', doc: 'Memory request, as Kubernetes writes it (`512Mi`, `2Gi`).' },
+  { key: 'cpu_limit', shape: 'stringOrNumber', snippet: ' ${1:2}', doc: 'CPU limit, as Kubernetes writes it (`2`, `1500m`).' },
+  { key: 'memory_limit', shape: 'stringOrNumber', snippet: ' ${1:4Gi}', doc: 'Memory limit, as Kubernetes writes it (`1Gi`, `4Gi`).' },
   { key: 'gpu', shape: 'int', minimum: 0, snippet: ' ${1:1}', doc: 'Number of GPUs.' },
 ];
 

@@ -30,6 +30,19 @@ export interface StepPlan {
   readonly cache: boolean;
   readonly retries: number;
   readonly timeoutMs?: number;
+  /** For Kubeflow/Argo exports; local runs ignore these. */
+  readonly image?: string;
+  readonly resources?: StepResources;
+  readonly description?: string;
+}
+
+/** `resources` of a step, as Kubernetes writes quantities (`500m`, `2Gi`). */
+export interface StepResources {
+  readonly cpu?: string;
+  readonly memory?: string;
+  readonly cpuLimit?: string;
+  readonly memoryLimit?: string;
+  readonly gpu?: number;
 }
 
 export interface RegisterPlan {
@@ -53,6 +66,9 @@ export interface PipelinePlan {
   readonly steps: readonly string[];
   readonly byId: ReadonlyMap<string, StepPlan>;
   readonly register?: RegisterPlan;
+  readonly description?: string;
+  /** The steps' default image in a Kubeflow/Argo export. */
+  readonly image?: string;
 }
 
 /** The pipeline has errors; the message lists them as `file:line:col message`. */
@@ -152,6 +168,9 @@ export async function loadPipeline(file: string, text?: string): Promise<Pipelin
       cache: typeof body.cache === 'boolean' ? body.cache : inputs.length > 0,
       retries: typeof body.retries === 'number' ? body.retries : 0,
       ...(timeout !== undefined && timeout > 0 ? { timeoutMs: timeout } : {}),
+      ...(typeof body.image === 'string' && body.image.trim() ? { image: body.image.trim() } : {}),
+      ...(typeof body.description === 'string' ? { description: body.description } : {}),
+      ...resourcesOf(body.resources),
     });
   }
 
@@ -166,7 +185,23 @@ export async function loadPipeline(file: string, text?: string): Promise<Pipelin
     steps: topologicalOrder([...model.steps.keys()], successors(model)),
     byId,
     ...(register ? { register } : {}),
+    ...(typeof root.description === 'string' ? { description: root.description } : {}),
+    ...(typeof root.image === 'string' && root.image.trim() ? { image: root.image.trim() } : {}),
   };
+}
+
+function resourcesOf(raw: unknown): { resources?: StepResources } {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return {};
+  const r = raw as Record<string, unknown>;
+  const quantity = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v).trim() : undefined);
+  const resources: StepResources = {
+    ...(quantity(r.cpu) ? { cpu: quantity(r.cpu)! } : {}),
+    ...(quantity(r.memory) ? { memory: quantity(r.memory)! } : {}),
+    ...(quantity(r.cpu_limit) ? { cpuLimit: quantity(r.cpu_limit)! } : {}),
+    ...(quantity(r.memory_limit) ? { memoryLimit: quantity(r.memory_limit)! } : {}),
+    ...(typeof r.gpu === 'number' && r.gpu > 0 ? { gpu: r.gpu } : {}),
+  };
+  return Object.keys(resources).length ? { resources } : {};
 }
 
 function readRegister(raw: Record<string, unknown>): RegisterPlan | undefined {

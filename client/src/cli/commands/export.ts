@@ -1,0 +1,144 @@
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { buildVersion } from '../../../../common/src/version';
+import { UsageError } from '../../core/errors';
+import { argoWorkflow } from '../../core/export/argo';
+import { exportYaml } from '../../core/export/exportYaml';
+import { kfpPipelineSpec } from '../../core/export/kfp';
+import { ExportError } from '../../core/export/stepScript';
+import { parseParamArgs, ParamError } from '../../core/runner/params';
+import { loadPipeline, PipelineInvalidError, type PipelinePlan } from '../../core/runner/plan';
+import { Exit, type CliCommand, type CliGroup, type CliIO } from '../command';
+
+const generator = () => `mlops-workbench-${buildVersion()}`;
+
+const OUTPUT_OPTIONS = {
+  output: { type: 'string', short: 'o', value: 'FILE', description: 'Write to FILE (default: standard output)' },
+  param: { type: 'string', multiple: true, value: 'NAME=VALUE', description: "Override a param's default in the export" },
+} as const;
+
+/** Loads the one pipeline a command names; an invalid one is exit 1 with its problems, as `mlops run` says them. */
+async function pipelineOf(positionals: string[], io: CliIO, command: string): Promise<PipelinePlan> {
+  if (positionals.length !== 1)
+    throw new UsageError(
+      `mlops export ${command} takes one pipeline file, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`,
+    );
+  return loadPipeline(path.resolve(io.cwd, positionals[0]!));
+}
+
+function paramsOf(values: Record<string, unknown>): Record<string, string> {
+  try {
+    return parseParamArgs((values.param as string[] | undefined) ?? []);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** Writes `text` to -o (its folder made) or stdout; says where on stderr. */
+async function emit(io: CliIO, values: Record<string, unknown>, text: string, what: string): Promise<void> {
+  const output = values.output as string | undefined;
+  if (!output) {
+    io.out(text);
+    return;
+  }
+  const file = path.resolve(io.cwd, output);
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, text);
+  io.err(`mlops export: ${what} written to ${output}\n`);
+}
+
+/** Export's own errors and an invalid pipeline are the user's to fix: the message, and exit 1 (2 for usage). */
+async function exporting(io: CliIO, work: () => Promise<void>): Promise<number> {
+  try {
+    await work();
+    return Exit.ok;
+  } catch (error) {
+    if (error instanceof PipelineInvalidError || error instanceof ExportError) {
+      io.err(`mlops export: ${error.message}\n`);
+      return Exit.problems;
+    }
+    if (error instanceof ParamError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+const kfpCommand: CliCommand = {
+  name: 'kfp',
+  summary: "Write a pipeline as Kubeflow Pipelines v2 IR (the PipelineSpec YAML that KFP's UI and API upload).",
+  usage: 'mlops export kfp <file> [-o FILE] [--param NAME=VALUE]...',
+  details: [
+    "Each step is a component with a container executor: its image (the step's `image`, else the",
+    "pipeline's), `sh -c` running its `run` line, and every substituted value passed as an argument, never",
+    "parsed by a shell. Params become the pipeline's inputs; `steps.X.outputs.Y` references become",
+    'artifacts passed from task to task (`type: model` as system.Model, `metrics` as system.Metrics). The',
+    "image is expected to hold the pipeline's folder as its working directory. A step's `timeout` and",
+    '`register` have no place in the IR: the export says so on stderr. Exit 1 when the pipeline is',
+    'invalid or a step has no image.',
+  ].join('\n'),
+  options: OUTPUT_OPTIONS,
+  examples: ['mlops export kfp churn.pipeline.yaml -o churn.kfp.yaml', 'mlops export kfp churn.pipeline.yaml --param epochs=500'],
+  async run(values, positionals, io) {
+    return exporting(io, async () => {
+      const plan = await pipelineOf(positionals, io, 'kfp');
+      const { spec, notes } = kfpPipelineSpec(plan, { params: paramsOf(values), sdkVersion: generator() });
+      for (const note of notes) io.err(`mlops export: ${note}\n`);
+      await emit(io, values, exportYaml(spec, header(plan, 'Kubeflow Pipelines v2 IR (PipelineSpec, schema 2.1.0)')), 'the PipelineSpec');
+    });
+  },
+};
+
+const argoCommand: CliCommand = {
+  name: 'argo',
+  summary: 'Write a pipeline as an Argo Workflow (or WorkflowTemplate).',
+  usage: 'mlops export argo <file> [-o FILE] [--template] [--source GIT_URL[#REV]] [--volume-size SIZE] [--param NAME=VALUE]...',
+  details: [
+    "A dag template with one container template per step; params as the workflow's arguments; one volume",
+    '(volumeClaimTemplates) mounted at /workspace in every step, so outputs are files at their relative',
+    'paths as in a local run. --source clones a git repository into the volume first and runs the steps',
+    "in the pipeline's folder of it; without it the volume starts empty. `retries`, `timeout` and",
+    "`resources` become retryStrategy, activeDeadlineSeconds and the container's resources.",
+  ].join('\n'),
+  options: {
+    ...OUTPUT_OPTIONS,
+    template: { type: 'boolean', description: 'Write a WorkflowTemplate instead of a Workflow' },
+    source: { type: 'string', value: 'GIT_URL[#REV]', description: 'Clone this repository into the volume before the first step' },
+    'volume-size': { type: 'string', value: 'SIZE', description: 'Size of the shared volume (default 1Gi)' },
+  },
+  examples: [
+    'mlops export argo churn.pipeline.yaml -o churn.argo.yaml',
+    'mlops export argo samples/churn/churn.pipeline.yaml --source https://github.com/acme/ml.git#main',
+  ],
+  async run(values, positionals, io) {
+    return exporting(io, async () => {
+      const plan = await pipelineOf(positionals, io, 'argo');
+      const source = values.source as string | undefined;
+      const workflow = argoWorkflow(plan, {
+        params: paramsOf(values),
+        template: values.template === true,
+        ...(source ? { source, folderInRepo: folderInRepo(plan.folder) } : {}),
+        ...(typeof values['volume-size'] === 'string' ? { volumeSize: values['volume-size'] } : {}),
+        generator: generator(),
+      });
+      await emit(io, values, exportYaml(workflow, header(plan, `Argo ${workflow.kind as string}`)), `the ${workflow.kind as string}`);
+    });
+  },
+};
+
+/** The pipeline's folder relative to the root of the git repository holding it ('' at the root or outside one). */
+function folderInRepo(folder: string): string {
+  for (let dir = folder; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, '.git'))) return path.relative(dir, folder).split(path.sep).join('/');
+    if (path.dirname(dir) === dir) return '';
+  }
+}
+
+function header(plan: PipelinePlan, what: string): string {
+  return `${what}, generated by MLOps Workbench ${buildVersion()} from ${path.basename(plan.file)} (pipeline ${plan.name}).\nEdit the pipeline file and export again rather than editing this file.`;
+}
+
+export const exportCommand: CliGroup = {
+  name: 'export',
+  summary: 'Write pipelines for Kubeflow Pipelines or Argo Workflows.',
+  subcommands: [kfpCommand, argoCommand],
+};
