@@ -4,6 +4,7 @@ import { commandHelp, Exit, groupHelp, isGroup, parseCommandArgs, type CliComman
 import { driftCommand } from './commands/drift';
 import { experimentsCommand } from './commands/experiments';
 import { exportCommand } from './commands/export';
+import { submitCommand } from './commands/submit';
 import { featuresCommand } from './commands/features';
 import { importCommand } from './commands/import';
 import { modelsCommand } from './commands/models';
@@ -31,6 +32,7 @@ export const COMMANDS: readonly CliEntry[] = [
   importCommand,
   featuresCommand,
   exportCommand,
+  submitCommand,
 ];
 
 export function mainHelp(): string {

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { buildVersion } from '../../../../common/src/version';
@@ -9,33 +8,14 @@ import { collectFiles } from '../../core/validation/collectFiles';
 import { exportYaml } from '../../core/export/exportYaml';
 import { kfpPipelineSpec } from '../../core/export/kfp';
 import { ExportError } from '../../core/export/stepScript';
-import { parseParamArgs, ParamError } from '../../core/runner/params';
-import { loadPipeline, PipelineInvalidError, type PipelinePlan } from '../../core/runner/plan';
-import { Exit, type CliCommand, type CliGroup, type CliIO } from '../command';
-
-const generator = () => `mlops-workbench-${buildVersion()}`;
+import type { PipelinePlan } from '../../core/runner/plan';
+import type { CliCommand, CliGroup, CliIO } from '../command';
+import { folderInRepo, generator, paramArgs, pipelineArg, reportingUserErrors } from './pipelineArgs';
 
 const OUTPUT_OPTIONS = {
   output: { type: 'string', short: 'o', value: 'FILE', description: 'Write to FILE (default: standard output)' },
   param: { type: 'string', multiple: true, value: 'NAME=VALUE', description: "Override a param's default in the export" },
 } as const;
-
-/** Loads the one pipeline a command names; an invalid one is exit 1 with its problems, as `mlops run` says them. */
-async function pipelineOf(positionals: string[], io: CliIO, command: string): Promise<PipelinePlan> {
-  if (positionals.length !== 1)
-    throw new UsageError(
-      `mlops export ${command} takes one pipeline file, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`,
-    );
-  return loadPipeline(path.resolve(io.cwd, positionals[0]!));
-}
-
-function paramsOf(values: Record<string, unknown>): Record<string, string> {
-  try {
-    return parseParamArgs((values.param as string[] | undefined) ?? []);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
 
 /** Writes `text` to -o (its folder made) or stdout; says where on stderr. */
 async function emit(io: CliIO, values: Record<string, unknown>, text: string, what: string): Promise<void> {
@@ -48,21 +28,6 @@ async function emit(io: CliIO, values: Record<string, unknown>, text: string, wh
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(file, text);
   io.err(`mlops export: ${what} written to ${output}\n`);
-}
-
-/** Export's own errors and an invalid pipeline are the user's to fix: the message, and exit 1 (2 for usage). */
-async function exporting(io: CliIO, work: () => Promise<void>): Promise<number> {
-  try {
-    await work();
-    return Exit.ok;
-  } catch (error) {
-    if (error instanceof PipelineInvalidError || error instanceof ExportError) {
-      io.err(`mlops export: ${error.message}\n`);
-      return Exit.problems;
-    }
-    if (error instanceof ParamError) throw new UsageError(error.message);
-    throw error;
-  }
 }
 
 const kfpCommand: CliCommand = {
@@ -81,9 +46,9 @@ const kfpCommand: CliCommand = {
   options: OUTPUT_OPTIONS,
   examples: ['mlops export kfp churn.pipeline.yaml -o churn.kfp.yaml', 'mlops export kfp churn.pipeline.yaml --param epochs=500'],
   async run(values, positionals, io) {
-    return exporting(io, async () => {
-      const plan = await pipelineOf(positionals, io, 'kfp');
-      const { spec, notes } = kfpPipelineSpec(plan, { params: paramsOf(values), sdkVersion: generator() });
+    return reportingUserErrors(io, 'mlops export', async () => {
+      const plan = await pipelineArg(positionals, io, 'mlops export kfp');
+      const { spec, notes } = kfpPipelineSpec(plan, { params: paramArgs(values), sdkVersion: generator() });
       for (const note of notes) io.err(`mlops export: ${note}\n`);
       await emit(io, values, exportYaml(spec, header(plan, 'Kubeflow Pipelines v2 IR (PipelineSpec, schema 2.1.0)')), 'the PipelineSpec');
     });
@@ -112,11 +77,11 @@ const argoCommand: CliCommand = {
     'mlops export argo samples/churn/churn.pipeline.yaml --source https://github.com/acme/ml.git#main',
   ],
   async run(values, positionals, io) {
-    return exporting(io, async () => {
-      const plan = await pipelineOf(positionals, io, 'argo');
+    return reportingUserErrors(io, 'mlops export', async () => {
+      const plan = await pipelineArg(positionals, io, 'mlops export argo');
       const source = values.source as string | undefined;
       const workflow = argoWorkflow(plan, {
-        params: paramsOf(values),
+        params: paramArgs(values),
         template: values.template === true,
         ...(source ? { source, folderInRepo: folderInRepo(plan.folder) } : {}),
         ...(typeof values['volume-size'] === 'string' ? { volumeSize: values['volume-size'] } : {}),
@@ -126,14 +91,6 @@ const argoCommand: CliCommand = {
     });
   },
 };
-
-/** The pipeline's folder relative to the root of the git repository holding it ('' at the root or outside one). */
-function folderInRepo(folder: string): string {
-  for (let dir = folder; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, '.git'))) return path.relative(dir, folder).split(path.sep).join('/');
-    if (path.dirname(dir) === dir) return '';
-  }
-}
 
 function header(plan: PipelinePlan, what: string): string {
   return `${what}, generated by MLOps Workbench ${buildVersion()} from ${path.basename(plan.file)} (pipeline ${plan.name}).\nEdit the pipeline file and export again rather than editing this file.`;
@@ -156,7 +113,7 @@ const feastCommand: CliCommand = {
     const output = values.output as string | undefined;
     if (!output) throw new UsageError('give the feature repository folder: -o FOLDER');
     if (positionals.length === 0) throw new UsageError('give the features files (or folders holding them) to export');
-    return exporting(io, async () => {
+    return reportingUserErrors(io, 'mlops export', async () => {
       const files = (await collectFiles(positionals.map((p) => path.resolve(io.cwd, p)))).filter((f) => /\.features\.ya?ml$/i.test(f));
       if (files.length === 0) throw new ExportError(`no features files in ${positionals.join(', ')}`);
       const folder = path.resolve(io.cwd, output);
