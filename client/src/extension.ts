@@ -6,7 +6,8 @@ import { registerCommands } from './ui/commands';
 import { setting } from './ui/config';
 import { DisposableTree } from './ui/disposables';
 import { PipelineGraphPanel } from './ui/graphPanel';
-import { createLanguageClient } from './ui/languageClient';
+import { createLanguageClient, followValidationSettings } from './ui/languageClient';
+import { registerExportCommands } from './ui/export/exportCommands';
 import { registerFeatures } from './ui/features/featureViews';
 import { registerMonitors } from './ui/monitors/monitorViews';
 import { notify } from './ui/notify';
@@ -31,6 +32,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const client = createLanguageClient(context, output);
   stopClient = () => client.stop().catch(() => undefined);
   root.track({ dispose: () => stopClient?.() });
+  root.track(followValidationSettings(client));
   const graph = root.track(new PipelineGraphPanel(context.extensionUri));
   const tracking = root.track(new TrackingConnection(context, client, output));
   closeTracking = () => tracking.close();
@@ -44,6 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerCommands(root, { client, output, pipelines, graph, tracking, runs, revealRun: views.revealRun });
   registerMonitors(root, { extensionUri: context.extensionUri, tracking, runs, output });
   registerFeatures(root, { extensionUri: context.extensionUri, tracking, output });
+  registerExportCommands(root, { context, output });
 
   try {
     await client.start();

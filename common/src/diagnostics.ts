@@ -26,7 +26,8 @@ export type DiagnosticCode =
   | 'column-not-found'
   | 'unknown-method'
   | 'unknown-pipeline'
-  | 'deprecated-key';
+  | 'deprecated-key'
+  | 'missing-image';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 

@@ -4,7 +4,7 @@
  * a setting through `client/src/ui/config.ts`, the language server gets `validationDelayMs` in its
  * initialization options.
  *
- * Keys are grouped by area: `mlops.run.*`, `mlops.tracking.*`, `mlops.monitor.*`, `mlops.validation.*`.
+ * Keys are grouped by area: `mlops.run.*`, `mlops.tracking.*`, `mlops.monitor.*`, `mlops.validation.*`, `mlops.export.*`.
  */
 
 export interface Setting<T extends number | boolean | string> {
@@ -45,6 +45,8 @@ export const Settings = {
   runShowMetrics: booleanSetting('mlops.run.showMetrics', false),
   /** Start `on_drift.run_pipeline` without asking when a check finds drift. */
   monitorAutoRetrain: booleanSetting('mlops.monitor.autoRetrain', false),
+  /** Warn in pipeline files of steps without a container image, which a Kubeflow/Argo export needs. */
+  exportWarnMissingImage: booleanSetting('mlops.export.warnMissingImage', false),
 } as const;
 
 /** What a configuration holds, as far as reading a setting needs: a key's value and whether the user set it at all. */

@@ -13,7 +13,11 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ParseCache, type DocumentKind, type ParsedDocument } from '../../common/src';
 import { errorStack } from '../../common/src/errors';
 import { nodeWorkspaceContext } from '../../common/src/node/workspaceContext';
-import { RegisteredModelsNotification, type MlopsInitializationOptions } from '../../common/src/protocol/lspMessages';
+import {
+  RegisteredModelsNotification,
+  ValidationSettingsNotification,
+  type MlopsInitializationOptions,
+} from '../../common/src/protocol/lspMessages';
 import { Settings } from '../../common/src/settings';
 import { buildVersion } from '../../common/src/version';
 import { kindOf } from './documents';
@@ -104,6 +108,7 @@ function byKind<R>(name: string, uri: string, handlers: ByKind<R>): R | null | P
 
 connection.onInitialize((params) => {
   const options = (params.initializationOptions ?? {}) as MlopsInitializationOptions;
+  context.warnMissingImage = options.warnMissingImage === true;
   if (typeof options.validationDelayMs === 'number' && options.validationDelayMs >= 0) {
     scheduler.dispose();
     scheduler = new ValidationScheduler(options.validationDelayMs, validateOpen);
@@ -210,6 +215,12 @@ connection.onCodeAction((p) =>
     monitor: (doc) => codeActions(doc, validation.validate(doc, files.index.file(doc.uri)), p.range),
   }),
 );
+connection.onNotification(ValidationSettingsNotification, (p) => {
+  context.warnMissingImage = p?.warnMissingImage === true;
+  // Results are kept per document version; a setting changes them without a new version.
+  validation.forgetAll();
+  for (const doc of documents.all()) if (kindOf(doc)) scheduler.schedule(doc.uri);
+});
 connection.onNotification(RegisteredModelsNotification, (p) => {
   registeredModels = Array.isArray(p?.names) ? p.names.filter((n): n is string => typeof n === 'string') : [];
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FeatureViewPreview } from '../../common/src/features/preview';
-import { cliFailure, runCli } from '../../client/src/ui/features/cliProcess';
+import { cliFailure, runCli } from '../../client/src/ui/cliProcess';
 import { copyChurnSample, ROOT } from '../helpers/cli';
 
 // The editor's feature commands run the bundled CLI as a child process (ui/features/cliProcess.ts):

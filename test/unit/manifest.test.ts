@@ -153,7 +153,11 @@ describe('package.json manifest', () => {
     const keys = Object.values(Settings).flatMap((s) => settingKeys(s));
     assert.deepEqual(Object.keys(properties).sort(), [...keys].sort());
     for (const setting of Object.values(Settings)) {
-      assert.match(setting.key, /^mlops\.(run|tracking|monitor|validation)\.[A-Za-z]+$/, `${setting.key} follows mlops.<area>.<name>`);
+      assert.match(
+        setting.key,
+        /^mlops\.(run|tracking|monitor|validation|export)\.[A-Za-z]+$/,
+        `${setting.key} follows mlops.<area>.<name>`,
+      );
       for (const key of settingKeys(setting)) {
         assert.equal(properties[key]?.type, setting.type, `${key} type`);
         assert.deepEqual(properties[key]?.default, setting.default, `${key} default`);

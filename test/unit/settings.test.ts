@@ -41,7 +41,7 @@ describe('settings', () => {
   it('names every key mlops.<area>.<name>, each once', () => {
     const keys = Object.values(Settings).map((s) => s.key);
     assert.equal(new Set(keys).size, keys.length);
-    for (const key of keys) assert.match(key, /^mlops\.(run|tracking|monitor|validation)\.[A-Za-z]+$/);
+    for (const key of keys) assert.match(key, /^mlops\.(run|tracking|monitor|validation|export)\.[A-Za-z]+$/);
   });
 });
 

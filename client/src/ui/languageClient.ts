@@ -1,9 +1,9 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { KINDS } from '../../../common/src';
-import type { MlopsInitializationOptions } from '../../../common/src/protocol/lspMessages';
+import { ValidationSettingsNotification, type MlopsInitializationOptions } from '../../../common/src/protocol/lspMessages';
 import { Settings } from '../../../common/src/settings';
-import { setting } from './config';
+import { affectsSetting, setting } from './config';
 
 /**
  * Starts the language server as a separate Node process over IPC. The server
@@ -15,7 +15,10 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
-  const initializationOptions: MlopsInitializationOptions = { validationDelayMs: setting(Settings.validationDelayMs) };
+  const initializationOptions: MlopsInitializationOptions = {
+    validationDelayMs: setting(Settings.validationDelayMs),
+    warnMissingImage: setting(Settings.exportWarnMissingImage),
+  };
   const clientOptions: LanguageClientOptions = {
     documentSelector: KINDS.flatMap((k) => [
       { scheme: 'file', language: k.languageId },
@@ -25,4 +28,12 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     initializationOptions,
   };
   return new LanguageClient('mlops', 'MLOps Language Server', serverOptions, clientOptions);
+}
+
+/** Tells the running server when a setting its checks read changes, so open documents are checked again. */
+export function followValidationSettings(client: LanguageClient): vscode.Disposable {
+  return vscode.workspace.onDidChangeConfiguration((event) => {
+    if (affectsSetting(event, Settings.exportWarnMissingImage) && client.isRunning())
+      void client.sendNotification(ValidationSettingsNotification, { warnMissingImage: setting(Settings.exportWarnMissingImage) });
+  });
 }

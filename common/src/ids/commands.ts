@@ -29,6 +29,10 @@ export const Commands = {
   materializeFeatures: 'mlops.materializeFeatures',
   getOnlineFeatures: 'mlops.getOnlineFeatures',
   buildTrainingSet: 'mlops.buildTrainingSet',
+  // Exports and submission (docs/export.md)
+  exportKfp: 'mlops.exportKfp',
+  exportArgo: 'mlops.exportArgo',
+  submitKfp: 'mlops.submitKfp',
   refreshFeatureStore: 'mlops.refreshFeatureStore',
   openFeatureDefinition: 'mlops.openFeatureDefinition',
   // Tracking store

@@ -6,7 +6,16 @@ import { NotificationType } from 'vscode-languageserver-protocol';
 export interface MlopsInitializationOptions {
   /** `mlops.validation.delayMs`: how long the server waits after an edit before it validates, in ms. */
   readonly validationDelayMs?: number;
+  /** `mlops.export.warnMissingImage`: report `missing-image` on steps without a container image. */
+  readonly warnMissingImage?: boolean;
 }
+
+export interface ValidationSettingsParams {
+  readonly warnMissingImage: boolean;
+}
+
+/** Client -> server: the validation settings changed; the server validates the open documents again. */
+export const ValidationSettingsNotification = new NotificationType<ValidationSettingsParams>('mlops/validationSettings');
 
 export interface RegisteredModelsParams {
   /** Every registered model name in the workspace's tracking store. */

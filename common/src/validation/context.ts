@@ -20,4 +20,6 @@ export interface ValidationContext {
    * resolve within the document alone.
    */
   workspace?: WorkspaceView;
+  /** `mlops.export.warnMissingImage`: warn of steps without a container image (`missing-image`). */
+  warnMissingImage?: boolean;
 }

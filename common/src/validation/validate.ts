@@ -3,6 +3,7 @@ import type { DocumentKind } from '../kinds';
 import type { ParsedDocument } from '../document/parsedDocument';
 import { pipelineCycleRule } from '../pipeline/rules/cycles';
 import { pipelineFilesRule } from '../pipeline/rules/files';
+import { pipelineImageRule } from '../pipeline/rules/image';
 import { pipelineOutputsRule } from '../pipeline/rules/outputs';
 import { pipelineParamsRule } from '../pipeline/rules/params';
 import { pipelineReferencesRule } from '../pipeline/rules/references';
@@ -34,6 +35,7 @@ const RULES_BY_KIND: Record<DocumentKind, readonly Rule[]> = {
     pipelineCycleRule,
     pipelineOutputsRule,
     pipelineFilesRule,
+    pipelineImageRule,
   ],
   features: [...COMMON_RULES, featuresSchemaRule],
   monitor: [...COMMON_RULES, monitorSchemaRule],

@@ -65,6 +65,11 @@ export class ValidationService {
   forget(uri: string): void {
     this.results.delete(uri);
   }
+
+  /** Every kept result, after a change of what the rules read (a setting). */
+  forgetAll(): void {
+    this.results.clear();
+  }
 }
 
 /** How much the heap may grow past what the last full collection left before another one is started. */

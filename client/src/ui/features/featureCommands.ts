@@ -5,7 +5,7 @@ import { IGNORED_FOLDERS } from '../../../../common/src';
 import type { OnlineResponse } from '../../core/features/online';
 import type { FeatureRegistry } from '../../core/features/registry';
 import { notify } from '../notify';
-import { cliFailure, runCli, type CliResult } from './cliProcess';
+import { cliFailure, runCli, type CliResult } from '../cliProcess';
 import type { FeatureNode, FeatureStoreTreeProvider } from './featureStoreTree';
 import { featuresFolder, readRegistry } from './featureStoreState';
 import type { PreviewSource } from './previewPanel';

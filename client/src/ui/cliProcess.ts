@@ -15,6 +15,8 @@ export interface CliCall {
   /** Each line the CLI writes to stderr (its progress), as it comes. */
   readonly onProgress?: (line: string) => void;
   readonly signal?: AbortSignal;
+  /** Added to the editor's environment (a token for the CLI to send). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -27,7 +29,7 @@ export function runCli(call: CliCall): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(call.extensionPath, 'client', 'out', 'cli.js'), ...call.args], {
       cwd: call.cwd,
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      env: { ...process.env, ...call.env, ELECTRON_RUN_AS_NODE: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
       windowsHide: true,
     });
@@ -58,7 +60,9 @@ export function cliFailure(result: CliResult): string {
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l && !/^See 'mlops /.test(l));
-  const last = [...lines].reverse().find((l) => /^mlops [a-z -]+: /.test(l) && !/^mlops features: (reading|materialized|\d)/.test(l));
+  const last = [...lines]
+    .reverse()
+    .find((l) => /^mlops [a-z -]+: /.test(l) && !/^mlops (features: (reading|materialized|\d)|export: step )/.test(l));
   const message = (last ?? lines.at(-1) ?? `the mlops CLI stopped with exit code ${result.code}`).replace(/^mlops [a-z -]+?: /, '');
   return message;
 }
