@@ -153,14 +153,15 @@ export function kfpPipelineSpec(plan: PipelinePlan, options: { params?: Readonly
       ...(plan.description ? { description: plan.description } : {}),
       displayName: plan.name,
     },
+    // What the file is, before what it holds (KFP reads the keys in any order).
+    schemaVersion: '2.1.0',
+    sdkVersion: options.sdkVersion,
     components,
     deploymentSpec: { executors },
     root: {
       dag: { tasks: dagTasks },
       ...(params.length ? { inputDefinitions: { parameters: Object.fromEntries(params.map((p) => [p.name, parameterSpec(p)])) } } : {}),
     },
-    schemaVersion: '2.1.0',
-    sdkVersion: options.sdkVersion,
   };
   return { spec, notes };
 }

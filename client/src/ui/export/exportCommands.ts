@@ -157,7 +157,7 @@ async function submitKfp(deps: ExportDeps, target: Target, logFailure: (what: st
     if (result.code === 0) {
       const created = JSON.parse(result.stdout) as { runId: string; url: string; newPipeline: boolean };
       deps.output.info(`Submitted ${uri.fsPath} to ${host}: run ${created.runId}, ${created.url}`);
-      const open = await notify.info(`run ${created.runId} of ${path.basename(uri.fsPath)} started on Kubeflow Pipelines.`, {
+      const open = await notify.info(`run ${created.runId} of ${path.basename(uri.fsPath)} started on Kubeflow Pipelines: ${created.url}`, {
         actions: ['Open Run'],
       });
       if (open) await vscode.env.openExternal(vscode.Uri.parse(created.url));
