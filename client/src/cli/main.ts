@@ -1,12 +1,14 @@
 import { errorMessage } from '../../../common/src/errors';
 import { buildVersion } from '../../../common/src/version';
 import { commandHelp, Exit, groupHelp, isGroup, parseCommandArgs, type CliCommand, type CliEntry, type CliIO } from './command';
+import { ciCommand } from './commands/ci';
 import { driftCommand } from './commands/drift';
 import { experimentsCommand } from './commands/experiments';
 import { exportCommand } from './commands/export';
 import { submitCommand } from './commands/submit';
 import { featuresCommand } from './commands/features';
 import { importCommand } from './commands/import';
+import { maturityCommand } from './commands/maturity';
 import { modelsCommand } from './commands/models';
 import { monitorCommand } from './commands/monitor';
 import { runCommand as runPipelineCommand } from './commands/run';
@@ -33,6 +35,8 @@ export const COMMANDS: readonly CliEntry[] = [
   featuresCommand,
   exportCommand,
   submitCommand,
+  maturityCommand,
+  ciCommand,
 ];
 
 export function mainHelp(): string {
