@@ -8,6 +8,8 @@ import { DisposableTree } from './ui/disposables';
 import { PipelineGraphPanel } from './ui/graphPanel';
 import { createLanguageClient, followValidationSettings } from './ui/languageClient';
 import { registerExportCommands } from './ui/export/exportCommands';
+import { registerMaturity } from './ui/maturity/maturityViews';
+import { registerWalkthrough } from './ui/walkthrough';
 import { registerFeatures } from './ui/features/featureViews';
 import { registerMonitors } from './ui/monitors/monitorViews';
 import { notify } from './ui/notify';
@@ -47,6 +49,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerMonitors(root, { extensionUri: context.extensionUri, tracking, runs, output });
   registerFeatures(root, { extensionUri: context.extensionUri, tracking, output });
   registerExportCommands(root, { context, output });
+  registerMaturity(root, { context, tracking, output });
+  registerWalkthrough(root, context);
 
   try {
     await client.start();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { kindOfLanguageId, kindOfPath } from '../../common/src';
 import { pipelineNameProblem } from '../../common/src/pipeline/names';
-import { pipelineTemplate } from '../../client/src/core/pipelineTemplate';
+import { featuresTemplate, monitorTemplate, pipelineTemplate } from '../../client/src/core/pipelineTemplate';
 import { diagnose } from '../helpers/documents';
 
 describe('document kinds', () => {
@@ -31,5 +31,14 @@ describe('new pipeline files', () => {
 
   it('start from a template that validates clean', () => {
     assert.deepEqual(diagnose(pipelineTemplate('demo-pipeline')), []);
+    assert.deepEqual(
+      diagnose(featuresTemplate('demo-features'), 'features').filter((d) => d.code !== 'missing-file'),
+      [],
+      'only the data file is missing',
+    );
+    assert.deepEqual(
+      diagnose(monitorTemplate('demo-monitor'), 'monitor').filter((d) => d.code !== 'missing-file'),
+      [],
+    );
   });
 });

@@ -7,6 +7,7 @@ import { Commands, ContextKeys } from '../../common/src/ids/commands';
 import { Views, ViewTypes } from '../../common/src/ids/viewTypes';
 import { Settings, settingKeys } from '../../common/src/settings';
 import { TASK_TYPE } from '../../client/src/ui/run/taskDefinition';
+import { LEVEL_ITEMS } from '../../client/src/core/maturity/assess';
 
 const ROOT = path.resolve(__dirname, '../..');
 interface Manifest {
@@ -133,6 +134,42 @@ describe('package.json manifest', () => {
         for (const id of ids) assert.ok(!text.includes(`'${id}'`), `${file} spells out '${id}'`);
       }
     }
+  });
+
+  it('has a walkthrough whose steps complete by the Maturity view’s keys and real commands, each with its media', () => {
+    const walkthroughs = (
+      manifest.contributes as unknown as {
+        walkthroughs: {
+          id: string;
+          steps: { id: string; media: { markdown: string }; completionEvents: string[]; description: string }[];
+        }[];
+      }
+    ).walkthroughs;
+    assert.equal(walkthroughs.length, 1);
+    const [walk] = walkthroughs;
+    assert.equal(walk!.id, 'gettingStarted');
+    const items = new Set(LEVEL_ITEMS.flat());
+    const commands = new Set(Object.values(Commands));
+    assert.deepEqual(
+      walk!.steps.map((s) => s.id),
+      ['sample', 'track', 'pipeline', 'run', 'registry', 'features', 'ci', 'monitor', 'retrain'],
+    );
+    const keysUsed = new Set<string>();
+    for (const step of walk!.steps) {
+      assert.ok(existsSync(path.join(ROOT, step.media.markdown)), `${step.media.markdown} exists`);
+      assert.ok(step.completionEvents.length > 0, `${step.id} completes by itself`);
+      for (const event of step.completionEvents) {
+        const [kind, value] = [event.slice(0, event.indexOf(':')), event.slice(event.indexOf(':') + 1)];
+        if (kind === 'onContext') {
+          assert.match(value, /^mlops\.maturity\.\w+$/, event);
+          assert.ok(items.has(value.slice('mlops.maturity.'.length) as never), `${event} is set by the Maturity view`);
+          keysUsed.add(value);
+        } else assert.ok(kind === 'onCommand' && commands.has(value as never), `${event} names a command`);
+      }
+      for (const [, command] of step.description.matchAll(/\(command:([\w.]+)\)/g))
+        assert.ok(commands.has(command as never) || command === 'mlops.maturity.focus', `${step.id} links ${command}`);
+    }
+    assert.equal(keysUsed.size, items.size, 'every checklist item completes a step');
   });
 
   it('uses every context key the extension sets in a when clause', () => {

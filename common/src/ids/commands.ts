@@ -33,6 +33,14 @@ export const Commands = {
   exportKfp: 'mlops.exportKfp',
   exportArgo: 'mlops.exportArgo',
   submitKfp: 'mlops.submitKfp',
+  // The maturity ladder (docs/maturity.md)
+  refreshMaturity: 'mlops.refreshMaturity',
+  maturityNextAction: 'mlops.maturityNextAction',
+  setUpCi: 'mlops.setUpCi',
+  newFeaturesFile: 'mlops.newFeaturesFile',
+  newMonitorFile: 'mlops.newMonitorFile',
+  openSample: 'mlops.openSample',
+  openWalkthrough: 'mlops.openWalkthrough',
   refreshFeatureStore: 'mlops.refreshFeatureStore',
   openFeatureDefinition: 'mlops.openFeatureDefinition',
   // Tracking store

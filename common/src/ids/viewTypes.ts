@@ -10,6 +10,7 @@ export const Views = {
   models: 'mlops.models',
   monitors: 'mlops.monitors',
   featureStore: 'mlops.featureStore',
+  maturity: 'mlops.maturity',
 } as const;
 
 /**

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { featuresModel } from '../../../../common/src/features/model';
+import { Commands } from '../../../../common/src/ids/commands';
 import { allExperiments, allModelVersions, allRegisteredModels, allRuns } from '../tracking/listing';
 import type { TrackingApi } from '../tracking/repository';
 import { RunnerTags } from '../runner/recorder';
@@ -63,24 +64,24 @@ const TITLES: Record<ItemId, string> = {
 };
 
 const NEXT: Record<ItemId, NextAction> = {
-  tracking: { title: 'Run a pipeline, or log from mlflow code', cli: 'mlops run <file>.pipeline.yaml', command: 'mlops.runPipeline' },
-  featureStore: { title: 'Add a feature view', cli: 'write a *.features.yaml (docs/formats.md)', command: 'mlops.newFeaturesFile' },
-  trainingPipeline: { title: 'Write a training pipeline and run it', cli: 'mlops run <file>.pipeline.yaml', command: 'mlops.newPipeline' },
+  tracking: { title: 'Run a pipeline, or log from mlflow code', cli: 'mlops run <file>.pipeline.yaml', command: Commands.runPipeline },
+  featureStore: { title: 'Add a feature view', cli: 'write a *.features.yaml (docs/formats.md)', command: Commands.newFeaturesFile },
+  trainingPipeline: { title: 'Write a training pipeline and run it', cli: 'mlops run <file>.pipeline.yaml', command: Commands.newPipeline },
   modelRegistry: {
     title: 'Register a model version and promote it',
     cli: 'add `register:` to the pipeline, or mlops models promote NAME VERSION Staging',
-    command: 'mlops.promoteModel',
+    command: Commands.promoteModel,
   },
-  cicd: { title: 'Generate CI for validation, training and monitoring', cli: 'mlops ci init', command: 'mlops.setUpCi' },
+  cicd: { title: 'Generate CI for validation, training and monitoring', cli: 'mlops ci init', command: Commands.setUpCi },
   monitoring: {
     title: 'Add a drift monitor with a schedule, and check it',
     cli: 'mlops monitor <file>.monitor.yaml',
-    command: 'mlops.newMonitorFile',
+    command: Commands.newMonitorFile,
   },
   retraining: {
     title: 'Name the training pipeline in a monitor’s on_drift.run_pipeline',
     cli: 'set on_drift.run_pipeline in a *.monitor.yaml',
-    command: 'mlops.newMonitorFile',
+    command: Commands.newMonitorFile,
   },
 };
 
