@@ -10,7 +10,9 @@ import {
   runPipeline,
   type RunEvent,
 } from '../../core/runner';
+import { compareMetrics, prepareReproduction, ReproduceError, REPRODUCES_TAG, type Reproduction } from '../../core/runner/reproduce';
 import type { RunnerTracking } from '../../core/runner/types';
+import type { Run } from '../../core/tracking/repository';
 import { credentialsFromEnv } from '../../core/tracking/choice';
 import { drainAbandoned, SpoolingApi } from '../../core/tracking/remote/outbox';
 import { remoteStoreFromEnv } from '../../core/tracking/remote/remoteStore';
@@ -83,6 +85,12 @@ export const runCommand: CliCommand = {
     'no-cache': { type: 'boolean', description: 'Run every step even when a cached execution matches' },
     'max-parallel': { type: 'string', value: 'N', description: 'Steps running at once (default: the number of CPUs)' },
     json: { ...JSON_OPTION, description: 'Print every run event as a JSON line' },
+    reproduce: {
+      type: 'string',
+      value: 'RUN_ID',
+      description: 'Run that run again: its pipeline and params, cache off; says what changed since',
+    },
+    worktree: { type: 'boolean', description: "With --reproduce: run in a git worktree at that run's commit" },
     quiet: { type: 'boolean', short: 'q', description: "Don't print the steps' output, only progress" },
     workspace: WORKSPACE_OPTION,
     'tracking-uri': TRACKING_URI_OPTION,
@@ -93,15 +101,23 @@ export const runCommand: CliCommand = {
     'mlops run churn.pipeline.yaml --step evaluate --json',
   ],
   async run(values, positionals, io) {
-    if (positionals.length !== 1)
-      throw new UsageError(`mlops run takes one pipeline file, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`);
-    const file = path.resolve(io.cwd, positionals[0]!);
-    let params: Record<string, string>;
+    const reproduce = values.reproduce as string | undefined;
+    if (reproduce !== undefined ? positionals.length > 0 : positionals.length !== 1)
+      throw new UsageError(
+        reproduce !== undefined
+          ? `mlops run --reproduce takes the run's pipeline from its record, not ${positionals.join(' ')}`
+          : `mlops run takes one pipeline file, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`,
+      );
+    if (values.worktree && reproduce === undefined) throw new UsageError('--worktree goes with --reproduce RUN_ID');
+    let file = reproduce === undefined ? path.resolve(io.cwd, positionals[0]!) : '';
+    let params: Record<string, string | number | boolean>;
     try {
       params = parseParamArgs((values.param as string[] | undefined) ?? []);
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
+    if (reproduce !== undefined && Object.keys(params).length)
+      throw new UsageError('--reproduce runs with the params of that run: no --param');
     const maxParallel = values['max-parallel'] === undefined ? undefined : Number(values['max-parallel']);
     if (maxParallel !== undefined && (!Number.isInteger(maxParallel) || maxParallel < 1))
       throw new UsageError(`--max-parallel must be a whole number of at least 1, got '${String(values['max-parallel'])}'`);
@@ -118,6 +134,13 @@ export const runCommand: CliCommand = {
         if (ended > 0 && !values.json)
           io.err(`mlops run: marked ${ended} run${ended === 1 ? '' : 's'} left RUNNING by a stopped runner as FAILED\n`);
       }
+      let reproduction: Reproduction | undefined;
+      if (reproduce !== undefined) {
+        reproduction = await prepareReproduction(tracking.api, reproduce, workspaceDir, { worktree: values.worktree === true });
+        file = reproduction.pipelineFile;
+        params = { ...reproduction.record.params };
+        io.err(reproductionLines(reproduction).join('\n') + '\n');
+      }
       const render = values.json ? (e: RunEvent) => io.out(`${JSON.stringify(e)}\n`) : progressPrinter(io, Boolean(values.quiet));
       const result = await runPipeline(
         {
@@ -125,7 +148,7 @@ export const runCommand: CliCommand = {
           workspaceDir,
           params,
           ...(values.step ? { steps: values.step as string[] } : {}),
-          noCache: Boolean(values['no-cache']),
+          noCache: Boolean(values['no-cache']) || reproduction !== undefined,
           ...(maxParallel ? { maxParallel } : {}),
           tracking,
           signal: abort.signal,
@@ -133,11 +156,20 @@ export const runCommand: CliCommand = {
         render,
       );
       if (!values.json) io.out(`\n${formatSummary(result).join('\n')}\n`);
+      if (reproduction) {
+        await tracking.api.setTag({ run_id: result.runId, key: REPRODUCES_TAG, value: reproduction.run.info.run_id });
+        const { run: again } = await tracking.api.getRun({ run_id: result.runId });
+        io.out(`\n${metricLines(reproduction.run, again).join('\n')}\n`);
+      }
       return result.status === 'FINISHED' ? Exit.ok : Exit.problems;
     } catch (error) {
       if (error instanceof ParamError) {
         io.err(`mlops run: ${error.message}\n`);
         return Exit.usage;
+      }
+      if (error instanceof ReproduceError) {
+        io.err(`mlops run: ${error.message}\n`);
+        return Exit.problems;
       }
       if (error instanceof PipelineInvalidError) {
         io.err(`mlops run: ${error.message}\n`);
@@ -203,4 +235,38 @@ function progressPrinter(io: CliIO, quiet: boolean): (event: RunEvent) => void {
         return;
     }
   };
+}
+
+/** What reproducing a run will meet: the differences from its record, or that there are none. */
+function reproductionLines(r: Reproduction): string[] {
+  const name = `${r.run.info.run_name} (${r.run.info.run_id})`;
+  const head = r.worktree ? [`mlops run: in a worktree at ${r.record.git!.commit.slice(0, 12)}: ${r.worktree}`] : [];
+  if (r.differences.length === 0)
+    return [
+      ...head,
+      `mlops run: reproducing ${name}: its pipeline file, ${Object.keys(r.record.inputs).length} inputs, params, commit and version are as they were; cache off`,
+    ];
+  return [
+    ...head,
+    `mlops run: reproducing ${name}; since that run:`,
+    ...r.differences.map((d) => `  - ${d}`),
+    'mlops run: running with its params anyway, cache off',
+  ];
+}
+
+/** The two runs' metrics side by side. */
+function metricLines(before: Run, after: Run): string[] {
+  const rows = compareMetrics(before, after);
+  const fmt = (v: number | undefined) => (v === undefined ? '-' : String(Number(v.toPrecision(6))));
+  const width = Math.max(6, ...rows.map((r) => r.key.length));
+  const lines = [`${'metric'.padEnd(width)}  ${before.info.run_name.padEnd(14)}  ${after.info.run_name.padEnd(14)}  `];
+  for (const r of rows)
+    lines.push(`${r.key.padEnd(width)}  ${fmt(r.before).padEnd(14)}  ${fmt(r.after).padEnd(14)}  ${r.same ? 'same' : 'differs'}`);
+  const differing = rows.filter((r) => !r.same).length;
+  lines.push(
+    differing
+      ? `${differing} of ${rows.length} metrics differ from ${before.info.run_name}`
+      : `every metric equals ${before.info.run_name}'s`,
+  );
+  return lines;
 }

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { writeMlopsLauncher } from './mlopsShim';
 import { errorMessage } from '../../../../common/src/errors';
 import { resolveParams } from './params';
-import { loadPipeline } from './plan';
+import { loadPipeline, type PipelinePlan } from './plan';
 import { RunRecorder, RunnerTags } from './recorder';
 import { registerModel } from './register';
 import { schedule, selectSteps } from './schedule';
@@ -14,7 +14,8 @@ import { credentialsEnv } from '../tracking/choice';
 import type { Run } from '../tracking/repository';
 import { uploadRunArtifacts } from './remoteArtifacts';
 import { executeStep } from './stepExecution';
-import type { RunListener, RunRequest, RunResult, RunStatus, StepSummary } from './types';
+import { RecordTags, runRecord, writeRecord } from './runRecord';
+import type { ParamValue, RunListener, RunRequest, RunResult, RunStatus, StepSummary } from './types';
 
 /**
  * Runs a pipeline file end to end: checks it and its params, records a run,
@@ -49,6 +50,9 @@ export async function runPipeline(request: RunRequest, listener: RunListener = (
   const logDir = path.join(request.workspaceDir, '.mlops', 'runs', recorder.runId);
   await mkdir(logDir, { recursive: true });
   await mkdir(recorder.artifactDir, { recursive: true }).catch(() => undefined);
+  await recordForReproduction(recorder, plan, params, request.workspaceDir, request.text).catch((error: unknown) =>
+    emit({ type: 'warning', message: `this run cannot be reproduced later: ${errorMessage(error)}` }),
+  );
   emit({
     type: 'run-started',
     runId: recorder.runId,
@@ -174,4 +178,22 @@ function gitCommit(folder: string): Promise<string | undefined> {
       resolve(!error && /^[0-9a-f]{40}$/.test(commit) ? commit : undefined);
     });
   });
+}
+
+/** What it takes to run this again (runRecord.ts): the record among the run's artifacts, the short facts as tags. */
+async function recordForReproduction(
+  recorder: RunRecorder,
+  plan: PipelinePlan,
+  params: Readonly<Record<string, ParamValue>>,
+  workspaceDir: string,
+  text: string | undefined,
+): Promise<void> {
+  const record = await runRecord(plan, params, workspaceDir, text);
+  await writeRecord(recorder.artifactDir, record);
+  const tags = [
+    { key: RecordTags.version, value: record.version },
+    { key: RecordTags.pipelineSha256, value: record.pipeline.sha256 },
+    ...(record.git ? [{ key: RecordTags.gitDirty, value: String(record.git.dirty) }] : []),
+  ];
+  await recorder.api.logBatch({ run_id: recorder.runId, tags });
 }
