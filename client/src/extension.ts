@@ -10,6 +10,7 @@ import { createLanguageClient, followValidationSettings } from './ui/languageCli
 import { registerExportCommands } from './ui/export/exportCommands';
 import { registerMaturity } from './ui/maturity/maturityViews';
 import { registerWalkthrough } from './ui/walkthrough';
+import { registerReproduceCommands } from './ui/run/reproduceCommands';
 import { registerFeatures } from './ui/features/featureViews';
 import { registerMonitors } from './ui/monitors/monitorViews';
 import { notify } from './ui/notify';
@@ -51,6 +52,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerExportCommands(root, { context, output });
   registerMaturity(root, { context, tracking, output });
   registerWalkthrough(root, context);
+  registerReproduceCommands(root, { tracking, runs, output });
 
   try {
     await client.start();

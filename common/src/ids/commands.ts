@@ -41,6 +41,8 @@ export const Commands = {
   newMonitorFile: 'mlops.newMonitorFile',
   openSample: 'mlops.openSample',
   openWalkthrough: 'mlops.openWalkthrough',
+  reproduceRun: 'mlops.reproduceRun',
+  diffRuns: 'mlops.diffRuns',
   refreshFeatureStore: 'mlops.refreshFeatureStore',
   openFeatureDefinition: 'mlops.openFeatureDefinition',
   // Tracking store

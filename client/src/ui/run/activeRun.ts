@@ -16,6 +16,8 @@ export interface RunSpec {
   readonly pipeline: string;
   readonly params?: Readonly<Record<string, ParamValue>>;
   readonly steps?: readonly string[];
+  /** Every step runs, none from the cache (Reproduce Run). */
+  readonly noCache?: boolean;
   /** The pipeline as loaded and checked before the run (from the editor's text when it could not be saved). */
   readonly plan?: PipelinePlan;
 }
@@ -25,6 +27,8 @@ export interface RunSpec {
  * its progress; aborting its signal kills the steps' process groups.
  */
 export class ActiveRun implements TrackedRun {
+  /** How the run ended, once it has. */
+  result: RunResult | undefined;
   readonly progress: RunProgress;
   readonly pty: RunTerminal;
   /** The terminal showing it, when this window made one (a task's terminal is VS Code's). */
@@ -91,6 +95,7 @@ export class ActiveRun implements TrackedRun {
           signal: this.abort.signal,
           ...(this.spec.params ? { params: this.spec.params } : {}),
           ...(this.spec.steps ? { steps: this.spec.steps } : {}),
+          ...(this.spec.noCache ? { noCache: true } : {}),
           ...(this.plan ? { plan: this.plan } : {}),
           ...(maxParallel > 0 ? { maxParallel: Math.floor(maxParallel) } : {}),
         },

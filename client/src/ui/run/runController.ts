@@ -19,6 +19,10 @@ export interface CommandRunOptions {
   readonly steps?: readonly string[];
   /** Param overrides given by the caller (a monitor's `on_drift.params`), checked by the engine. */
   readonly params?: Readonly<Record<string, ParamValue>>;
+  /** Every step runs, none from the cache (Reproduce Run). */
+  readonly noCache?: boolean;
+  /** Told how the run ended, after the end notification (Reproduce Run compares the two). */
+  readonly onEnded?: (result: RunResult) => void;
 }
 
 /**
@@ -60,7 +64,14 @@ export class RunController implements vscode.Disposable {
     if (this.alreadyRunning(plan.file)) return;
 
     const run = new ActiveRun(
-      { file: plan.file, pipeline: plan.name, plan, ...(params ? { params } : {}), ...(options.steps ? { steps: options.steps } : {}) },
+      {
+        file: plan.file,
+        pipeline: plan.name,
+        plan,
+        ...(params ? { params } : {}),
+        ...(options.steps ? { steps: options.steps } : {}),
+        ...(options.noCache ? { noCache: true } : {}),
+      },
       undefined,
       () => this.changed(),
     );
@@ -73,6 +84,7 @@ export class RunController implements vscode.Disposable {
       });
       started.terminal.show(true);
     });
+    if (run.result) options.onEnded?.(run.result);
   }
 
   /** A task's CustomExecution: the run starts when VS Code opens the returned terminal. */
@@ -171,6 +183,7 @@ export class RunController implements vscode.Disposable {
       this.changed();
     }
     if (!result) return;
+    run.result = result;
     this.runs.remember(run);
     run.pty.end(result.status === 'FINISHED' ? 0 : 1);
     this.output.info(`Pipeline ${run.progress.pipeline} run ${result.runName} (${result.runId}) ended ${result.status}`);
