@@ -27,7 +27,8 @@ export type DiagnosticCode =
   | 'unknown-method'
   | 'unknown-pipeline'
   | 'deprecated-key'
-  | 'missing-image';
+  | 'missing-image'
+  | 'quoted-expression';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 
@@ -44,7 +45,7 @@ export interface MlopsDiagnostic {
   readonly message: string;
   readonly start: number;
   readonly end: number;
-  /** Other places in the same document that explain this one (LSP relatedInformation). */
+  /** Other places that explain this one (LSP relatedInformation): in this document, or `elsewhere`. */
   readonly related?: readonly RelatedLocation[];
   /** Quick fixes, as edits of this document; the first `preferred` one is the default fix. */
   readonly fixes?: readonly Fix[];
@@ -67,6 +68,11 @@ export interface RelatedLocation {
   readonly start: number;
   readonly end: number;
   readonly message: string;
+  /** Another document (a cross-file duplicate): its URI, and the range already as LSP positions. */
+  readonly elsewhere?: {
+    readonly uri: string;
+    readonly range: { readonly start: { line: number; character: number }; readonly end: { line: number; character: number } };
+  };
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2, hint: 3 };

@@ -3,7 +3,7 @@
  * opens it, picking runs in a multi-select quick pick, and reading a webview page (webviews are
  * nested iframes; the page is the frame holding our `#root`).
  */
-import type { Frame, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 import { openTrackingStore } from '../../client/src/core/tracking/store';
 import type { Workbench } from './harness';
 
@@ -65,18 +65,22 @@ export async function pickRunsFromPalette(wb: Workbench, command: string, labels
   const commandRow = quickInput.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: command }) });
   await wb.waitFor(`"${command}" in the palette`, async () => (await commandRow.count()) > 0);
   await commandRow.first().click();
+  // A click on the row toggles its checkbox in a multi-select quick pick.
+  const checkedRow = async (row: Locator) =>
+    (await row.getAttribute('aria-checked')) === 'true' ||
+    (await row.locator('.quick-input-list-checkbox.checked, .monaco-custom-toggle.checked, input[type=checkbox]:checked').count()) > 0;
   for (const label of labels) {
     const row = quickInput.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: label }) });
     await wb.waitFor(`the run "${label}" in the quick pick`, async () => (await row.count()) > 0);
-    // A click on the row toggles its checkbox in a multi-select quick pick.
-    const checked = async () =>
-      (await row.first().getAttribute('aria-checked')) === 'true' ||
-      (await row
-        .first()
-        .locator('.quick-input-list-checkbox.checked, .monaco-custom-toggle.checked, input[type=checkbox]:checked')
-        .count()) > 0;
-    if (!(await checked())) await row.first().locator('.label-name').first().click();
-    await wb.waitFor(`"${label}" ticked`, checked, 5000);
+    if (!(await checkedRow(row.first()))) await row.first().locator('.label-name').first().click();
+    await wb.waitFor(`"${label}" ticked`, () => checkedRow(row.first()), 5000);
+  }
+  // The picker ticks the newest run by itself: untick every run not asked for.
+  const rows = quickInput.locator('.monaco-list-row');
+  for (let i = 0; i < (await rows.count()); i++) {
+    const row = rows.nth(i);
+    const name = (await row.locator('.label-name').first().innerText()).trim();
+    if (!labels.some((l) => name.includes(l)) && (await checkedRow(row))) await row.locator('.label-name').first().click();
   }
   await quickInput.locator('.quick-input-box input').press('Enter');
   await wb.waitFor('the quick pick to close', async () => !(await quickInput.isVisible()), 10_000);

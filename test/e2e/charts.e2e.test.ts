@@ -3,7 +3,7 @@ import { existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Locator } from 'playwright-core';
-import { attachDialogWatch, pickRunsFromPalette, readMetricsPage, seedRuns, webviewFrame } from './chartFrames';
+import { attachDialogWatch, collapseSideBarPanes, pickRunsFromPalette, readMetricsPage, seedRuns, webviewFrame } from './chartFrames';
 import { fixtureWorkspace, launchWorkbench, packagedVsix, type Workbench } from './harness';
 
 const EVIL = '<img src=x onerror=alert(1)>';
@@ -49,6 +49,8 @@ describe('the metrics and compare panels in a real VS Code', () => {
 
   it('opens the charts of the sample run from its metric row: a canvas per metric with the run as dataset', async () => {
     await wb.runCommand('MLOps: Focus on Experiments View');
+    // Six views share the side bar: fold the others so the Experiments rows are in the page (the list is virtual).
+    await collapseSideBarPanes(wb, ['Pipelines', 'Model Registry', 'Monitors', 'Feature Store', 'Maturity']);
     await expand('charts');
     await expand(/^sample run$/);
     await expand(/^Metrics$/);

@@ -103,6 +103,8 @@ describe('a remote MLflow server as the store in a real VS Code', () => {
     assert.deepEqual(nested.map((r) => r.info.run_name).sort(), ['evaluate', 'preprocess', 'train', 'training_set']);
 
     await wb.runCommand('MLOps: Focus on Experiments View');
+    // Six views share the side bar: fold the others so the Experiments rows are in the page (the list is virtual).
+    await collapseSideBarPanes(wb, ['Pipelines', 'Monitors', 'Feature Store', 'Maturity', 'Model Registry']);
     await wb.waitFor(
       'the experiment in the Experiments view',
       async () => (await row('Experiments', 'customer_churn_prediction').count()) > 0,

@@ -66,6 +66,8 @@ describe('the Experiments and Model Registry views in a real VS Code', () => {
     );
 
     await wb.runCommand('MLOps: Focus on Experiments View');
+    // Six views share the side bar: fold the others so the Experiments rows are in the page (the list is virtual).
+    await collapseSideBarPanes(wb, ['Pipelines', 'Monitors', 'Feature Store', 'Maturity', 'Model Registry']);
     await wb.waitFor(
       'the experiment in the Experiments view',
       async () => (await row('Experiments', 'customer_churn_prediction').count()) > 0,

@@ -39,6 +39,8 @@ export const DIAGNOSTIC_CODES: ReadonlySet<string> = new Set<DiagnosticCode>([
   'unknown-method',
   'unknown-pipeline',
   'deprecated-key',
+  'missing-image',
+  'quoted-expression',
 ]);
 
 const VOCABULARY: Record<DocumentKind, readonly string[]> = {

@@ -389,7 +389,27 @@ describe('language server fuzz (real server over stdio)', () => {
         let diagnostics: Diagnostic[] = [];
         try {
           diagnostics = (await server.diagnosticsFor(open.uri, version, REQUEST_TIMEOUT_MS, mark)).params.diagnostics;
-          const problems = [...rangeProblems(diagnostics, { lastLine: open.text.lineCount - 1, doc: open.text })];
+          // Related information in this document is checked against its text; in another file (a
+          // cross-file duplicate), only that it is a well-formed location there.
+          const ownUri = open.uri;
+          const here = diagnostics.map((d) => ({
+            ...d,
+            relatedInformation: d.relatedInformation?.filter((r) => r.location.uri === ownUri),
+          }));
+          const problems = [...rangeProblems(here, { lastLine: open.text.lineCount - 1, doc: open.text })];
+          for (const d of diagnostics)
+            for (const r of d.relatedInformation ?? []) {
+              if (r.location.uri === ownUri) continue;
+              const { start, end } = r.location.range;
+              if (
+                !/^[a-z][\w+.-]*:/i.test(r.location.uri) ||
+                start.line < 0 ||
+                start.character < 0 ||
+                end.line < start.line ||
+                (end.line === start.line && end.character < start.character)
+              )
+                problems.push(`related information elsewhere is not a location: ${JSON.stringify(r.location)}`);
+            }
           for (const d of diagnostics) {
             if (d.source !== 'mlops') problems.push(`source ${JSON.stringify(d.source)} is not "mlops"`);
             if (!DIAGNOSTIC_CODES.has(String(d.code))) problems.push(`code ${JSON.stringify(d.code)} is not a docs/formats.md code`);

@@ -322,6 +322,9 @@ describe('features and monitor files across the workspace (real server over stdi
       after,
     );
     assert.match(String(dup.diagnostics[0]!.message), /entity `store` is also defined in entities.features.yaml:8/);
+    const link = dup.diagnostics[0]!.relatedInformation?.[0];
+    assert.equal(link?.location.uri, uri('entities.features.yaml'), 'related information links to the other file');
+    assert.equal(link?.location.range.start.line, 7);
     await server.diagnostics(uri('entities.features.yaml'), (p) => p.diagnostics.some((x) => x.code === 'duplicate-name'), 5000, after);
     rmSync(file);
     const gone = server.published.length;

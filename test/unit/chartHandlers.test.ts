@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { runStyle } from '../../common/src/charts/runColors';
+import { panelStyles } from '../../common/src/charts/runColors';
 import type {
   CompareHostMessage,
   CompareViewMessage,
@@ -80,7 +80,10 @@ describe('metrics panel handler', () => {
       ['<img src=x onerror=alert(1)>', 'baseline, "quoted"'],
       'the unknown run is left out',
     );
-    assert.deepEqual(runs!.payload.runs[0]!.style, runStyle(a));
+    // The panel's runs get distinct styles in the order they started (runColors.ts panelStyles).
+    const styles = panelStyles(runs!.payload.runs);
+    assert.deepEqual(runs!.payload.runs[0]!.style, styles.get(a));
+    assert.notDeepEqual(runs!.payload.runs[0]!.style.color, runs!.payload.runs[1]!.style.color);
     const series = view.of('series');
     assert.deepEqual(
       series.map((s) => s.payload.items[0]!.key),

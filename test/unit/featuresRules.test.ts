@@ -161,6 +161,11 @@ describe('features files across the workspace', () => {
       out['b.features.yaml']!.map((d) => d.code),
       ['duplicate-name'],
     );
+    // The other definition as related information in the other file, which the editor links to.
+    const [related] = out['a.features.yaml']![0]!.related!;
+    assert.match(related!.elsewhere!.uri, /b\.features\.yaml$/);
+    assert.deepEqual(related!.elsewhere!.range, { start: { line: 1, character: 10 }, end: { line: 1, character: 18 } });
+    assert.equal(related!.message, 'the other entity `customer`');
   });
 
   it('compares timestamp and schema fields with the CSV header and the Parquet schema, after field_mapping', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { binCounts, binLabel, niceBins, niceStep, stepDecimals } from '../../common/src/charts/niceBins';
+import { binCounts, binLabel, niceBins, niceStep, rangeLabels, stepDecimals } from '../../common/src/charts/niceBins';
 
 describe('histogram bins on a nice scale', () => {
   it('rounds a width up to 1, 2, 2.5 or 5 times a power of ten', () => {
@@ -46,5 +46,15 @@ describe('histogram bins on a nice scale', () => {
     assert.equal(binLabel(0.25, 0.5, 0.25), '0.25–0.50');
     assert.equal(binLabel(10, 20, 10, true), '10–19');
     assert.equal(binLabel(7, 8, 1, true), '7');
+  });
+
+  it('labels bins whose edges are not on a nice scale with the decimals the narrowest bin needs', () => {
+    assert.deepEqual(rangeLabels([10.69, 25.9208, 41.1516, 56.3824]), ['11–26', '26–41', '41–56']);
+    assert.deepEqual(rangeLabels([0.01234, 0.0456, 0.0789]), ['0.01–0.05', '0.05–0.08']);
+    assert.deepEqual(rangeLabels([-0.4, 0.1, 0.6]), ['-0.4–0.1', '0.1–0.6']);
+    // Rounding that would make two bins read alike keeps a decimal more.
+    const close = rangeLabels([1.0, 1.04, 1.08, 3]);
+    assert.equal(new Set(close).size, 3, close.join(', '));
+    assert.deepEqual(rangeLabels([5]), []);
   });
 });

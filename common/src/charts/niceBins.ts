@@ -79,3 +79,23 @@ export function binCounts(values: ArrayLike<number>, edges: readonly number[]): 
   }
   return counts;
 }
+
+/**
+ * Labels of bins whose edges are not on a nice scale (a drift report's shared edges): each edge
+ * rounded to the decimals that the narrowest bin's width, on a nice scale, needs, so `10.69–25.9208`
+ * reads `11–26`, as Evidently rounds its bins. Bins the rounding would make look alike keep one more decimal.
+ */
+export function rangeLabels(edges: readonly number[]): string[] {
+  if (edges.length < 2) return [];
+  const widths = edges
+    .slice(1)
+    .map((e, i) => e - edges[i]!)
+    .filter((w) => w > 0);
+  let d = widths.length ? stepDecimals(niceStep(Math.min(...widths))) : 0;
+  const label = (i: number) => `${edges[i]!.toFixed(d)}–${edges[i + 1]!.toFixed(d)}`;
+  for (; d < 12; d++) {
+    const labels = edges.slice(1).map((_, i) => label(i));
+    if (new Set(labels).size === labels.length) return labels.map((l) => l.replace(/-0(\.0+)?(?=–|$)/g, '0$1'));
+  }
+  return edges.slice(1).map((_, i) => label(i));
+}

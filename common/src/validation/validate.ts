@@ -4,6 +4,7 @@ import type { ParsedDocument } from '../document/parsedDocument';
 import { pipelineCycleRule } from '../pipeline/rules/cycles';
 import { pipelineFilesRule } from '../pipeline/rules/files';
 import { pipelineImageRule } from '../pipeline/rules/image';
+import { pipelineQuotedExpressionsRule } from '../pipeline/rules/quotedExpressions';
 import { pipelineOutputsRule } from '../pipeline/rules/outputs';
 import { pipelineParamsRule } from '../pipeline/rules/params';
 import { pipelineReferencesRule } from '../pipeline/rules/references';
@@ -36,6 +37,7 @@ const RULES_BY_KIND: Record<DocumentKind, readonly Rule[]> = {
     pipelineOutputsRule,
     pipelineFilesRule,
     pipelineImageRule,
+    pipelineQuotedExpressionsRule,
   ],
   features: [...COMMON_RULES, featuresSchemaRule],
   monitor: [...COMMON_RULES, monitorSchemaRule],

@@ -56,6 +56,8 @@ export interface WorkspaceView {
   file(uri: string): FileSummary | undefined;
   /** The 1-based line of an offset in an indexed file. */
   lineOf(uri: string, offset: number): number | undefined;
+  /** The 0-based line and character of an offset in an indexed file, as LSP counts them. */
+  positionOf(uri: string, offset: number): { line: number; character: number } | undefined;
   /** Files that use a definition: views for entities and sources, services for views and fields. */
   users(kind: DefinitionKind, name: string): readonly string[];
 }

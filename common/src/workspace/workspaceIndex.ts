@@ -100,6 +100,10 @@ export class WorkspaceIndex implements WorkspaceView {
     return text ? text.positionAt(offset).line + 1 : undefined;
   }
 
+  positionOf(uri: string, offset: number): { line: number; character: number } | undefined {
+    return this.files.get(uri)?.summary.text.positionAt(offset);
+  }
+
   users(kind: DefinitionKind, name: string): readonly string[] {
     return [...(this.usersOf.get(`${kind}:${name}`) ?? [])];
   }

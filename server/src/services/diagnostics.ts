@@ -19,7 +19,7 @@ export function toLspDiagnostic(doc: Pick<ParsedDocument, 'uri' | 'text'>, d: Ml
     ...(d.related?.length
       ? {
           relatedInformation: d.related.map((r) => ({
-            location: { uri: doc.uri, range: { start: doc.text.positionAt(r.start), end: doc.text.positionAt(r.end) } },
+            location: r.elsewhere ?? { uri: doc.uri, range: { start: doc.text.positionAt(r.start), end: doc.text.positionAt(r.end) } },
             message: r.message,
           })),
         }

@@ -1,7 +1,7 @@
 // The compare page: the runs' params and latest metrics side by side (differences highlighted,
 // columns sortable), and a scatter of any metric against any param. Data from compareHandler.ts.
 import type { CompareHostMessage, CompareRun, CompareViewMessage, CompareViewState } from '../../../common/src/protocol/chartMessages';
-import { Chart, formatNumber, mergeOptions, registerCharts, themeOptions } from '../shared/charts';
+import { Chart, formatNumber, mergeOptions, registerCharts, themeOptions, dashClass } from '../shared/charts';
 import { button, checkbox, el, select } from '../shared/dom';
 import { connectToHost } from '../shared/host';
 import { onThemeChange, themeColors } from '../shared/theme';
@@ -107,7 +107,7 @@ function row(run: CompareRun, columns: readonly Column[]): HTMLTableRowElement {
         () => host.send({ type: 'revealRun', payload: { runId: run.runId } }),
         `Reveal ${run.runId} in the Experiments view`,
       );
-      name.className = `link run run-${run.style.color}${run.style.dashed ? ' dashed' : ''}`;
+      name.className = `link run run-${run.style.color}${dashClass(run.style)}`;
       name.prepend(el('span', 'swatch'));
       td.append(name);
     } else {

@@ -1,3 +1,4 @@
+import { rangeLabels } from '../../../common/src/charts/niceBins';
 import type { ChartConfiguration, Plugin } from 'chart.js';
 import type { ColumnDistribution, MonitorColumnResult } from '../../../common/src/monitor/result';
 import { applyTheme, barOptions, Chart, formatNumber, registerBarCharts, themeOptions } from '../shared/charts';
@@ -74,9 +75,7 @@ export function drawDistribution(into: HTMLElement, column: MonitorColumnResult)
   const hist = canvasBox('histogram', `Histogram of ${column.column}, reference against current`);
   const parts: HTMLElement[] = [hist.box];
   const labels =
-    d.kind === 'numeric'
-      ? d.reference.map((_, i) => `${formatNumber(d.edges[i]!)}–${formatNumber(d.edges[i + 1]!)}`)
-      : [...d.categories, ...(d.other ? ['(other)'] : [])];
+    d.kind === 'numeric' ? rangeLabels(d.edges).slice(0, d.reference.length) : [...d.categories, ...(d.other ? ['(other)'] : [])];
   const refCounts = d.kind === 'numeric' ? d.reference : [...d.reference, ...(d.other ? [d.other.reference] : [])];
   const curCounts = d.kind === 'numeric' ? d.current : [...d.current, ...(d.other ? [d.other.current] : [])];
   const barConfig: ChartConfiguration<'bar'> = {

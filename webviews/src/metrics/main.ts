@@ -9,7 +9,7 @@ import type {
   XAxis,
   XRange,
 } from '../../../common/src/protocol/chartMessages';
-import { registerCharts } from '../shared/charts';
+import { registerCharts, dashClass } from '../shared/charts';
 import { checkbox, el, select, slider } from '../shared/dom';
 import { connectToHost } from '../shared/host';
 import { onThemeChange, themeColors } from '../shared/theme';
@@ -186,7 +186,7 @@ let legendElement: HTMLElement | undefined;
 function legend(): HTMLElement {
   const list = el('ul', 'legend');
   for (const run of runs) {
-    const item = el('li', `run run-${run.style.color}${run.style.dashed ? ' dashed' : ''}`);
+    const item = el('li', `run run-${run.style.color}${dashClass(run.style)}`);
     item.append(el('span', 'swatch'), el('span', 'name', run.name), el('span', 'status', run.status.toLowerCase()));
     item.title = run.runId;
     list.append(item);

@@ -20,7 +20,7 @@ import {
   type Plugin,
 } from 'chart.js';
 import zoomPlugin from 'chartjs-plugin-zoom';
-import type { RunStyle } from '../../../common/src/charts/runColors';
+import { DASH_PATTERNS, type RunStyle } from '../../../common/src/charts/runColors';
 import type { ThemeColors } from './theme';
 
 /** Paints the canvas with `options.plugins.mlopsBackground.color` before drawing. */
@@ -77,7 +77,7 @@ export function barOptions(colors: ThemeColors, extra: Record<string, unknown>):
 /** The line colour and dash of a run. */
 export function runLine(style: RunStyle, colors: ThemeColors): { borderColor: string; backgroundColor: string; borderDash: number[] } {
   const color = colors.runs[style.color];
-  return { borderColor: color, backgroundColor: color, borderDash: style.dashed ? [6, 3] : [] };
+  return { borderColor: color, backgroundColor: color, borderDash: [...(DASH_PATTERNS[style.dash ?? (style.dashed ? 1 : 0)] ?? [])] };
 }
 
 /** Axis, legend and tooltip colours from the theme; merged into a chart's options. */
@@ -144,4 +144,10 @@ export function formatSeconds(seconds: number): string {
   if (s >= 3600) return `${sign}${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
   if (s >= 60) return `${sign}${Math.floor(s / 60)}m${String(Math.floor(s % 60)).padStart(2, '0')}s`;
   return `${sign}${Number(s.toPrecision(3))}s`;
+}
+
+/** The legend's class for a run's line pattern: ` dashed`, ` dotted`, or none for a solid line. */
+export function dashClass(style: RunStyle): string {
+  const dash = style.dash ?? (style.dashed ? 1 : 0);
+  return dash === 2 ? ' dotted' : dash === 1 ? ' dashed' : '';
 }

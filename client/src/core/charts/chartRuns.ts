@@ -1,4 +1,4 @@
-import { runStyle } from '../../../../common/src/charts/runColors';
+import { panelStyles, runStyle } from '../../../../common/src/charts/runColors';
 import type { ChartRun, CompareRun } from '../../../../common/src/protocol/chartMessages';
 import type { Run, TrackingApi } from '../tracking/repository';
 import { MlflowError } from '../tracking/repository/errors';
@@ -14,6 +14,12 @@ export function compareRun(run: Run): CompareRun {
     params: Object.fromEntries(run.data.params.map((p) => [p.key, p.value])),
     metrics: Object.fromEntries(run.data.metrics.map((m) => [m.key, m.value])),
   };
+}
+
+/** The runs of one panel with distinct styles (panelStyles), in the order given. */
+export function withPanelStyles<T extends ChartRun>(runs: readonly T[]): T[] {
+  const styles = panelStyles(runs);
+  return runs.map((r) => ({ ...r, style: styles.get(r.runId)! }));
 }
 
 /** The runs that still exist, in the order asked; ids the store no longer knows are left out. */

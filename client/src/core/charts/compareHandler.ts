@@ -1,7 +1,7 @@
 import { errorMessage } from '../../../../common/src/errors';
 import type { CompareHostMessage, CompareViewMessage, CompareViewState } from '../../../../common/src/protocol/chartMessages';
 import type { StoreChange, TrackingApi } from '../tracking/repository';
-import { compareRun, loadRuns, throttle } from './chartRuns';
+import { compareRun, loadRuns, throttle, withPanelStyles } from './chartRuns';
 
 export interface ComparePanelDeps {
   api(): Promise<TrackingApi | undefined>;
@@ -79,6 +79,6 @@ export class ComparePanelHandler {
       return;
     }
     const { runs } = await loadRuns(api, this.state.runIds);
-    this.deps.post({ type: 'compare', payload: { runs: runs.map(compareRun), state: this.state } });
+    this.deps.post({ type: 'compare', payload: { runs: withPanelStyles(runs.map(compareRun)), state: this.state } });
   }
 }

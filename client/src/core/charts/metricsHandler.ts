@@ -9,7 +9,7 @@ import type {
   XRange,
 } from '../../../../common/src/protocol/chartMessages';
 import type { Run, StoreChange, TrackingApi } from '../tracking/repository';
-import { chartRun, loadRuns, throttle } from './chartRuns';
+import { chartRun, loadRuns, throttle, withPanelStyles } from './chartRuns';
 import { metricsCsv } from './metricsCsv';
 
 /** What the metrics panel's handler needs from its surroundings (the vscode adapter, or a test). */
@@ -109,7 +109,7 @@ export class MetricsPanelHandler {
     if (!api) return;
     const { runs, missing } = await loadRuns(api, this.state.runIds);
     if (missing.length) this.deps.log(`metrics panel: runs no longer in the store: ${missing.join(', ')}`);
-    this.runs = runs.map(chartRun);
+    this.runs = withPanelStyles(runs.map(chartRun));
     this.keys = new Set(runs.flatMap((r) => r.data.metrics.map((m) => m.key)));
     this.cursors.clear();
     for (const run of runs) this.recordCursors(run);
@@ -177,7 +177,7 @@ export class MetricsPanelHandler {
           });
       }
       const index = this.runs.findIndex((r) => r.runId === run.info.run_id);
-      if (index >= 0) this.runs[index] = chartRun(run);
+      if (index >= 0) this.runs[index] = { ...chartRun(run), style: this.runs[index]!.style };
     }
     this.deps.post({ type: 'append', payload: { items, runs: this.runs } });
   }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { Commands } from '../../../../common/src/ids/commands';
 import type { TrackingApi } from '../../core/tracking/repository';
 import type { ExperimentsNode } from '../../core/views/experimentNodes';
+import { runPickItems } from '../../core/views/runPicker';
 import { notify } from '../notify';
 import { NO_RUNS, type TreeCommandContext } from '../trees/treeCommandContext';
 import type { ChartPanels } from './chartPanels';
@@ -14,7 +15,7 @@ function selectedRunIds(arg: unknown, selected: unknown): string[] {
   return [...new Set(nodes.flatMap((n) => (n.kind === 'run' ? [(n as RunNode).row.runId] : 'runId' in n ? [n.runId] : [])))];
 }
 
-/** Recent runs to pick several of, with `preselected` ticked. */
+/** Recent runs to pick several of, newest first: `preselected` ticked, else the newest, so that Enter opens it. */
 async function pickRuns(api: TrackingApi, title: string, preselected: readonly string[]): Promise<string[] | undefined> {
   const { experiments } = await api.searchExperiments({ max_results: 1000 });
   const { runs } = await api.searchRuns({
@@ -27,13 +28,7 @@ async function pickRuns(api: TrackingApi, title: string, preselected: readonly s
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
-    runs.map((r) => ({
-      label: r.info.run_name,
-      description: r.info.status.toLowerCase(),
-      detail: r.info.run_id,
-      runId: r.info.run_id,
-      picked: preselected.includes(r.info.run_id),
-    })),
+    runPickItems(runs, preselected, Date.now()).map((item) => ({ ...item, picked: item.preselected })),
     { title, canPickMany: true, matchOnDetail: true },
   );
   return picked?.map((p) => p.runId);
@@ -60,14 +55,11 @@ export function registerChartCommands(ctx: TreeCommandContext, charts: ChartPane
     withApi(async (api) => {
       let runIds = selectedRunIds(arg, second);
       if (runIds.length < 2) {
-        const picked = await pickRuns(api, 'Compare runs: select two or more', runIds);
+        const picked = await pickRuns(api, 'Compare runs: select the runs (the newest is ticked)', runIds);
         if (!picked) return;
         runIds = picked;
       }
-      if (runIds.length < 2) {
-        void notify.info('select two or more runs to compare (Ctrl/Cmd+click in the Experiments view).');
-        return;
-      }
+      if (runIds.length === 0) return;
       await charts.showCompare(runIds);
     }),
   );

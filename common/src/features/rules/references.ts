@@ -82,10 +82,19 @@ function duplicates(report: Report, uri: string, model: FeaturesModel, workspace
     const others = all.filter((d) => d.uri !== uri || d.def.start !== def.start);
     if (others.length === 0) return;
     const places = others.slice(0, 3).map((d) => where(d, uri, workspace));
+    // Each other definition as related information, so the editor links to it (in another file too).
+    const related = others.slice(0, 5).flatMap((d) => {
+      const message = `the other ${WHAT[kind]} \`${def.name}\``;
+      if (d.uri === uri) return [{ start: d.def.start, end: d.def.end, message }];
+      const start = workspace.positionOf(d.uri, d.def.start);
+      const end = workspace.positionOf(d.uri, d.def.end);
+      return start && end ? [{ start: 0, end: 0, message, elsewhere: { uri: d.uri, range: { start, end } } }] : [];
+    });
     report.add(
       'duplicate-name',
       def,
       `${WHAT[kind]} \`${def.name}\` is also defined ${places.join(', ')}${others.length > 3 ? ` and ${others.length - 3} more` : ''}; names are unique across the workspace`,
+      { related },
     );
   };
   for (const e of model.entities) check('entity', e);
