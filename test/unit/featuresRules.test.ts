@@ -190,6 +190,23 @@ describe('features files across the workspace', () => {
       ],
     );
   });
+
+  it('checks the timestamp field of an unnamed inline source, in the older batch_source spelling as in source', () => {
+    for (const key of ['batch_source', 'source']) {
+      const out = workspace(
+        {
+          'old.features.yaml': `feature_views:\n  - name: c\n    ${key}:\n      path: data/customers.csv\n      timestamp_field: event_time\n    schema:\n      - { name: total_purchases, dtype: Int64 }\n`,
+        },
+        FIXTURE,
+      );
+      const found = out['old.features.yaml']!.filter((d) => d.code === 'column-not-found');
+      assert.deepEqual(
+        found.map((d) => d.message),
+        ['`event_time` is not a column of `data/customers.csv`; did you mean `event_timestamp`?'],
+        key,
+      );
+    }
+  });
 });
 
 describe('monitor files', () => {

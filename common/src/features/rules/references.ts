@@ -36,6 +36,9 @@ export function featuresWorkspaceProblems(
     columnsOfView(report, view, uri, workspace, context);
   }
   for (const source of model.sources) sourceFile(report, uri, source, context);
+  // An inline source without a name (Feast's older `batch_source:` is often written so) is not among
+  // model.sources; its file and timestamp columns are checked the same.
+  for (const view of model.views) if (view.inlineSource?.name === '') sourceFile(report, uri, view.inlineSource, context);
   for (const service of model.services) {
     for (const projection of service.projections) {
       const views = workspace.definitions('view', projection.view.name);
