@@ -186,7 +186,7 @@ connection.onPrepareRename((p) =>
 );
 connection.onRenameRequest(async (p) => {
   const result = await byKind('rename', p.textDocument.uri, {
-    pipeline: (doc) => rename(doc, p.position, p.newName),
+    pipeline: (doc) => rename(doc, p.position, p.newName, env.workspace),
     features: (doc) => featuresRename(doc, p.position, p.newName, env),
   });
   // A refused rename (bad new name) is answered with a message the editor shows.

@@ -211,6 +211,31 @@ describe('features and monitor files across the workspace (real server over stdi
     );
   });
 
+  it('renames a pipeline param in the monitors that retrain with that pipeline (on_drift.params)', async () => {
+    await open('pipelines/retrain.pipeline.yaml', 'mlops-pipeline');
+    const edit = await server.request<WorkspaceEdit>('textDocument/rename', {
+      textDocument: { uri: uri('pipelines/retrain.pipeline.yaml') },
+      position: at('pipelines/retrain.pipeline.yaml', 'input_data:', 2),
+      newName: 'training_data',
+    });
+    assert.deepEqual(
+      Object.keys(edit.changes!)
+        .map((u) => path.relative(root, new URL(u).pathname))
+        .sort(),
+      ['drift.monitor.yaml', path.join('pipelines', 'retrain.pipeline.yaml')],
+    );
+    const [monitorEdit] = edit.changes![uri('drift.monitor.yaml')]!;
+    assert.deepEqual(monitorEdit!.range.start, at('drift.monitor.yaml', 'input_data', 0));
+    assert.equal(monitorEdit!.newText, 'training_data');
+    // A param no monitor names stays in the pipeline's file.
+    const epochs = await server.request<WorkspaceEdit>('textDocument/rename', {
+      textDocument: { uri: uri('pipelines/retrain.pipeline.yaml') },
+      position: at('pipelines/retrain.pipeline.yaml', 'epochs:', 2),
+      newName: 'rounds',
+    });
+    assert.deepEqual(Object.keys(epochs.changes!), [uri('pipelines/retrain.pipeline.yaml')]);
+  });
+
   it('completes dtypes with Array(...), entity and source names, projection fields and CSV columns', async () => {
     const file = 'scratch.features.yaml';
     const text =

@@ -60,4 +60,6 @@ export interface WorkspaceView {
   positionOf(uri: string, offset: number): { line: number; character: number } | undefined;
   /** Files that use a definition: views for entities and sources, services for views and fields. */
   users(kind: DefinitionKind, name: string): readonly string[];
+  /** Every indexed file of a kind (monitors, to follow a pipeline's renamed param). */
+  summaries(kind: DocumentKind): readonly FileSummary[];
 }

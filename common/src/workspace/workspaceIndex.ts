@@ -1,5 +1,6 @@
 import { didYouMean } from '../text/suggest';
 import { isLiteralPath } from '../yaml/paths';
+import type { DocumentKind } from '../kinds';
 import type { DefinitionKind, DefinitionOf, FileSummary, Located, PipelineSummary, WorkspaceView } from './types';
 import { pathOfUri, resolveFrom } from './uris';
 
@@ -102,6 +103,10 @@ export class WorkspaceIndex implements WorkspaceView {
 
   positionOf(uri: string, offset: number): { line: number; character: number } | undefined {
     return this.files.get(uri)?.summary.text.positionAt(offset);
+  }
+
+  summaries(kind: DocumentKind): readonly FileSummary[] {
+    return [...this.files.values()].map((f) => f.summary).filter((f) => f.kind === kind);
   }
 
   users(kind: DefinitionKind, name: string): readonly string[] {

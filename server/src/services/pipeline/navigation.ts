@@ -2,6 +2,8 @@ import { ResponseError, ErrorCodes, type Location, type Position, type Range, ty
 import { IDENTIFIER, pipelineModel, type ParsedDocument, type PipelineModel } from '../../../../common/src';
 import { symbolAt, type NamedSymbol } from '../../../../common/src/pipeline/symbolAt';
 import type { Span } from '../../../../common/src/expressions/ast';
+import type { WorkspaceView } from '../../../../common/src/workspace/types';
+import { resolveFrom } from '../../../../common/src/workspace/uris';
 
 function namedAt(doc: ParsedDocument, position: Position): { model: PipelineModel; symbol: NamedSymbol } | undefined {
   const model = pipelineModel(doc);
@@ -47,7 +49,12 @@ export function prepareRename(doc: ParsedDocument, position: Position): { range:
 }
 
 /** Rename a declared name with every reference and `needs` entry; refused with a message when the new name is invalid or taken. */
-export function rename(doc: ParsedDocument, position: Position, newName: string): WorkspaceEdit | ResponseError | null {
+export function rename(
+  doc: ParsedDocument,
+  position: Position,
+  newName: string,
+  workspace?: WorkspaceView,
+): WorkspaceEdit | ResponseError | null {
   const found = namedAt(doc, position);
   if (!found) return null;
   const { model, symbol } = found;
@@ -69,5 +76,19 @@ export function rename(doc: ParsedDocument, position: Position, newName: string)
   if (taken && newName !== symbol.name)
     return new ResponseError(ErrorCodes.InvalidParams, `a ${symbol.kind} named \`${newName}\` already exists`);
   const edits = [declaration, ...usesOf(model, symbol)].map((s) => ({ range: range(doc, s), newText: newName }));
-  return { changes: { [doc.uri]: edits } };
+  const changes: NonNullable<WorkspaceEdit['changes']> = { [doc.uri]: edits };
+  // A param is also named by the monitors that retrain with this pipeline (`on_drift.params`).
+  if (symbol.kind === 'param' && workspace)
+    for (const monitor of workspace.summaries('monitor')) {
+      const ref = monitor.monitor?.runPipeline;
+      const path = ref ? resolveFrom(monitor.uri, ref.name) : undefined;
+      if (!path || workspace.pipelineAt(path)?.uri !== doc.uri) continue;
+      const keys = monitor.monitor!.params.filter((k) => k.name === symbol.name);
+      if (keys.length)
+        changes[monitor.uri] = keys.map((k) => ({
+          range: { start: monitor.text.positionAt(k.start), end: monitor.text.positionAt(k.end) },
+          newText: newName,
+        }));
+    }
+  return { changes };
 }
