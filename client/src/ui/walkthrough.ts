@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { Commands } from '../../../common/src/ids/commands';
 import type { DisposableTree } from './disposables';
 import { notify } from './notify';
+import { EXCLUDE_GLOB } from './workspaceFiles';
 
 // The Getting Started walkthrough (package.json `contributes.walkthroughs`, docs/maturity.md): its
 // steps complete by the Maturity view's context keys; this file opens it once, and copies the churn
@@ -24,7 +25,7 @@ export function registerWalkthrough(tree: DisposableTree, context: vscode.Extens
 async function openOnce(context: vscode.ExtensionContext): Promise<void> {
   if (context.globalState.get<boolean>(OPENED)) return;
   if (!vscode.workspace.workspaceFolders?.length) return;
-  const found = await vscode.workspace.findFiles(MLOPS_FILES, '**/{node_modules,.git,.mlops,.venv,venv}/**', 1);
+  const found = await vscode.workspace.findFiles(MLOPS_FILES, EXCLUDE_GLOB, 1);
   if (found.length > 0) return;
   await context.globalState.update(OPENED, true);
   await openWalkthrough(context);

@@ -4,7 +4,8 @@ import { notify } from './notify';
 
 export const PIPELINE_GLOB = '**/*.pipeline.{yaml,yml}';
 export const MONITOR_GLOB = '**/*.monitor.{yaml,yml}';
-const EXCLUDE_GLOB = `**/{${[...IGNORED_FOLDERS].join(',')}}/**`;
+/** The folders that are never indexed (node_modules, .git, .mlops, ...), as an exclude glob for findFiles. */
+export const EXCLUDE_GLOB = `**/{${[...IGNORED_FOLDERS].join(',')}}/**`;
 
 /** The workspace's files matching `glob`, outside the folders that are never indexed, sorted by relative path. */
 async function findWorkspaceFiles(glob: string): Promise<vscode.Uri[]> {

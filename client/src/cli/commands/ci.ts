@@ -8,15 +8,8 @@ import { loadMonitor } from '../../core/monitor/monitorConfig';
 import { loadPipeline, PipelineInvalidError } from '../../core/runner/plan';
 import { collectFiles } from '../../core/validation/collectFiles';
 import { Exit, type CliCommand, type CliGroup, type CliIO } from '../command';
+import { repositoryRoot } from './pipelineArgs';
 import { WORKSPACE_OPTION, workspaceOf } from './trackingAccess';
-
-/** The repository's root: the folder holding `.git` above the workspace, else the workspace itself. */
-export function repositoryRoot(folder: string): string {
-  for (let dir = folder; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, '.git'))) return dir;
-    if (path.dirname(dir) === dir) return folder;
-  }
-}
 
 const posix = (p: string) => p.split(path.sep).join('/') || '.';
 

@@ -29,12 +29,17 @@ export function paramArgs(values: Record<string, unknown>): Record<string, strin
   }
 }
 
+/** The repository's root: the folder holding `.git` above `folder`, else `folder` itself. */
+export function repositoryRoot(folder: string): string {
+  for (let dir = folder; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, '.git'))) return dir;
+    if (path.dirname(dir) === dir) return folder;
+  }
+}
+
 /** The pipeline's folder relative to the root of the git repository holding it ('' at the root or outside one). */
 export function folderInRepo(folder: string): string {
-  for (let dir = folder; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, '.git'))) return path.relative(dir, folder).split(path.sep).join('/');
-    if (path.dirname(dir) === dir) return '';
-  }
+  return path.relative(repositoryRoot(folder), folder).split(path.sep).join('/');
 }
 
 /**

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
@@ -14,7 +13,7 @@ import { credentialsEnv } from '../tracking/choice';
 import type { Run } from '../tracking/repository';
 import { uploadRunArtifacts } from './remoteArtifacts';
 import { executeStep } from './stepExecution';
-import { RecordTags, runRecord, writeRecord } from './runRecord';
+import { gitState, RecordTags, runRecord, writeRecord, type RunRecord } from './runRecord';
 import type { ParamValue, RunListener, RunRequest, RunResult, RunStatus, StepSummary } from './types';
 
 /**
@@ -39,9 +38,11 @@ export async function runPipeline(request: RunRequest, listener: RunListener = (
   const relativeFile = path.relative(request.workspaceDir, plan.file).split(path.sep).join('/');
 
   const remote = request.tracking.remote;
+  // One look at the repository: the run's commit tag and its reproduction record both read it.
+  const git = await gitState(plan.folder);
   const recorder = await RunRecorder.start(request.tracking.api, plan, params, {
     relativeFile,
-    ...(await gitCommit(plan.folder).then((c) => (c ? { gitCommit: c } : {}))),
+    ...(git ? { gitCommit: git.commit } : {}),
     onError: (message) => emit({ type: 'warning', message }),
     stagingRoot: path.join(request.workspaceDir, '.mlops', 'runs'),
     nestedSteps: remote !== undefined,
@@ -50,7 +51,7 @@ export async function runPipeline(request: RunRequest, listener: RunListener = (
   const logDir = path.join(request.workspaceDir, '.mlops', 'runs', recorder.runId);
   await mkdir(logDir, { recursive: true });
   await mkdir(recorder.artifactDir, { recursive: true }).catch(() => undefined);
-  await recordForReproduction(recorder, plan, params, request.workspaceDir, request.text).catch((error: unknown) =>
+  await recordForReproduction(recorder, plan, params, request.workspaceDir, request.text, git).catch((error: unknown) =>
     emit({ type: 'warning', message: `this run cannot be reproduced later: ${errorMessage(error)}` }),
   );
   emit({
@@ -171,14 +172,6 @@ export async function runPipeline(request: RunRequest, listener: RunListener = (
 }
 
 /** HEAD of the git repository holding `folder`, or undefined outside one (or without git). */
-function gitCommit(folder: string): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    execFile('git', ['rev-parse', 'HEAD'], { cwd: folder, timeout: 3000, windowsHide: true }, (error, stdout) => {
-      const commit = stdout?.trim();
-      resolve(!error && /^[0-9a-f]{40}$/.test(commit) ? commit : undefined);
-    });
-  });
-}
 
 /** What it takes to run this again (runRecord.ts): the record among the run's artifacts, the short facts as tags. */
 async function recordForReproduction(
@@ -187,8 +180,9 @@ async function recordForReproduction(
   params: Readonly<Record<string, ParamValue>>,
   workspaceDir: string,
   text: string | undefined,
+  git: RunRecord['git'],
 ): Promise<void> {
-  const record = await runRecord(plan, params, workspaceDir, text);
+  const record = await runRecord(plan, params, workspaceDir, { text, git });
   await writeRecord(recorder.artifactDir, record);
   const tags = [
     { key: RecordTags.version, value: record.version },

@@ -41,7 +41,7 @@ function git(args: string[], cwd: string): Promise<string | undefined> {
 /** The commit the folder is at and whether its tree has changes; undefined outside a repository. */
 export async function gitState(folder: string): Promise<RunRecord['git']> {
   const commit = (await git(['rev-parse', 'HEAD'], folder))?.trim();
-  if (!commit) return undefined;
+  if (!commit || !/^[0-9a-f]{40}$/.test(commit)) return undefined;
   const status = await git(['status', '--porcelain', '--untracked-files=no'], folder);
   return { commit, dirty: (status ?? '').trim() !== '' };
 }
@@ -81,15 +81,18 @@ async function inputDigests(
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-/** The record of a run about to start, from the plan and its resolved params. */
+/**
+ * The record of a run about to start, from the plan and its resolved params. `known.text` stands in
+ * for the file (unsaved edits); `known.git`, when given, is the repository state already read.
+ */
 export async function runRecord(
   plan: PipelinePlan,
   params: Readonly<Record<string, ParamValue>>,
   workspaceDir: string,
-  text?: string,
+  known: { text?: string | undefined; git?: RunRecord['git'] } = {},
 ): Promise<RunRecord> {
-  const content = text ?? (await readFile(plan.file, 'utf8'));
-  const state = await gitState(plan.folder);
+  const content = known.text ?? (await readFile(plan.file, 'utf8'));
+  const state = 'git' in known ? known.git : await gitState(plan.folder);
   return {
     version: buildVersion(),
     pipeline: {
