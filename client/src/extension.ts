@@ -36,8 +36,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   stopClient = () => client.stop().catch(() => undefined);
   root.track({ dispose: () => stopClient?.() });
   root.track(followValidationSettings(client));
-  const graph = root.track(new PipelineGraphPanel(context.extensionUri));
   const tracking = root.track(new TrackingConnection(context, client, output));
+  const graph = root.track(new PipelineGraphPanel(context.extensionUri, tracking, output));
   closeTracking = () => tracking.close();
   const pipelines = root.track(new PipelinesTreeProvider(output, tracking));
   const pipelinesView = root.track(vscode.window.createTreeView(Views.pipelines, { treeDataProvider: pipelines, showCollapseAll: true }));

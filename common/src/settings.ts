@@ -37,6 +37,8 @@ export const Settings = {
   trackingTerminalEnvironment: booleanSetting('mlops.tracking.terminalEnvironment', true),
   /** A team's MLflow tracking server (http or https); empty: the workspace database. */
   trackingUri: stringSetting('mlops.tracking.uri', ''),
+  /** When the workspace store acknowledges a write: `fsync` (on disk) or `process` (in the page cache; faster, an OS crash can lose it). */
+  trackingDurability: stringSetting('mlops.tracking.durability', 'fsync'),
   /** A PEM file of CA certificates to trust for the tracking server. */
   trackingCaBundle: stringSetting('mlops.tracking.caBundle', ''),
   /** Steps of a run at once; 0: the number of CPUs. Formerly `mlops.maxParallelSteps`. */

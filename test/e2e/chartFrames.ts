@@ -147,3 +147,24 @@ export async function collapseSideBarPanes(wb: Workbench, titles: readonly strin
     if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
   }
 }
+
+/**
+ * The Experiments view's rows: `pane(title)` finds a side-bar view, `row(label)` an Experiments row by
+ * its label, `expand(label)` waits for the row and opens it. `wb` is read when called (set in `before`).
+ */
+export function experimentsRows(workbench: () => Workbench) {
+  const pane = (title: string): Locator => {
+    const page = workbench().page;
+    return page.locator('.pane', { has: page.locator('.pane-header', { hasText: new RegExp(`^\\s*${title}`, 'i') }) });
+  };
+  const row = (label: string | RegExp): Locator =>
+    pane('Experiments')
+      .locator('.monaco-list-row')
+      .filter({ has: workbench().page.locator('.label-name', { hasText: label }) });
+  const expand = async (label: string | RegExp): Promise<void> => {
+    await workbench().waitFor(`the row ${String(label)}`, async () => (await row(label).count()) > 0);
+    const target = row(label).first();
+    if ((await target.getAttribute('aria-expanded')) !== 'true') await target.click();
+  };
+  return { pane, row, expand };
+}

@@ -2,8 +2,15 @@ import assert from 'node:assert/strict';
 import { existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Locator } from 'playwright-core';
-import { attachDialogWatch, collapseSideBarPanes, pickRunsFromPalette, readMetricsPage, seedRuns, webviewFrame } from './chartFrames';
+import {
+  attachDialogWatch,
+  collapseSideBarPanes,
+  experimentsRows,
+  pickRunsFromPalette,
+  readMetricsPage,
+  seedRuns,
+  webviewFrame,
+} from './chartFrames';
 import { fixtureWorkspace, launchWorkbench, packagedVsix, type Workbench } from './harness';
 
 const EVIL = '<img src=x onerror=alert(1)>';
@@ -18,17 +25,7 @@ describe('the metrics and compare panels in a real VS Code', () => {
   let workspace: string;
   let dialogs: string[] = [];
 
-  const pane = (title: string): Locator =>
-    wb.page.locator('.pane', { has: wb.page.locator('.pane-header', { hasText: new RegExp(`^\\s*${title}`, 'i') }) });
-  const row = (label: string | RegExp): Locator =>
-    pane('Experiments')
-      .locator('.monaco-list-row')
-      .filter({ has: wb.page.locator('.label-name', { hasText: label }) });
-  const expand = async (label: string | RegExp) => {
-    await wb.waitFor(`the row ${String(label)}`, async () => (await row(label).count()) > 0);
-    const target = row(label).first();
-    if ((await target.getAttribute('aria-expanded')) !== 'true') await target.click();
-  };
+  const { row, expand } = experimentsRows(() => wb);
 
   before(async () => {
     workspace = fixtureWorkspace('test/fixtures/e2e-tracking', 'mlops-e2e-charts-');

@@ -46,9 +46,12 @@ export function asApi(db: { exec(sql: string): unknown }, repo: TrackingReposito
 export async function startTestServer(options: { token?: string; maxBodyBytes?: number } = {}) {
   const artifactRoot = mkdtempSync(path.join(tmpdir(), 'mlops-rest-'));
   const { db, repo, changes } = await memoryRepository({ artifactRoot });
+  /** What the server logged: a line per request, and the problems it warns about. */
+  const logged: string[] = [];
   const server: RestServer = await startRestServer({
     api: asApi(db, repo),
     artifactRoot,
+    log: (line) => logged.push(line),
     token: options.token,
     maxBodyBytes: options.maxBodyBytes,
   });
@@ -58,6 +61,7 @@ export async function startTestServer(options: { token?: string; maxBodyBytes?: 
     repo,
     changes,
     artifactRoot,
+    logged,
     async stop() {
       await server.close();
       rmSync(artifactRoot, { recursive: true, force: true });

@@ -56,7 +56,7 @@ describe("the editor's feature commands through the bundled CLI", () => {
     mkdirSync(path.join(fake, 'client', 'out'), { recursive: true });
     writeFileSync(
       path.join(fake, 'client', 'out', 'cli.js'),
-      "process.stderr.write('mlops features: step 1\\n'); process.stdout.write(JSON.stringify(process.argv.slice(2))); setTimeout(() => {}, 60000);\n",
+      "process.stdout.write(JSON.stringify(process.argv.slice(2)), () => process.stderr.write('mlops features: step 1\\n')); setTimeout(() => {}, 60000);\n",
     );
     const abort = new AbortController();
     const lines: string[] = [];
@@ -68,7 +68,8 @@ describe("the editor's feature commands through the bundled CLI", () => {
       signal: abort.signal,
       onProgress: (line) => {
         lines.push(line);
-        abort.abort();
+        // stdout was written first; give its pipe a moment to be read before cancelling.
+        setTimeout(() => abort.abort(), 300);
       },
     });
     const result = await done;

@@ -209,6 +209,136 @@ describe('REST endpoint: bad requests get MLflow-shaped 4xx and write nothing', 
     assert.equal(notFound.status, 404);
     assert.equal(errorCode(notFound.text), 'RESOURCE_DOES_NOT_EXIST');
   });
+  it('deep nesting, invalid UTF-8 and bare NaN are 400s, not 500s (issue 20)', async () => {
+    const { run } = await server.repo.createRun({ experiment_id: '0' });
+    const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+    for (const [p, field] of [
+      ['/api/2.0/mlflow/runs/delete', 'run_id'],
+      ['/api/2.0/mlflow/experiments/create', 'name'],
+      ['/api/2.0/mlflow/runs/search', 'experiment_ids'],
+      ['/api/2.0/mlflow/registered-models/create', 'name'],
+    ] as const) {
+      for (const depth of [101, 3000, 5000, 20_000]) {
+        const r = await send(server, {
+          method: 'POST',
+          path: p,
+          body: `{"${field}": ${deep(depth)}}`,
+          headers: { 'Content-Type': 'application/json' },
+        });
+        assert.equal(r.status, 400, `${p} at depth ${depth}: ${r.text.slice(0, 200)}`);
+        assert.equal(errorCode(r.text), 'INVALID_PARAMETER_VALUE');
+        assert.match(JSON.parse(r.text).message as string, /more than 100 levels deep/);
+      }
+    }
+    // 100 levels is still read (and refused for its type, quoting the value).
+    const hundred = await send(server, {
+      method: 'POST',
+      path: '/api/2.0/mlflow/runs/delete',
+      body: `{"run_id": ${deep(99)}}`,
+      headers: { 'Content-Type': 'application/json' },
+    });
+    assert.equal(hundred.status, 400);
+    assert.match(JSON.parse(hundred.text).message as string, /Invalid value \[\[\[.*for parameter 'run_id'/);
+    const key = Buffer.concat([
+      Buffer.from(`{"run_id": "${run.info.run_id}", "key": "a`),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('", "value": "1"}'),
+    ]);
+    const utf8 = await send(server, {
+      method: 'POST',
+      path: '/api/2.0/mlflow/runs/log-parameter',
+      body: key,
+      headers: { 'Content-Type': 'application/json' },
+    });
+    assert.equal(utf8.status, 400, utf8.text);
+    assert.match(JSON.parse(utf8.text).message as string, /not valid UTF-8/);
+    const surrogate = await send(server, {
+      method: 'POST',
+      path: '/api/2.0/mlflow/runs/log-parameter',
+      body: `{"run_id": "${run.info.run_id}", "key": "p", "value": "a\\ud800"}`,
+      headers: { 'Content-Type': 'application/json' },
+    });
+    assert.equal(surrogate.status, 400, surrogate.text);
+    assert.match(JSON.parse(surrogate.text).message as string, /lone UTF-16 surrogate/);
+    const nan = await send(server, {
+      method: 'POST',
+      path: '/api/2.0/mlflow/runs/log-metric',
+      body: `{"run_id": "${run.info.run_id}", "key": "m", "value": NaN, "timestamp": 1}`,
+      headers: { 'Content-Type': 'application/json' },
+    });
+    assert.equal(nan.status, 400, nan.text);
+    assert.match(JSON.parse(nan.text).message as string, /must be quoted: "NaN"/);
+    // Quoted, as protobuf writes them, non-finite values are accepted and read back as sent.
+    for (const [value, step] of [
+      ['NaN', 1],
+      ['Infinity', 2],
+      ['-Infinity', 3],
+    ] as const) {
+      const ok = await send(server, {
+        method: 'POST',
+        path: '/api/2.0/mlflow/runs/log-metric',
+        ...json({ run_id: run.info.run_id, key: 'm', value, timestamp: 1, step }),
+      });
+      assert.equal(ok.status, 200, ok.text);
+    }
+    assert.deepEqual(
+      server.repo.getMetricHistory({ run_id: run.info.run_id, metric_key: 'm' }).metrics.map((m) => [m.value, m.step]),
+      [
+        ['NaN', 1],
+        ['Infinity', 2],
+        ['-Infinity', 3],
+      ],
+    );
+    // Strings that JS reads as numbers and protobuf does not: hex, spaces in an int64, an overflowing double.
+    for (const body of [
+      { value: '0x10', timestamp: 1 },
+      { value: 1, timestamp: ' 7 ' },
+      { value: '1e400', timestamp: 1 },
+    ]) {
+      const r = await send(server, {
+        method: 'POST',
+        path: '/api/2.0/mlflow/runs/log-metric',
+        ...json({ run_id: run.info.run_id, key: 'h', ...body }),
+      });
+      assert.equal(r.status, 400, JSON.stringify(body));
+    }
+    assert.equal(metricCount(), 3);
+  });
+
+  it('a URL past the header limit gets a 431 in MLflow shape, and the server goes on', async () => {
+    for (const n of [17_000, 100_000, 2_000_000]) {
+      const r = await send(server, { path: `/api/2.0/mlflow/runs/get?run_id=${'a'.repeat(n)}` });
+      assert.equal(r.status, 431, `${n}: ${r.text}`);
+      assert.equal(r.headers['content-type'], 'application/json');
+      assert.equal(errorCode(r.text), 'INVALID_PARAMETER_VALUE');
+      assert.match(JSON.parse(r.text).message as string, /longer than the \d+ bytes/);
+    }
+    assert.ok(
+      server.logged.some((l) => /refused before routing: 431/.test(l)),
+      server.logged.join('\n'),
+    );
+    assert.equal((await send(server, { path: '/api/2.0/mlflow/experiments/search' })).status, 200);
+  });
+
+  it('tags without a value are stored with an empty one, as protobuf reads them', async () => {
+    const created = await send(server, {
+      method: 'POST',
+      path: '/api/2.0/mlflow/experiments/create',
+      ...json({ name: 'no-values', tags: [{ key: 'k' }] }),
+    });
+    assert.equal(created.status, 200, created.text);
+    const id = (JSON.parse(created.text) as { experiment_id: string }).experiment_id;
+    const tagged = await send(server, {
+      method: 'POST',
+      path: '/api/2.0/mlflow/experiments/set-experiment-tag',
+      ...json({ experiment_id: id, key: 'other' }),
+    });
+    assert.equal(tagged.status, 200, tagged.text);
+    assert.deepEqual(server.repo.getExperiment({ experiment_id: id }).experiment.tags, [
+      { key: 'k', value: '' },
+      { key: 'other', value: '' },
+    ]);
+  });
 });
 
 describe('REST endpoint: mlflow-artifacts proxy', () => {
@@ -272,6 +402,18 @@ describe('REST endpoint: mlflow-artifacts proxy', () => {
     assert.equal(write.status, 403);
     assert.ok(!existsSync(path.join(outside, 'planted.txt')));
     assert.equal((await send(server, { path: `${A}?path=escape` })).status, 403);
+    assert.equal((await send(server, { path: `${A}?path=escape/` })).status, 403);
+    // A symlink to a file outside, inside an artifact folder: not read, not overwritten through, not listed.
+    mkdirSync(path.join(server.artifactRoot, 'folder'), { recursive: true });
+    symlinkSync(path.join(outside, 'secret.txt'), path.join(server.artifactRoot, 'folder', 'link.txt'));
+    writeFileSync(path.join(server.artifactRoot, 'folder', 'real.txt'), 'real');
+    assert.equal((await send(server, { path: `${A}/folder/link.txt` })).status, 403);
+    const overwrite = await send(server, { method: 'PUT', path: `${A}/folder/link.txt`, body: 'overwritten' });
+    assert.equal(overwrite.status, 403, overwrite.text);
+    assert.equal(readFileSync(path.join(outside, 'secret.txt'), 'utf8'), 'secret');
+    assert.deepEqual(JSON.parse((await send(server, { path: `${A}?path=folder` })).text), {
+      files: [{ path: 'real.txt', is_dir: false, file_size: 4 }],
+    });
   });
 
   it("lists a run's artifacts through artifacts/list", async () => {
@@ -290,5 +432,11 @@ describe('REST endpoint: mlflow-artifacts proxy', () => {
     ) as { files: unknown[] };
     assert.deepEqual(inner.files, [{ path: 'model/model.pkl', is_dir: false, file_size: 3 }]);
     assert.equal((await send(server, { path: `/api/2.0/mlflow/artifacts/list?run_id=${run.info.run_id}&path=../..` })).status, 400);
+    symlinkSync(outside, path.join(root, 'escape'));
+    assert.equal((await send(server, { path: `/api/2.0/mlflow/artifacts/list?run_id=${run.info.run_id}&path=escape` })).status, 403);
+    const listed = JSON.parse((await send(server, { path: `/api/2.0/mlflow/artifacts/list?run_id=${run.info.run_id}` })).text) as {
+      files: unknown[];
+    };
+    assert.deepEqual(listed.files, [{ path: 'model', is_dir: true }], 'the symlink is not listed');
   });
 });

@@ -84,6 +84,8 @@ describe('metrics panel handler', () => {
     const styles = panelStyles(runs!.payload.runs);
     assert.deepEqual(runs!.payload.runs[0]!.style, styles.get(a));
     assert.notDeepEqual(runs!.payload.runs[0]!.style.color, runs!.payload.runs[1]!.style.color);
+    // Each run carries its latest values: the summary above the charts.
+    assert.deepEqual(runs!.payload.runs[1]!.latest, { loss: 1 / 30, acc: 29 / 30 });
     const series = view.of('series');
     assert.deepEqual(
       series.map((s) => s.payload.items[0]!.key),

@@ -2,15 +2,13 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { autoMethod } from '../../client/src/core/drift/autoMethod';
-import { concatTables, type Table } from '../../client/src/core/drift/dataTable';
+import { prepareColumn } from '../../client/src/core/drift/columns';
+import { concatTables, readTable, readTables, type Table } from '../../client/src/core/drift/dataTable';
 import { driftReport } from '../../client/src/core/drift/report';
 import {
   checkDrift,
   DriftInputError,
   performanceDrift,
-  prepareColumn,
-  readTable,
-  readTables,
   resolveCurrent,
   resolveReference,
   DataFileError,

@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type YAMLMap } from 'yaml';
 import {
   ParseCache,
   pipelineModel,
@@ -25,7 +25,7 @@ import {
 } from '../../common/src';
 import type { Span } from '../../common/src/expressions/ast';
 import { YAML_OPTIONS } from '../../common/src/document/chunks';
-import { parseInPieces } from '../../common/src/document/piecewise';
+import { parseInPieces, parseRootEntries } from '../../common/src/document/piecewise';
 import { spliceYaml } from '../../common/src/document/splice';
 import { symbolAt } from '../../common/src/pipeline/symbolAt';
 import { generatePipeline } from '../bench/lsp-pipeline/generate';
@@ -187,6 +187,57 @@ const SNIPPETS = [
   '\n    env:\n      A: "x\\ty"',
 ];
 
+/** The entries of a block map at column 2 (steps, params): where each starts and ends. */
+function entriesAt2(text: string): { start: number; end: number }[] {
+  const starts: number[] = [];
+  for (const match of text.matchAll(/^ {2}[A-Za-z_][\w-]*:/gm)) starts.push(match.index);
+  return starts.map((start, i) => {
+    let end = starts[i + 1] ?? text.length;
+    // The last entry of a map ends where a line at column 0 starts.
+    const root = text.slice(start, end).search(/\n(?=[^ \n])/);
+    if (root >= 0) end = start + root + 1;
+    return { start, end };
+  });
+}
+
+/** A whole step or param added (a copy of another, renamed), deleted, or moved; or a syntax error made inside one. */
+function entryEdit(text: string, random: Random): { start: number; end: number; newText: string } | undefined {
+  const entries = entriesAt2(text);
+  if (entries.length === 0) return undefined;
+  const entry = random.pick(entries);
+  const body = text.slice(entry.start, entry.end);
+  switch (
+    random.weighted([
+      [3, 'add'],
+      [3, 'delete'],
+      [1, 'two'],
+      [3, 'break'],
+    ] as const)
+  ) {
+    case 'add': {
+      const where = random.pick(entries);
+      const copy = body.replace(/^ {2}([A-Za-z_][\w-]*):/, (_, name: string) => `  ${name}_${random.below(1000)}:`);
+      return { start: where.start, end: where.start, newText: copy.endsWith('\n') ? copy : `${copy}\n` };
+    }
+    case 'delete':
+      return { start: entry.start, end: entry.end, newText: '' };
+    case 'two': {
+      // Two entries at once: this one and the next deleted, or replaced by one of them.
+      const next = entries[entries.indexOf(entry) + 1];
+      if (!next) return undefined;
+      return { start: entry.start, end: next.end, newText: random.chance(0.5) ? '' : text.slice(next.start, next.end) };
+    }
+    case 'break': {
+      const line = entry.start + random.below(body.length);
+      const at = text.indexOf('\n', line);
+      if (at < 0) return undefined;
+      return random.chance(0.5)
+        ? { start: at, end: at, newText: random.pick([' [', ' {', ' "x', " 'x", ' ]', ' - x', ': x: y', ' &a', ' *b']) }
+        : { start: at - 1, end: at, newText: '' };
+    }
+  }
+}
+
 /** One random edit of `text`, mostly inside a line and mostly harmless YAML. */
 function randomEdit(text: string, random: Random): { start: number; end: number; newText: string } {
   const at = random.below(text.length + 1);
@@ -197,8 +248,14 @@ function randomEdit(text: string, random: Random): { start: number; end: number;
       [1, 'delete'],
       [1, 'line'],
       [1, 'char'],
+      [2, 'entry'],
     ] as const)
   ) {
+    case 'entry': {
+      const edit = entryEdit(text, random);
+      if (edit) return edit;
+      return { start: at, end: at, newText: ' ' };
+    }
     case 'word': {
       let start = at;
       let end = at;
@@ -230,6 +287,8 @@ function randomEdit(text: string, random: Random): { start: number; end: number;
 interface ChainStats {
   versions: number;
   spliced: number;
+  /** Versions spliced into a previous version that had a syntax error. */
+  splicedBroken: number;
 }
 
 /**
@@ -238,18 +297,18 @@ interface ChainStats {
  * chain keeps coming back to splice-able versions, and compares every
  * version with a fresh parse.
  */
-function runChain(base: string, kind: DocumentKind, seed: number, count: number): ChainStats {
+function runChain(base: string, kind: DocumentKind, seed: number, count: number, revert = 0.8): ChainStats {
   const random = new Random(seed);
   const cache = new ParseCache();
   let text = TextDocument.create(`file:///chain/doc.${kind}.yaml`, 'yaml', 1, base);
   let previous = cache.get(text, kind);
   assertSameResults(previous, fresh(text, kind), `seed ${seed} v1`);
-  const stats: ChainStats = { versions: 0, spliced: 0 };
+  const stats: ChainStats = { versions: 0, spliced: 0, splicedBroken: 0 };
   let lastGood = base;
   for (let n = 0; n < count; n++) {
     const current = text.getText();
     const broken = previous.yaml.errors.length > 0 || previous.yaml.warnings.length > 0;
-    const edit = broken && random.chance(0.8) ? { start: 0, end: current.length, newText: lastGood } : randomEdit(current, random);
+    const edit = broken && random.chance(revert) ? { start: 0, end: current.length, newText: lastGood } : randomEdit(current, random);
     text = TextDocument.update(
       text,
       [{ range: { start: text.positionAt(edit.start), end: text.positionAt(edit.end) }, text: edit.newText }],
@@ -259,7 +318,10 @@ function runChain(base: string, kind: DocumentKind, seed: number, count: number)
     const label = `seed ${seed} v${text.version} (${JSON.stringify(edit)})`;
     assertSameResults(parsed, fresh(text, kind), label);
     stats.versions++;
-    if (parsed.yaml === previous.yaml && text.getText() !== current) stats.spliced++;
+    if (parsed.yaml === previous.yaml && text.getText() !== current) {
+      stats.spliced++;
+      if (broken) stats.splicedBroken++;
+    }
     if (parsed.yaml.errors.length === 0 && parsed.yaml.warnings.length === 0) lastGood = text.getText();
     previous = parsed;
   }
@@ -301,6 +363,16 @@ describe('incremental parsing', () => {
     assert.ok(read > 100, `only ${read} of 300 mutated texts were read by entries`);
   });
 
+  it('reads only the root entries asked for, as a whole parse reads them (the workspace index skips the steps)', () => {
+    for (const text of [sample('churn.pipeline.yaml'), generatePipeline(40, 7).text]) {
+      const header = parseRootEntries(text, (key) => key !== 'steps');
+      assert.ok(header);
+      const all = whole(text).contents as YAMLMap;
+      const kept = all.items.filter((pair) => (pair.key as { value?: unknown }).value !== 'steps');
+      assert.deepEqual((header.contents as YAMLMap).items.map(shape), kept.map(shape));
+    }
+  });
+
   it('declines what it cannot read alone: anchors, left-edge comments between entries, errors', () => {
     for (const text of [
       'a: &x 1\nb: *x\n',
@@ -339,7 +411,13 @@ describe('incremental parsing', () => {
       if (yaml) assert.deepEqual(docShape(yaml), docShape(whole(edited)), JSON.stringify(edited));
       else assert.equal(yaml, undefined);
     }
-    assert.equal(splice(base.replace('run: x', 'run: [x')), undefined, 'a syntax error is left to the whole parse');
+    // A syntax error in a step followed by two others is read with them, and gives the errors a whole parse gives.
+    const three = base.replace('  b:\n    run: y\n', '  b:\n    run: y\n  c:\n    run: z\n');
+    const broken = three.replace('run: x', 'run: [x');
+    const spliced = spliceYaml({ source: three, yaml: whole(three) }, broken);
+    assert.ok(spliced, 'a syntax error in a step is spliced');
+    assert.deepEqual(docShape(spliced), docShape(whole(broken)), 'a syntax error in a step');
+    assert.ok(whole(broken).errors.length > 0);
   });
 
   for (const [name, base, kind, offset] of [
@@ -353,4 +431,43 @@ describe('incremental parsing', () => {
       assert.ok(stats.spliced >= stats.versions / 10, `only ${stats.spliced} of ${stats.versions} versions were spliced`);
     });
   }
+
+  it('splices whole steps in and out: one chunk becomes several, or none', () => {
+    const base = generatePipeline(30, 9).text;
+    const cache = new ParseCache();
+    let text = TextDocument.create('file:///steps/doc.pipeline.yaml', 'yaml', 1, base);
+    const first = cache.get(text, 'pipeline');
+    const steps = () => ((first.yaml.contents as YAMLMap).get('steps') as YAMLMap).items.length;
+    const edit = (start: number, end: number, newText: string) => {
+      text = TextDocument.update(
+        text,
+        [{ range: { start: text.positionAt(start), end: text.positionAt(end) }, text: newText }],
+        text.version + 1,
+      );
+      const parsed = cache.get(text, 'pipeline');
+      assert.equal(parsed.yaml, first.yaml, `spliced: ${JSON.stringify(newText.slice(0, 60))}`);
+      assertSameResults(parsed, fresh(text, 'pipeline'), `v${text.version}`);
+    };
+    const s6 = base.indexOf('\n  s6:\n') + 1;
+    // Two new steps inside s5's chunk, after its last line: one chunk becomes three.
+    edit(s6, s6, '  n1:\n    run: a ${{ steps.s0.outputs.o0 }}\n  n2:\n    run: b\n');
+    assert.equal(steps(), 32);
+    // s5 deleted: its chunk becomes none.
+    const t = text.getText();
+    edit(t.indexOf('\n  s5:\n') + 1, t.indexOf('\n  n1:\n') + 1, '');
+    assert.equal(steps(), 31);
+    // A syntax error in n1, an edit elsewhere while it is there, and its fix.
+    const n1 = text.getText().indexOf('    run: a ') + '    run: '.length;
+    edit(n1, n1, '[');
+    assert.ok(first.yaml.errors.length > 0);
+    const s20 = text.getText().indexOf('\n  s20:\n    description: ') + '\n  s20:\n    description: '.length;
+    edit(s20, s20, 'Edited ');
+    edit(n1, n1 + 1, '');
+    assert.equal(first.yaml.errors.length, 0);
+  });
+
+  it('splices edits while the file has a syntax error, with the results of a fresh parse', () => {
+    const stats = runChain(generatePipeline(25, 13).text, 'pipeline', SEED + 4, EDITS, 0.2);
+    assert.ok(stats.splicedBroken >= 5, `only ${stats.splicedBroken} versions with a syntax error before them were spliced`);
+  });
 });

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { checkDrift, prepareColumn, readTable } from '../../client/src/core/drift';
+import { checkDrift } from '../../client/src/core/drift';
+import { prepareColumn } from '../../client/src/core/drift/columns';
+import { readTable } from '../../client/src/core/drift/dataTable';
 import { ks2samp } from '../../client/src/core/drift/ks';
 import { checkMonitor } from '../../client/src/core/monitor';
 import { ecdfGap, ecdfPoints } from '../../client/src/core/monitor/distributions';

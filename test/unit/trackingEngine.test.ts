@@ -198,7 +198,8 @@ describe('tracking engine: writes, replay, saves', () => {
     const reopened = await openEngine(dir, log);
     assert.equal(reopened.recovery.replayedWrites, 3);
     assert.ok(reopened.recovery.droppedJournalBytes === 40);
-    assert.match(log.text(), /warn: .*torn last line \(40 bytes\)/);
+    assert.match(log.text(), /warn: .*torn last line \(40 bytes after its last intact entry\)/);
+    assert.equal(reopened.recovery.tornTails[0]?.bytes, 40);
     call(reopened, 'logBatch', { run_id: runId, metrics: points(3, 3) });
     const again = await openEngine(dir);
     assert.equal(call(again, 'countMetrics', {}), 6);

@@ -1,12 +1,20 @@
 import { credentialsFromEnv } from '../core/tracking/choice';
 import type { TrackingAuth } from '../core/tracking/rest/request';
+import type { CeilingVerdict } from '../core/tracking/storeCeiling';
 
 // What the tracking status bar item and the store switcher show, and which credentials a server
 // gets: no vscode here, so the unit tests read it directly.
 
 /** The store in use, as the status bar item tells it. */
 export type StoreState =
-  | { readonly kind: 'workspace'; readonly role: 'owner' | 'peer'; readonly url: string; readonly ownerPid?: number }
+  | {
+      readonly kind: 'workspace';
+      readonly role: 'owner' | 'peer';
+      readonly url: string;
+      readonly ownerPid?: number;
+      /** How the store's size compares with the ceiling (storeCeiling.ts); known to the owner only. */
+      readonly ceiling?: CeilingVerdict;
+    }
   | { readonly kind: 'remote'; readonly url: string; readonly reachable: boolean; readonly error?: string; readonly outbox?: number }
   | { readonly kind: 'failed'; readonly target?: string; readonly error: string };
 
@@ -21,16 +29,23 @@ export function hostOf(url: string): string {
   }
 }
 
-/** `$(database) Tracking: workspace`, `$(cloud) Tracking: host`, `$(cloud-offline) ...` and its tooltip. */
-export function storeLabel(state: StoreState): { text: string; tooltip: string } {
+/**
+ * `$(database) Tracking: workspace`, `$(cloud) Tracking: host`, `$(cloud-offline) ...` and its tooltip;
+ * `warning` when the item should stand out (a workspace store past its ceiling).
+ */
+export function storeLabel(state: StoreState): { text: string; tooltip: string; warning?: true } {
   switch (state.kind) {
-    case 'workspace':
+    case 'workspace': {
+      const over = state.ceiling?.level === 'over';
+      const ceiling = state.ceiling?.message ? `\n${state.ceiling.message}` : '';
       return {
-        text: `$(database) Tracking: ${state.role === 'owner' ? 'workspace' : 'workspace (shared)'}`,
+        text: `$(${over ? 'warning' : 'database'}) Tracking: ${state.role === 'owner' ? 'workspace' : 'workspace (shared)'}`,
         tooltip: `Tracking in the workspace database (.mlops/tracking.db); MLflow-compatible endpoint ${state.url}${
           state.role === 'peer' && state.ownerPid ? ` (served by process ${state.ownerPid})` : ''
-        }\n${SWITCH}`,
+        }${ceiling}\n${SWITCH}`,
+        ...(over ? { warning: true as const } : {}),
       };
+    }
     case 'remote': {
       const host = hostOf(state.url);
       const waiting = state.outbox ? ` (${state.outbox} waiting)` : '';

@@ -8,24 +8,20 @@ import type { StoreChange, TrackingApi } from '../core/tracking/repository';
 import { recoverAbandonedRuns } from '../core/runner';
 import { serveWorkspace, type WorkspaceTracking } from '../core/tracking/workspaceServer';
 import { checkTrackingUri, credentialsEnv } from '../core/tracking/choice';
+import { EVERYTHING_CHANGED } from '../core/tracking/rest/changeStream';
 import { TrackingAuthError, type TrackingAuth } from '../core/tracking/rest/request';
 import { affectsSetting, setting } from './config';
 import { notify } from './notify';
 import type { RemoteArtifacts } from '../core/tracking/remote/artifacts';
 import { askCredentials, openRemote, type RemoteConnection } from './remoteTracking';
 import { hostOf, rememberServer, storeChoices, storeLabel, type StoreState } from './storeLabel';
+import { ceilingVerdict, type CeilingVerdict } from '../core/tracking/storeCeiling';
 
 const MODEL_PUSH_DELAY_MS = 300;
 const RECENT_SERVERS = 'mlops.tracking.recentServers';
 const MAX_MODEL_NAMES = 5000;
-
-/** Every view refreshes from its root: what a switch of stores fires. */
-const EVERYTHING: readonly StoreChange[] = [
-  { kind: 'experiment', ids: [], op: 'update' },
-  { kind: 'run', ids: [], op: 'update' },
-  { kind: 'model', ids: [], op: 'update' },
-  { kind: 'monitor', ids: [], op: 'update' },
-];
+/** The owner looks at the store's size (against its ceiling) on open, then at most this often while metrics are written. */
+const SIZE_CHECK_MS = 60_000;
 
 /** A view whose visibility makes a team server's changes worth polling for often. */
 interface Shown {
@@ -46,6 +42,9 @@ export class TrackingConnection implements vscode.Disposable {
   private tracking: Promise<WorkspaceTracking | undefined> | undefined;
   private readonly status: vscode.StatusBarItem;
   private modelTimer: NodeJS.Timeout | undefined;
+  /** The owned workspace store as the status bar shows it, and its size check (storeCeiling.ts). */
+  private owned:
+    { state: Extract<StoreState, { kind: 'workspace' }>; ceiling?: CeilingVerdict; checkedAt: number; timer?: NodeJS.Timeout } | undefined;
   private changes: { dispose(): void } | undefined;
   private configListener: vscode.Disposable | undefined;
   private remoteAuth: TrackingAuth | undefined;
@@ -90,6 +89,9 @@ export class TrackingConnection implements vscode.Disposable {
       const tracking = await serveWorkspace({
         workspaceDir: folder.uri.fsPath,
         joinPeer: true,
+        // A joined window's views follow the owner's change stream from their first read on.
+        follow: true,
+        durability: setting(Settings.trackingDurability) === 'process' ? 'process' : 'fsync',
         log: (level, message) => this.output[level](`tracking store: ${message}`),
       });
       this.output.info(
@@ -100,12 +102,17 @@ export class TrackingConnection implements vscode.Disposable {
       this.lastError = undefined;
       if (tracking.role === 'owner') await this.recoverRuns(tracking.api);
       this.applyTerminalEnvironment(tracking);
-      this.showStatus({
+      const state = {
         kind: 'workspace',
         role: tracking.role === 'peer' ? 'peer' : 'owner',
         url: tracking.url,
         ownerPid: tracking.ownerPid,
-      });
+      } as const;
+      this.showStatus(state);
+      if (tracking.role === 'owner') {
+        this.owned = { state, checkedAt: 0 };
+        void this.checkStoreSize(tracking.api);
+      }
       const movedTo = tracking.recovery?.corruptDatabaseMovedTo;
       if (movedTo) {
         void notify
@@ -129,10 +136,40 @@ export class TrackingConnection implements vscode.Disposable {
   }
 
   private showStatus(state: StoreState): void {
-    const { text, tooltip } = storeLabel(state);
+    const { text, tooltip, warning } = storeLabel(state);
     this.status.text = text;
     this.status.tooltip = tooltip;
+    this.status.backgroundColor = warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.status.show();
+  }
+
+  /** The owned store's size against its ceiling: the status bar warns past it (docs/tracking-store.md, Ceiling). */
+  private async checkStoreSize(api: TrackingApi): Promise<void> {
+    const owned = this.owned;
+    if (!owned) return;
+    owned.checkedAt = Date.now();
+    try {
+      const ceiling = ceilingVerdict(await api.getStoreSize({}));
+      if (this.owned !== owned) return;
+      if (ceiling.level !== (owned.ceiling?.level ?? 'ok'))
+        this.output[ceiling.level === 'ok' ? 'info' : 'warn'](ceiling.message || 'The workspace store is below its ceiling again.');
+      owned.ceiling = ceiling;
+      this.showStatus({ ...owned.state, ceiling });
+    } catch (error) {
+      this.output.warn(`Could not read the tracking store's size: ${errorMessage(error)}`);
+    }
+  }
+
+  private scheduleSizeCheck(api: TrackingApi): void {
+    const owned = this.owned;
+    if (!owned || owned.timer) return;
+    owned.timer = setTimeout(
+      () => {
+        owned.timer = undefined;
+        void this.checkStoreSize(api);
+      },
+      Math.max(0, owned.checkedAt + SIZE_CHECK_MS - Date.now()),
+    );
   }
 
   /**
@@ -164,7 +201,12 @@ export class TrackingConnection implements vscode.Disposable {
   /** The store follows `mlops.tracking.uri` (and the CA bundle) live; terminals follow their setting. */
   private watchConfiguration(): void {
     this.configListener ??= vscode.workspace.onDidChangeConfiguration((e) => {
-      if (affectsSetting(e, Settings.trackingUri) || affectsSetting(e, Settings.trackingCaBundle)) void this.reopen();
+      if (
+        affectsSetting(e, Settings.trackingUri) ||
+        affectsSetting(e, Settings.trackingCaBundle) ||
+        affectsSetting(e, Settings.trackingDurability)
+      )
+        void this.reopen();
       else if (affectsSetting(e, Settings.trackingTerminalEnvironment))
         void this.tracking?.then((tracking) => tracking && this.applyTerminalEnvironment(tracking));
     });
@@ -177,7 +219,7 @@ export class TrackingConnection implements vscode.Disposable {
     const opening = closing.then(() => this.open());
     this.tracking = opening;
     await opening;
-    this.storeChanged.fire(EVERYTHING);
+    this.storeChanged.fire(EVERYTHING_CHANGED);
   }
 
   private async openRemote(folder: vscode.WorkspaceFolder, uri: string): Promise<WorkspaceTracking | undefined> {
@@ -384,10 +426,11 @@ export class TrackingConnection implements vscode.Disposable {
 
   private onStoreChange(batch: readonly StoreChange[], api: TrackingApi): void {
     if (batch.some((c) => c.kind === 'model')) this.scheduleModelPush(api, MODEL_PUSH_DELAY_MS);
+    if (batch.some((c) => c.kind === 'metric')) this.scheduleSizeCheck(api);
     this.storeChanged.fire(batch);
   }
 
-  /** Store change batches from every writer, while this window owns the store (the trees follow them). */
+  /** Store change batches from every writer (the trees follow them): the store's own when this window owns it, the owner's change stream when it joined, the poller's with a team server. */
   readonly onDidChange: vscode.Event<readonly StoreChange[]> = (listener, thisArg, disposables) =>
     this.storeChanged.event(listener, thisArg, disposables);
   private readonly storeChanged = new vscode.EventEmitter<readonly StoreChange[]>();
@@ -454,6 +497,8 @@ export class TrackingConnection implements vscode.Disposable {
   /** Saves the store and releases its lock; awaited on deactivation. */
   async close(): Promise<void> {
     if (this.modelTimer) clearTimeout(this.modelTimer);
+    clearTimeout(this.owned?.timer);
+    this.owned = undefined;
     this.changes?.dispose();
     this.configListener?.dispose();
     this.configListener = undefined;

@@ -61,8 +61,10 @@ export const Commands = {
   restoreRun: 'mlops.restoreRun',
   copyRunId: 'mlops.copyRunId',
   openRunArtifacts: 'mlops.openRunArtifacts',
-  /** One artifact file of a run on a team server: downloaded into a temporary folder, then opened. */
+  /** One artifact file of a run (a row's click): opened by its kind (images in the image preview, text read-only from a server). */
   openRunArtifact: 'mlops.openRunArtifact',
+  /** An MLflow model folder's flavors, signature and input example, in a panel. */
+  showModel: 'mlops.showModel',
   compareRuns: 'mlops.compareRuns',
   showMetrics: 'mlops.showMetrics',
   // Model Registry view

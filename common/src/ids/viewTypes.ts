@@ -23,4 +23,5 @@ export const ViewTypes = {
   featurePreview: 'mlops.featurePreview',
   metrics: 'mlops.metricsCharts',
   compare: 'mlops.runComparison',
+  model: 'mlops.modelDetails',
 } as const;

@@ -1,4 +1,6 @@
+import { isScalar, isSeq, type YAMLMap } from 'yaml';
 import type { ParsedDocument } from '../document/parsedDocument';
+import { scalarText, stringValue } from '../yaml/nodes';
 import { pipelineModel } from './model';
 
 export interface GraphNode {
@@ -7,6 +9,12 @@ export interface GraphNode {
   /** Offset of the step's key in the document, for "reveal in editor". */
   readonly offset: number;
   readonly outputs: readonly string[];
+  /** The step's `image`, else the pipeline's (used by Kubeflow/Argo exports). */
+  readonly image?: string;
+  /** `retries` as written (0 when absent): a step runs at most retries + 1 times. */
+  readonly retries: number;
+  /** `inputs` as written (expressions unresolved). */
+  readonly inputs: readonly string[];
 }
 
 export interface GraphEdge {
@@ -32,12 +40,19 @@ export interface PipelineGraph {
  */
 export function pipelineGraph(doc: ParsedDocument): PipelineGraph {
   const model = pipelineModel(doc);
-  const nodes: GraphNode[] = [...model.steps.values()].map((step) => ({
-    id: step.name,
-    ...(step.description !== undefined ? { description: step.description } : {}),
-    offset: step.start,
-    outputs: [...step.outputs.keys()],
-  }));
+  const pipelineImage = stringValue(model.root, 'image')?.trim();
+  const nodes: GraphNode[] = [...model.steps.values()].map((step) => {
+    const image = stringValue(step.body, 'image')?.trim() || pipelineImage;
+    return {
+      id: step.name,
+      ...(step.description !== undefined ? { description: step.description } : {}),
+      offset: step.start,
+      outputs: [...step.outputs.keys()],
+      ...(image ? { image } : {}),
+      retries: retriesOf(step.body),
+      inputs: inputsOf(step.body),
+    };
+  });
   const edges = new Map<string, { from: string; to: string; kind: 'data' | 'needs'; outputs: Set<string> }>();
   for (const use of model.uses) {
     if (use.inStep === undefined || use.own) continue;
@@ -55,4 +70,16 @@ export function pipelineGraph(doc: ParsedDocument): PipelineGraph {
     nodes,
     edges: [...edges.values()].map((e) => ({ from: e.from, to: e.to, kind: e.kind, outputs: [...e.outputs].sort() })),
   };
+}
+
+function retriesOf(body: YAMLMap | undefined): number {
+  const value = body?.get('retries', true);
+  return isScalar(value) && typeof value.value === 'number' && Number.isInteger(value.value) && value.value > 0 ? value.value : 0;
+}
+
+function inputsOf(body: YAMLMap | undefined): string[] {
+  const value = body?.get('inputs', true);
+  if (isSeq(value)) return value.items.map(scalarText).filter((t): t is string => t !== undefined);
+  const one = scalarText(value);
+  return one !== undefined ? [one] : [];
 }

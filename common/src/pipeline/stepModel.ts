@@ -107,14 +107,18 @@ export function readExpressions(source: string, node: unknown, place: SitePlace,
     // (memoised strings must not keep a whole version of the document alive).
     const raw = source.slice(range[0], range[1]);
     const text = raw === scalar.value ? (scalar.value as string) : detached(raw);
+    const at = range[0];
     for (const template of findTemplates(text, 0, text.length)) {
       const site = new SiteAt(scalar, text, { start: template.start, end: template.end }, place);
       part.sites.push(site);
       const uses: NameUse[] = [];
       const problems: ExpressionProblem[] = [];
-      classifyTemplate(site, uses, problems);
-      for (const use of uses) part.uses.push(new UseAt(scalar, use));
-      for (const problem of problems) part.problems.push(new ProblemAt(scalar, problem, problem.message));
+      // Classified in the scalar's offsets, with the template just parsed (the site parses it again when asked).
+      classifyTemplate({ ...place, template }, uses, problems);
+      for (const use of uses)
+        part.uses.push(new UseAt(scalar, { ...use, start: use.start + at, end: use.end + at, ...(use.site ? { site } : {}) }));
+      for (const problem of problems)
+        part.problems.push(new ProblemAt(scalar, { start: problem.start + at, end: problem.end + at }, problem.message));
     }
   });
 }

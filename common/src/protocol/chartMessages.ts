@@ -17,6 +17,12 @@ export interface ChartRun {
   style: RunStyle;
 }
 
+/** A run of the metrics panel: its latest value of each metric key (the summary above the charts). */
+export interface MetricsRun extends ChartRun {
+  /** Latest value by key; NaN and infinities as MLflow spells them ('NaN', 'Infinity', '-Infinity'). */
+  latest: Record<string, number | string>;
+}
+
 /** Points of one run's metric as the store gives them (parallel columns, step then time order). */
 export interface SeriesColumns {
   steps: number[];
@@ -44,6 +50,8 @@ export interface MetricsViewState {
   /** Exponential moving average weight, 0 (off) to 0.99, as TensorBoard's slider. */
   smoothing: number;
   logScale: boolean;
+  /** The metric-key filter (the box above the charts): whitespace-separated terms, all of which a shown key contains. */
+  keyFilter?: string;
 }
 
 /** A zoomed range of the x axis, in the axis' own unit (steps, epoch ms, or seconds since start). */
@@ -54,11 +62,11 @@ export interface XRange {
 
 export type MetricsHostMessage =
   /** Host -> page: the runs and the metric keys any of them logged; the page builds one chart per key. */
-  | { type: 'runs'; payload: { runs: ChartRun[]; keys: string[]; state: MetricsViewState } }
+  | { type: 'runs'; payload: { runs: MetricsRun[]; keys: string[]; state: MetricsViewState } }
   /** Host -> page: series replacing what a chart shows (whole history, or the range asked for by `query`). */
   | { type: 'series'; payload: { requestId: number; xAxis: XAxis; items: SeriesItem[] } }
   /** Host -> page: points logged since the last ones sent (runs still RUNNING); appended to the charts. */
-  | { type: 'append'; payload: { items: SeriesItem[]; runs: ChartRun[] } }
+  | { type: 'append'; payload: { items: SeriesItem[]; runs: MetricsRun[] } }
   /** Host -> page: something went wrong (store closed, run gone). */
   | { type: 'problem'; payload: { message: string } };
 

@@ -1,5 +1,10 @@
+/** A path that normalizePath would change: a backslash, an empty, `.` or `..` segment, a trailing slash. */
+const NOT_NORMAL = /\\|\/\/|\/$|(^|\/)\.\.?(\/|$)/;
+
 /** Posix normalisation of a workspace-relative path: `./a/../b/` -> `b`. */
 export function normalizePath(path: string): string {
+  // Most paths are normal already (a large pipeline has thousands of them).
+  if (!NOT_NORMAL.test(path)) return path;
   const parts: string[] = [];
   const absolute = path.startsWith('/');
   for (const part of path.replace(/\\/g, '/').split('/')) {

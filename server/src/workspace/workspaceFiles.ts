@@ -12,6 +12,7 @@ import {
   type DocumentKind,
   type MlopsDiagnostic,
 } from '../../../common/src';
+import { parseRootEntries } from '../../../common/src/document/piecewise';
 import { quickParse } from '../../../common/src/document/quickYaml';
 import { localDiagnostics } from '../../../common/src/validation/validate';
 
@@ -91,8 +92,9 @@ export class WorkspaceFiles {
   /** Indexes a closed file's text; returns the other files to validate again. */
   setText(uri: string, kind: DocumentKind, source: string): Set<string> {
     const text = TextDocument.create(uri, kindInfo(kind).languageId, 0, source);
-    // Most features and monitor files are plain block YAML, read ten times faster without the full parser.
-    const quick = kind === 'pipeline' ? undefined : quickParse(source);
+    // Most features and monitor files are plain block YAML, read ten times faster without the full parser;
+    // of a pipeline the index needs the name, description and params, not the steps.
+    const quick = kind === 'pipeline' ? parseRootEntries(source, (key) => key !== 'steps') : quickParse(source);
     const doc = quick ? { uri, kind, version: 0, text, yaml: quick } : parseMlopsDocument(text, kind);
     // Checked now, so that the AST dies young: keeping hundreds of them for later costs more in garbage collection.
     if (kind !== 'pipeline')

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { readTable } from '../../../client/src/core/drift';
+import { readTable } from '../../../client/src/core/drift/dataTable';
 import { ks2samp, sorted } from '../../../client/src/core/drift/ks';
 import { driftReport } from '../../../client/src/core/drift/report';
 

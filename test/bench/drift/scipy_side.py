@@ -2,6 +2,8 @@
 
     python3 scipy_side.py ks A.f64 B.f64 REPEATS       -> JSON {scipy, times: [s...], statistic, pvalue}
     python3 scipy_side.py csv REF.csv CUR.csv REPEATS  -> JSON {scipy, read_s, ks_s: [s...], columns}
+    python3 scipy_side.py large REF.csv CUR.csv READER -> JSON {scipy, reader, read_s, ks_s, cpu_s, max_rss_mb, columns: [{column, statistic, pvalue}]}
+        READER: pandas (read_csv, C engine) or loadtxt (np.loadtxt); every column numeric
 """
 import csv
 import json
@@ -52,6 +54,45 @@ def csv_files(ref, cur, repeats):
     return {"scipy": scipy.__version__, "read_s": read_s, "ks_s": ks_s, "columns": len(names)}
 
 
+def read_all(path, reader):
+    if reader == "pandas":
+        import pandas as pd
+
+        frame = pd.read_csv(path, dtype=np.float64, engine="c")
+        return {name: frame[name].to_numpy() for name in frame.columns}
+    with open(path) as f:
+        header = f.readline().strip().split(",")
+    table = np.loadtxt(path, delimiter=",", skiprows=1, dtype=np.float64, ndmin=2)
+    return {name: table[:, i] for i, name in enumerate(header)}
+
+
+def large_files(ref, cur, reader):
+    import resource
+
+    t = time.perf_counter()
+    a = read_all(ref, reader)
+    b = read_all(cur, reader)
+    read_s = time.perf_counter() - t
+    t = time.perf_counter()
+    columns = []
+    for name in a:
+        r = stats.ks_2samp(a[name], b[name])
+        columns.append({"column": name, "statistic": float(r.statistic), "pvalue": float(r.pvalue)})
+    ks_s = time.perf_counter() - t
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    rss = usage.ru_maxrss / 1024
+    version = scipy.__version__
+    if reader == "pandas":
+        import pandas as pd
+
+        version += f", pandas {pd.__version__}"
+    return {"scipy": version, "reader": reader, "read_s": read_s, "ks_s": ks_s, "cpu_s": usage.ru_utime + usage.ru_stime, "max_rss_mb": rss, "columns": columns}
+
+
 if __name__ == "__main__":
-    mode, p1, p2, repeats = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-    print(json.dumps(ks_files(p1, p2, repeats) if mode == "ks" else csv_files(p1, p2, repeats)))
+    mode, p1, p2 = sys.argv[1], sys.argv[2], sys.argv[3]
+    if mode == "large":
+        print(json.dumps(large_files(p1, p2, sys.argv[4])))
+    else:
+        repeats = int(sys.argv[4])
+        print(json.dumps(ks_files(p1, p2, repeats) if mode == "ks" else csv_files(p1, p2, repeats)))

@@ -1,22 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { openNativeDb } from '../betterSqlite';
 import initSqlJs from 'sql.js';
 import { applySchema } from '../../../client/src/core/tracking/repository';
 import { BATCHES, batch, latestOf } from './workload';
 
 // The ceiling: the same rows into the same schema, without the store. better-sqlite3 (native, WAL) is
 // what the in-process store is measured against; raw sql.js shows what the engine itself costs.
-
-/** better-sqlite3 ships no types and the project has no @types for it; the few calls used here. */
-interface NativeDb {
-  pragma(source: string): unknown;
-  exec(source: string): void;
-  prepare(source: string): { run(...params: unknown[]): unknown };
-  transaction(fn: () => void): () => void;
-  close(): void;
-}
-type NativeDbConstructor = new (file: string) => NativeDb;
 
 interface Schema {
   ddl: string[];
@@ -54,11 +45,9 @@ ON CONFLICT (${runColumn.name}, key) DO UPDATE SET value = excluded.value, times
 /** Milliseconds for better-sqlite3 in WAL mode (synchronous=NORMAL) to insert the workload, a transaction per batch. */
 export async function betterSqlite3Ms(): Promise<number> {
   // Loaded only when this figure is asked for: the native module is a dev dependency of the benchmark alone.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const Database = require('better-sqlite3') as NativeDbConstructor;
   const dir = mkdtempSync(path.join(tmpdir(), 'mlops-bench-native-'));
   try {
-    const db = new Database(path.join(dir, 'tracking.db'));
+    const db = openNativeDb(path.join(dir, 'tracking.db'));
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     const schema = await repositorySchema();

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { locateWorker } from '../../../client/src/core/tracking/engine/workerLocation';
 import { startRestServer } from '../../../client/src/core/tracking/rest/server';
+import type { Durability } from '../../../client/src/core/tracking/engine/journal';
 import { openTrackingStore } from '../../../client/src/core/tracking/store';
 import type { RestClientJob, RestClientResult } from './restClient';
 import { newRun, percentile } from './store';
@@ -30,8 +31,8 @@ function runClients(job: RestClientJob): Promise<RestClientResult> {
 }
 
 /** `clients` concurrent clients, each sending its next request when the last one is answered. */
-export async function logThroughRest(workspaceDir: string, clients: number): Promise<RestFigures> {
-  const store = await openTrackingStore({ workspaceDir });
+export async function logThroughRest(workspaceDir: string, clients: number, durability: Durability = 'fsync'): Promise<RestFigures> {
+  const store = await openTrackingStore({ workspaceDir, durability });
   const server = await startRestServer({ api: store.api, artifactRoot: store.paths.artifacts });
   try {
     const runId = await newRun(store);

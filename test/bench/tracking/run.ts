@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { betterSqlite3Ms, rawSqlJsMs } from './ceiling';
+import { compareDurability } from './durability';
 import { logThroughRest } from './rest';
 import { logThroughStore, reopenMs, type StoreFigures } from './store';
 import { BATCH_SIZE, formatMiB, formatMs, formatRate, TOTAL_POINTS } from './workload';
@@ -50,6 +51,9 @@ async function main(): Promise<void> {
     line('request latency p99', formatMs(rest.p99Ms));
     line('longest event-loop stall on the serving thread', `${formatMs(rest.maxStallMs)} (goal <= 50 ms)`);
   }
+
+  console.log('\nthrough REST, 1 client: acknowledged on disk (fsync, the default) against in the page cache (process)');
+  await compareDurability(1);
 
   // The store and its ceiling run back to back, twice: on a shared machine the load changes by the minute.
   console.log('\nin-process API (openTrackingStore({ inProcess: true }), the engine on this thread) against the ceiling:');

@@ -1,26 +1,30 @@
-// The metrics page: one chart per metric key, a line per run; x axis, smoothing and log scale for
-// all charts; zoom, pan and export per chart. Data comes from the host (metricsHandler.ts).
+// The metrics page: a summary of the latest values, one chart per metric key (a line per run, or a
+// bar per run for single values); x axis, smoothing and log scale for all charts; a filter over the
+// keys when there are many; zoom, pan and export per chart. Data comes from the host (metricsHandler.ts).
 import type {
-  ChartRun,
   MetricsHostMessage,
+  MetricsRun,
   MetricsViewMessage,
   MetricsViewState,
   SeriesItem,
   XAxis,
   XRange,
 } from '../../../common/src/protocol/chartMessages';
-import { registerCharts, dashClass } from '../shared/charts';
+import { registerBarCharts, dashClass } from '../shared/charts';
 import { checkbox, el, select, slider } from '../shared/dom';
 import { connectToHost } from '../shared/host';
 import { onThemeChange, themeColors } from '../shared/theme';
+import { FILTER_FROM_KEYS, filterKeys, summaryRows } from './chartShape';
 import { MetricChart, type ChartView } from './metricChart';
 
-registerCharts();
+registerBarCharts();
 const root = document.getElementById('root')!;
 const host = connectToHost<MetricsViewMessage, MetricsHostMessage, MetricsViewState>(handle);
 
 let state: MetricsViewState = host.getState() ?? { runIds: [], xAxis: 'step', smoothing: 0, logScale: false };
-let runs: ChartRun[] = [];
+let runs: MetricsRun[] = [];
+/** Every metric key of the runs, sorted (the filter shows a subset). */
+let allKeys: string[] = [];
 let colors = themeColors();
 const charts = new Map<string, MetricChart>();
 const grid = el('div', 'chart-grid');
@@ -68,8 +72,9 @@ function build(keys: readonly string[]): void {
   for (const chart of charts.values()) chart.dispose();
   charts.clear();
   grid.replaceChildren();
+  allKeys = [...keys];
   firstDraw = { started: performance.now(), drawMs: 0, pending: new Set(keys) };
-  root.replaceChildren(toolbar(), legend(), grid);
+  root.replaceChildren(toolbar(), legend(), summary(), grid);
   if (keys.length === 0)
     grid.append(
       el(
@@ -79,7 +84,60 @@ function build(keys: readonly string[]): void {
       ),
     );
   for (const key of keys) addChart(key);
+  applyFilter();
   if (state.focusKey) charts.get(state.focusKey)?.element.scrollIntoView({ block: 'start' });
+}
+
+/** The keys the filter box keeps (all of them while the box is not shown). */
+function shownKeys(): string[] {
+  return allKeys.length > FILTER_FROM_KEYS ? filterKeys(allKeys, state.keyFilter ?? '') : allKeys;
+}
+
+/** Hides the charts the filter leaves out and rebuilds the summary for the keys it keeps. */
+function applyFilter(): void {
+  const shown = new Set(shownKeys());
+  for (const [key, chart] of charts) chart.element.hidden = !shown.has(key);
+  summaryElement?.replaceWith(summary());
+}
+
+let summaryElement: HTMLElement | undefined;
+/**
+ * The latest value of every shown key for every run, above the charts (as MLflow's run page lists
+ * them): a row per run, a column per key; a click on a key scrolls to its chart.
+ */
+function summary(): HTMLElement {
+  const keys = shownKeys();
+  const wrapper = el('div', 'summary');
+  if (keys.length > 0 && runs.length > 0) {
+    const table = el('table', 'summary-table');
+    const head = el('tr');
+    head.append(el('th', undefined, 'Run'));
+    for (const key of keys) {
+      const th = el('th');
+      const link = el('button', 'link', key);
+      link.type = 'button';
+      link.title = `Scroll to the chart of ${key}`;
+      link.addEventListener('click', () => charts.get(key)?.element.scrollIntoView({ block: 'start' }));
+      th.append(link);
+      head.append(th);
+    }
+    const thead = el('thead');
+    thead.append(head);
+    const body = el('tbody');
+    const byId = new Map(runs.map((r) => [r.runId, r]));
+    for (const row of summaryRows(runs, keys)) {
+      const run = byId.get(row.runId)!;
+      const tr = el('tr');
+      const name = el('td', `run run-${run.style.color}${dashClass(run.style)}`);
+      name.append(el('span', 'swatch'), el('span', 'name', run.name));
+      tr.append(name, ...row.values.map((v, i) => Object.assign(el('td', 'number', v), { title: `${keys[i]} of ${run.name}` })));
+      body.append(tr);
+    }
+    table.append(thead, body);
+    wrapper.append(table);
+  }
+  summaryElement = wrapper;
+  return wrapper;
 }
 
 function addChart(key: string): MetricChart {
@@ -113,7 +171,7 @@ function onSeries(id: number, xAxis: XAxis, items: readonly SeriesItem[]): void 
   }
 }
 
-function onAppend(items: readonly SeriesItem[], fresh: ChartRun[]): void {
+function onAppend(items: readonly SeriesItem[], fresh: MetricsRun[]): void {
   runs = fresh;
   const touched = new Set<MetricChart>();
   for (const item of items) {
@@ -123,6 +181,9 @@ function onAppend(items: readonly SeriesItem[], fresh: ChartRun[]): void {
   }
   for (const chart of touched) draw(chart);
   legendElement?.replaceWith(legend());
+  const added = [...charts.keys()].filter((k) => !allKeys.includes(k));
+  if (added.length) allKeys = [...allKeys, ...added].sort();
+  applyFilter();
 }
 
 function draw(chart: MetricChart): void {
@@ -179,7 +240,23 @@ function toolbar(): HTMLElement {
     }),
     el('span', 'hint', 'Drag to zoom, Shift+drag to pan, Ctrl+wheel to zoom, double-click to reset.'),
   );
+  if (allKeys.length > FILTER_FROM_KEYS) bar.prepend(keyFilter());
   return bar;
+}
+
+/** The filter box over metric keys (shown when there are more than FILTER_FROM_KEYS). */
+function keyFilter(): HTMLElement {
+  const wrapper = el('label', 'control', 'Filter metrics');
+  const input = el('input', 'key-filter');
+  input.type = 'search';
+  input.placeholder = `${allKeys.length} metrics`;
+  input.value = state.keyFilter ?? '';
+  input.addEventListener('input', () => {
+    saveState({ keyFilter: input.value });
+    applyFilter();
+  });
+  wrapper.append(' ', input);
+  return wrapper;
 }
 
 let legendElement: HTMLElement | undefined;

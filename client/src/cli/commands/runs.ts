@@ -1,9 +1,20 @@
 import { UsageError } from '../../core/errors';
-import type { Run } from '../../core/tracking/repository';
+import type { Run, TrackingApi } from '../../core/tracking/repository';
 import { Exit, table, type CliGroup } from '../command';
 import { JSON_OPTION, time, TRACKING_URI_OPTION, WORKSPACE_OPTION, withTracking } from './trackingAccess';
+import { watchRuns } from './runsWatch';
 
 const metricText = (v: number | string) => (typeof v === 'number' ? String(Number(v.toPrecision(6))) : v);
+
+const RUN_HEADER = ['RUN ID', 'NAME', 'EXPERIMENT', 'STATUS', 'STARTED', 'METRICS'];
+const runRow = (r: Run) => [
+  r.info.run_id,
+  r.info.run_name,
+  r.info.experiment_id,
+  r.info.status,
+  time(r.info.start_time),
+  r.data.metrics.map((m) => `${m.key}=${metricText(m.value)}`).join(' '),
+];
 
 export const runsCommand: CliGroup = {
   name: 'runs',
@@ -12,22 +23,31 @@ export const runsCommand: CliGroup = {
     {
       name: 'list',
       summary: 'List runs, newest first, with MLflow filters and ordering.',
-      usage: 'mlops runs list [--experiment NAME] [--filter EXPR] [--order-by CLAUSE] [--max N] [--json]',
-      details: "Filters use MLflow's syntax: metrics.auc > 0.9 and params.n_estimators = '100'.",
+      usage: 'mlops runs list [--experiment NAME] [--filter EXPR] [--order-by CLAUSE] [--max N] [--json] [--watch]',
+      details: [
+        "Filters use MLflow's syntax: metrics.auc > 0.9 and params.n_estimators = '100'.",
+        '--watch prints the list, then a row for every run that appears (+), changes (~) or leaves the list (-)',
+        "as other processes write, until Ctrl+C; it follows the store's change events (with --json: one JSON",
+        'object a line). While watching a free workspace store, this process serves it as mlops serve does.',
+      ].join('\n'),
       options: {
         experiment: { type: 'string', value: 'NAME', description: 'Only this experiment (default: all active ones)' },
         filter: { type: 'string', value: 'EXPR', description: 'An MLflow search filter' },
         'order-by': { type: 'string', value: 'CLAUSE', multiple: true, description: "An order such as 'metrics.auc DESC'" },
         max: { type: 'string', value: 'N', description: 'At most N runs (default 100)' },
         json: JSON_OPTION,
+        watch: { type: 'boolean', description: 'Keep following the store and print runs as they appear or change (Ctrl+C stops)' },
         workspace: WORKSPACE_OPTION,
         'tracking-uri': TRACKING_URI_OPTION,
       },
-      examples: ['mlops runs list --experiment customer_churn_prediction --filter "metrics.auc > 0.9" --order-by \'metrics.auc DESC\''],
+      examples: [
+        'mlops runs list --experiment customer_churn_prediction --filter "metrics.auc > 0.9" --order-by \'metrics.auc DESC\'',
+        'mlops runs list --watch',
+      ],
       async run(values, _positionals, io) {
         const max = values.max === undefined ? 100 : Number(values.max);
         if (!Number.isInteger(max) || max <= 0) throw new UsageError(`--max must be a positive number, got '${String(values.max)}'`);
-        return withTracking(values, io, async (api) => {
+        const list = async (api: TrackingApi): Promise<Run[]> => {
           const experimentIds =
             typeof values.experiment === 'string'
               ? [(await api.getExperimentByName({ experiment_name: values.experiment })).experiment.experiment_id]
@@ -38,21 +58,13 @@ export const runsCommand: CliGroup = {
             order_by: Array.isArray(values['order-by']) ? (values['order-by'] as string[]) : undefined,
             max_results: max,
           });
+          return runs;
+        };
+        if (values.watch === true) return watchRuns(values, io, { header: RUN_HEADER, row: runRow, list, json: values.json === true });
+        return withTracking(values, io, async (api) => {
+          const runs = await list(api);
           if (values.json === true) io.out(JSON.stringify(runs, null, 2) + '\n');
-          else
-            io.out(
-              table(
-                ['RUN ID', 'NAME', 'EXPERIMENT', 'STATUS', 'STARTED', 'METRICS'],
-                runs.map((r) => [
-                  r.info.run_id,
-                  r.info.run_name,
-                  r.info.experiment_id,
-                  r.info.status,
-                  time(r.info.start_time),
-                  r.data.metrics.map((m) => `${m.key}=${metricText(m.value)}`).join(' '),
-                ]),
-              ),
-            );
+          else io.out(table(RUN_HEADER, runs.map(runRow)));
           return Exit.ok;
         });
       },

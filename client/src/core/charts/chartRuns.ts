@@ -1,11 +1,15 @@
 import { panelStyles, runStyle } from '../../../../common/src/charts/runColors';
-import type { ChartRun, CompareRun } from '../../../../common/src/protocol/chartMessages';
+import type { ChartRun, CompareRun, MetricsRun } from '../../../../common/src/protocol/chartMessages';
 import type { Run, TrackingApi } from '../tracking/repository';
 import { MlflowError } from '../tracking/repository/errors';
 
 export function chartRun(run: Run): ChartRun {
   const info = run.info;
   return { runId: info.run_id, name: info.run_name, status: info.status, startTime: info.start_time ?? 0, style: runStyle(info.run_id) };
+}
+
+export function metricsRun(run: Run): MetricsRun {
+  return { ...chartRun(run), latest: Object.fromEntries(run.data.metrics.map((m) => [m.key, m.value])) };
 }
 
 export function compareRun(run: Run): CompareRun {

@@ -60,9 +60,11 @@ export class ComparePanelHandler {
   /** Params, metrics, tags or the status of a compared run changed: send the table again (throttled). */
   onStoreChange(batch: readonly StoreChange[]): void {
     if (!this.ready) return;
+    // One change names every run of its kind written in the same turn; none: all of them (a reset of the change stream).
     if (
       batch.some(
-        (c) => ['metric', 'param', 'tag', 'run'].includes(c.kind) && c.ids[0] !== undefined && this.state.runIds.includes(c.ids[0]),
+        (c) =>
+          ['metric', 'param', 'tag', 'run'].includes(c.kind) && (c.ids.length === 0 || c.ids.some((id) => this.state.runIds.includes(id))),
       )
     )
       this.refresher.schedule();

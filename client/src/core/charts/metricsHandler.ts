@@ -2,6 +2,7 @@ import { errorMessage } from '../../../../common/src/errors';
 import type {
   ChartRun,
   MetricsHostMessage,
+  MetricsRun,
   MetricsViewMessage,
   MetricsViewState,
   SeriesItem,
@@ -9,7 +10,7 @@ import type {
   XRange,
 } from '../../../../common/src/protocol/chartMessages';
 import type { Run, StoreChange, TrackingApi } from '../tracking/repository';
-import { chartRun, loadRuns, throttle, withPanelStyles } from './chartRuns';
+import { loadRuns, metricsRun, throttle, withPanelStyles } from './chartRuns';
 import { metricsCsv } from './metricsCsv';
 
 /** What the metrics panel's handler needs from its surroundings (the vscode adapter, or a test). */
@@ -35,7 +36,7 @@ const CSV_PAGE = 25_000;
  */
 export class MetricsPanelHandler {
   private ready = false;
-  private runs: ChartRun[] = [];
+  private runs: MetricsRun[] = [];
   private keys = new Set<string>();
   /** Per run and key, the last (step, timestamp) sent: live appends ask for points after it. */
   private readonly cursors = new Map<string, { step: number; timestamp: number }>();
@@ -94,8 +95,9 @@ export class MetricsPanelHandler {
   onStoreChange(batch: readonly StoreChange[]): void {
     if (!this.ready) return;
     for (const change of batch) {
-      if ((change.kind === 'metric' || change.kind === 'run') && change.ids[0] && this.state.runIds.includes(change.ids[0]))
-        this.changedRuns.add(change.ids[0]);
+      if (change.kind !== 'metric' && change.kind !== 'run') continue;
+      // One change names every run of its kind written in the same turn; none: all of them (a reset of the change stream).
+      for (const id of change.ids.length > 0 ? change.ids : this.state.runIds) if (this.state.runIds.includes(id)) this.changedRuns.add(id);
     }
     if (this.changedRuns.size > 0) this.appender.schedule();
   }
@@ -109,7 +111,7 @@ export class MetricsPanelHandler {
     if (!api) return;
     const { runs, missing } = await loadRuns(api, this.state.runIds);
     if (missing.length) this.deps.log(`metrics panel: runs no longer in the store: ${missing.join(', ')}`);
-    this.runs = withPanelStyles(runs.map(chartRun));
+    this.runs = withPanelStyles(runs.map(metricsRun));
     this.keys = new Set(runs.flatMap((r) => r.data.metrics.map((m) => m.key)));
     this.cursors.clear();
     for (const run of runs) this.recordCursors(run);
@@ -177,7 +179,7 @@ export class MetricsPanelHandler {
           });
       }
       const index = this.runs.findIndex((r) => r.runId === run.info.run_id);
-      if (index >= 0) this.runs[index] = { ...chartRun(run), style: this.runs[index]!.style };
+      if (index >= 0) this.runs[index] = { ...metricsRun(run), style: this.runs[index]!.style };
     }
     this.deps.post({ type: 'append', payload: { items, runs: this.runs } });
   }

@@ -3,8 +3,8 @@
  * file and the current files or globs (relative to `cwd`), read them, and report.
  */
 import { resolveCurrent, resolveReference } from './dataFiles';
-import { readTable, readTables } from './dataTable';
-import { driftReport, type DriftOptions, type DriftReport } from './report';
+import { openDriftData } from './driftData';
+import { driftReportFrom, type DriftOptions, type DriftReport } from './report';
 
 export interface DriftCheckInput extends DriftOptions {
   /** The reference data file. */
@@ -25,6 +25,11 @@ export interface DriftCheck {
 export async function checkDrift(input: DriftCheckInput): Promise<DriftCheck> {
   const referenceFile = resolveReference(input.reference, input.cwd);
   const currentFiles = await resolveCurrent(input.current, input.cwd);
-  const [reference, current] = await Promise.all([readTable(referenceFile), readTables(currentFiles)]);
-  return { referenceFile, currentFiles, report: driftReport(reference, current, input) };
+  // CSV is streamed: one column of both sides in memory at a time (driftData.ts).
+  const data = await openDriftData(referenceFile, currentFiles);
+  try {
+    return { referenceFile, currentFiles, report: await driftReportFrom(data, input) };
+  } finally {
+    data.close();
+  }
 }

@@ -7,7 +7,7 @@ import type { Cell } from './dataTable';
 import { sortFloat64 } from './radixSort';
 
 /** Whether a string that Number() reads as finite is a plain decimal (not 0x10, 0b1, 0o7). */
-function plainNumber(text: string): boolean {
+export function plainNumber(text: string): boolean {
   const first = text.charCodeAt(0);
   if (first !== 48 && first !== 32 && first !== 9) return true; // not '0' nor blank: no radix prefix
   return !/^\s*0[xXbBoO]/.test(text);
@@ -71,6 +71,16 @@ function uniqueSorted(a: Float64Array, b: Float64Array): number {
     count++;
   }
   return count;
+}
+
+/** A numeric column from its numbers, both sorted ascending, and missing counts. */
+export function numericColumn(
+  reference: Float64Array,
+  referenceMissing: number,
+  current: Float64Array,
+  currentMissing: number,
+): PreparedColumn {
+  return { kind: 'numeric', reference, current, referenceMissing, currentMissing, uniqueValues: uniqueSorted(reference, current) };
 }
 
 export function prepareColumn(reference: readonly Cell[], current: readonly Cell[]): PreparedColumn {

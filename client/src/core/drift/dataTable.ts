@@ -109,7 +109,8 @@ const isSpace = (code: number) => code === 32 || code === 9;
 
 const isDigit = (code: number) => code >= 48 && code <= 57;
 
-function csvCell(raw: string | undefined): Cell {
+/** A CSV cell as read: null when missing (empty or an NA token), else its text. */
+export function csvCell(raw: string | undefined): Cell {
   if (raw === undefined || raw.length === 0) return null;
   const first = raw.charCodeAt(0);
   // A number, unless it is one of the `1.#IND` forms; the common cell, so it skips the set.

@@ -1,8 +1,10 @@
 /**
  * Sorts a Float64Array ascending in place by an LSD radix sort on the IEEE bits (six 11-bit
  * digits, passes where every key shares the digit skipped): O(n), several times faster than
- * TypedArray#sort from about a thousand values. NaN must not occur; -0 sorts before +0, as
- * TypedArray#sort puts it.
+ * TypedArray#sort from about a thousand values. The keys are mapped in place (order-preserving
+ * bits) while one pass counts every digit, and move as pairs of 32-bit words between the array
+ * and one scratch buffer of the same size (8 bytes a value). NaN must not occur; -0 sorts before
+ * +0, as TypedArray#sort puts it.
  */
 
 const BITS = 11;
@@ -14,53 +16,52 @@ export function sortFloat64(values: Float64Array): Float64Array {
   const n = values.length;
   if (n < SMALL) return values.sort();
   const words = new Uint32Array(values.buffer, values.byteOffset, n * 2); // little-endian: lo, hi
-  let lo = new Uint32Array(n);
-  let hi = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    const h = words[2 * i + 1]!;
-    const l = words[2 * i]!;
+  const counts = new Uint32Array(6 * RADIX);
+  for (let i = 0; i < 2 * n; i += 2) {
+    let h = words[i + 1]!;
+    let l = words[i]!;
     // Order-preserving map: negatives flip every bit, positives flip the sign bit.
     if (h & 0x80000000) {
-      hi[i] = ~h >>> 0;
-      lo[i] = ~l >>> 0;
-    } else {
-      hi[i] = (h | 0x80000000) >>> 0;
-      lo[i] = l;
-    }
+      h = ~h >>> 0;
+      l = ~l >>> 0;
+    } else h = (h | 0x80000000) >>> 0;
+    words[i] = l;
+    words[i + 1] = h;
+    counts[l & MASK]!++;
+    counts[RADIX + ((l >>> BITS) & MASK)]!++;
+    counts[2 * RADIX + (l >>> (2 * BITS))]!++;
+    counts[3 * RADIX + (h & MASK)]!++;
+    counts[4 * RADIX + ((h >>> BITS) & MASK)]!++;
+    counts[5 * RADIX + (h >>> (2 * BITS))]!++;
   }
-  let lo2 = new Uint32Array(n);
-  let hi2 = new Uint32Array(n);
-  const counts = new Uint32Array(RADIX);
+  let src: Uint32Array = words;
+  let dst: Uint32Array = new Uint32Array(2 * n);
   // digits: lo bits 0-10, 11-21, 22-31; hi bits 0-10, 11-21, 22-31
   for (let pass = 0; pass < 6; pass++) {
-    const fromHi = pass >= 3;
+    const word = pass >= 3 ? 1 : 0;
     const shift = (pass % 3) * BITS;
-    const keys = fromHi ? hi : lo;
-    counts.fill(0);
-    for (let i = 0; i < n; i++) counts[(keys[i]! >>> shift) & MASK]!++;
-    if (counts[(keys[0]! >>> shift) & MASK] === n) continue; // every key has this digit
+    const base = pass * RADIX;
+    if (counts[base + ((src[word]! >>> shift) & MASK)] === n) continue; // every key has this digit
     let sum = 0;
-    for (let d = 0; d < RADIX; d++) {
+    for (let d = base; d < base + RADIX; d++) {
       const c = counts[d]!;
       counts[d] = sum;
       sum += c;
     }
-    for (let i = 0; i < n; i++) {
-      const at = counts[(keys[i]! >>> shift) & MASK]!++;
-      lo2[at] = lo[i]!;
-      hi2[at] = hi[i]!;
+    for (let i = 0; i < 2 * n; i += 2) {
+      const at = 2 * counts[base + ((src[i + word]! >>> shift) & MASK)]!++;
+      dst[at] = src[i]!;
+      dst[at + 1] = src[i + 1]!;
     }
-    [lo, lo2] = [lo2, lo];
-    [hi, hi2] = [hi2, hi];
+    [src, dst] = [dst, src];
   }
-  for (let i = 0; i < n; i++) {
-    const h = hi[i]!;
-    if (h & 0x80000000) {
-      words[2 * i + 1] = (h & 0x7fffffff) >>> 0;
-      words[2 * i] = lo[i]!;
-    } else {
-      words[2 * i + 1] = ~h >>> 0;
-      words[2 * i] = ~lo[i]! >>> 0;
+  if (src !== words) words.set(src);
+  for (let i = 0; i < 2 * n; i += 2) {
+    const h = words[i + 1]!;
+    if (h & 0x80000000) words[i + 1] = (h & 0x7fffffff) >>> 0;
+    else {
+      words[i + 1] = ~h >>> 0;
+      words[i] = ~words[i]! >>> 0;
     }
   }
   return values;

@@ -7,6 +7,7 @@ import { autoMethod } from './autoMethod';
 import { chiSquareTest } from './chiSquare';
 import { prepareColumn, type PreparedColumn } from './columns';
 import type { Table } from './dataTable';
+import type { ColumnNames, DriftData } from './driftData';
 import { jensenShannon } from './jensenShannon';
 import { ks2samp } from './ks';
 import { METHOD_INFO, type DriftMethod, type MethodChoice } from './methods';
@@ -69,7 +70,7 @@ export interface DriftReport {
 /** A column asked for is not in a table: the caller's input is wrong. */
 export class DriftInputError extends Error {}
 
-export function selectColumns(reference: Table, current: Table, options: Pick<DriftOptions, 'columns' | 'ignore'>): string[] {
+export function selectColumns(reference: ColumnNames, current: ColumnNames, options: Pick<DriftOptions, 'columns' | 'ignore'>): string[] {
   const ignored = new Set(options.ignore ?? []);
   if (options.columns && options.columns.length > 0) {
     for (const [table, side] of [
@@ -85,20 +86,42 @@ export function selectColumns(reference: Table, current: Table, options: Pick<Dr
   return [...reference.columns.keys()].filter((c) => current.columns.has(c) && !ignored.has(c));
 }
 
+/**
+ * On tables read whole (tests, benchmarks); checks go through `driftReportFrom`.
+ * @internal
+ */
 export function driftReport(reference: Table, current: Table, options: DriftOptions): DriftReport {
+  const results: (ColumnDrift | SkippedColumn)[] = [];
+  for (const name of selectColumns(reference, current, options))
+    results.push(columnDrift(name, prepareColumn(reference.columns.get(name)!, current.columns.get(name)!), options));
+  return summarize(reference.rowCount, current.rowCount, results, options);
+}
+
+/** The same on data opened with `openDriftData`: one column in memory at a time. */
+export async function driftReportFrom(data: DriftData, options: DriftOptions): Promise<DriftReport> {
+  const results: (ColumnDrift | SkippedColumn)[] = [];
+  for (const name of selectColumns(data.reference, data.current, options))
+    results.push(columnDrift(name, await data.prepare(name), options));
+  return summarize(data.reference.rowCount, data.current.rowCount, results, options);
+}
+
+function summarize(
+  referenceRows: number,
+  currentRows: number,
+  results: (ColumnDrift | SkippedColumn)[],
+  options: DriftOptions,
+): DriftReport {
   const columns: ColumnDrift[] = [];
   const skipped: SkippedColumn[] = [];
-  for (const name of selectColumns(reference, current, options)) {
-    const prepared = prepareColumn(reference.columns.get(name)!, current.columns.get(name)!);
-    const result = columnDrift(name, prepared, options);
+  for (const result of results) {
     if ('reason' in result) skipped.push(result);
     else columns.push(result);
   }
   const driftedColumns = columns.filter((c) => c.drift).length;
   const share = columns.length ? driftedColumns / columns.length : 0;
   return {
-    referenceRows: reference.rowCount,
-    currentRows: current.rowCount,
+    referenceRows,
+    currentRows,
     method: options.method,
     columns,
     skipped,

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { MonitorColumnResult, MonitorDataResult } from '../../../../common/src/monitor/result';
-import { columnDrift, prepareColumn, readTable, readTables, resolveCurrent, resolveReference, selectColumns } from '../drift';
+import { columnDrift, openDriftData, type DriftData, resolveCurrent, resolveReference, selectColumns } from '../drift';
 import { columnDistribution } from './distributions';
 import type { MonitorConfig } from './monitorConfig';
 
@@ -19,7 +19,22 @@ export async function dataDrift(config: MonitorConfig): Promise<MonitorDataResul
   // The drift core's driftReport, column by column, so each prepared column also gives the charts' summary.
   const referenceFile = resolveReference(config.reference, config.dir);
   const currentFiles = await resolveCurrent(config.current, config.dir);
-  const [reference, current] = await Promise.all([readTable(referenceFile), readTables(currentFiles)]);
+  // CSV is streamed: one column of both sides in memory at a time (drift/driftData.ts).
+  const data = await openDriftData(referenceFile, currentFiles);
+  try {
+    return await checkColumns(config, referenceFile, currentFiles, data);
+  } finally {
+    data.close();
+  }
+}
+
+async function checkColumns(
+  config: MonitorConfig,
+  referenceFile: string,
+  currentFiles: string[],
+  data: DriftData,
+): Promise<MonitorDataResult> {
+  const { reference, current } = data;
   const options = {
     ...(config.columns ? { columns: config.columns } : {}),
     ignore: config.ignore,
@@ -30,7 +45,7 @@ export async function dataDrift(config: MonitorConfig): Promise<MonitorDataResul
   const skipped: { column: string; reason: string }[] = [];
   const finite = (x: number) => (Number.isFinite(x) ? x : null);
   for (const name of selectColumns(reference, current, options)) {
-    const prepared = prepareColumn(reference.columns.get(name)!, current.columns.get(name)!);
+    const prepared = await data.prepare(name);
     const drift = columnDrift(name, prepared, options);
     if ('reason' in drift) {
       skipped.push(drift);

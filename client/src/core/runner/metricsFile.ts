@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { errorMessage } from '../../../../common/src/errors';
@@ -40,6 +41,7 @@ export class MetricsFileTail {
   private warnings = 0;
   private timer: NodeJS.Timeout | undefined;
   private reading: Promise<void> = Promise.resolve();
+  private stopped: Promise<void> | undefined;
 
   constructor(
     private readonly file: string,
@@ -54,17 +56,22 @@ export class MetricsFileTail {
     this.timer.unref();
   }
 
-  /** Reads what is left, including a last line without a newline, and stops. */
-  async stop(): Promise<void> {
+  /** Reads what is left, including a last line without a newline, and stops; later calls wait for the same. */
+  stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    await this.reading;
-    await this.read();
-    if (this.partial.trim() !== '') this.line(this.partial);
-    this.partial = '';
+    this.stopped ??= (async () => {
+      await this.reading;
+      await this.read();
+      if (this.partial.trim() !== '') this.line(this.partial);
+      this.partial = '';
+    })();
+    return this.stopped;
   }
 
   private async read(): Promise<void> {
+    // Most steps never write the file: a stat is cheaper than a failed open on the thread pool.
+    if (!existsSync(this.file)) return;
     let handle;
     try {
       handle = await open(this.file, 'r');

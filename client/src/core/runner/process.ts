@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { quote } from 'shell-quote';
+import { startWatchdog, unwatchGroup, watchGroup } from './watchdog';
 
 /** One value as one shell word: `x; rm -rf ~` becomes `'x; rm -rf ~'`. */
 export function shellQuote(value: string): string {
@@ -30,6 +31,7 @@ const isWindows = process.platform === 'win32';
  * `sh -c`, the workers it forks) and not only the shell.
  */
 export function startProcess(options: ProcessOptions): RunningProcess {
+  if (!isWindows) startWatchdog();
   const child: ChildProcess = isWindows
     ? spawn(process.env.ComSpec ?? 'cmd.exe', ['/d', '/s', '/c', options.command], {
         cwd: options.cwd,
@@ -38,6 +40,9 @@ export function startProcess(options: ProcessOptions): RunningProcess {
         stdio: ['ignore', 'pipe', 'pipe'],
       })
     : spawn('/bin/sh', ['-c', options.command], { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Should this process die before the step ends (SIGKILL included), the watchdog kills its group.
+  const pid = child.pid;
+  if (!isWindows && pid !== undefined) watchGroup(pid);
   child.stdout?.on('data', (chunk: Buffer) => options.onOutput('stdout', chunk));
   child.stderr?.on('data', (chunk: Buffer) => options.onOutput('stderr', chunk));
   let done = false;
@@ -49,6 +54,7 @@ export function startProcess(options: ProcessOptions): RunningProcess {
     // 'close' waits for the pipes too, so no output is lost after the exit.
     child.once('close', (code, signal) => {
       done = true;
+      if (!isWindows && pid !== undefined) unwatchGroup(pid);
       resolve({ code, signal });
     });
   });

@@ -39,20 +39,32 @@ export async function schedule(
   skip: (id: string, status: 'SKIPPED' | 'CANCELLED', why: string) => Promise<StepSummary>,
 ): Promise<StepSummary[]> {
   const selected = new Set(steps);
-  const waitingOn = new Map<string, Set<string>>();
-  for (const id of steps) waitingOn.set(id, new Set(plan.byId.get(id)!.needs.filter((n) => selected.has(n))));
+  const waitingOn = new Map<string, string[]>();
+  const dependents = new Map<string, string[]>();
+  // Needs not yet succeeded, per step: a step is ready at 0. Counting keeps a 1,000-step run linear.
+  const unmet = new Map<string, number>();
+  for (const id of steps) {
+    const needs = [...new Set(plan.byId.get(id)!.needs.filter((n) => selected.has(n)))];
+    waitingOn.set(id, needs);
+    unmet.set(id, needs.length);
+    for (const need of needs) dependents.set(need, [...(dependents.get(need) ?? []), id]);
+  }
   const results = new Map<string, StepSummary>();
   const pending = [...steps];
   const running = new Map<string, Promise<void>>();
+  // Whether a step ended without success since the last look for steps to skip.
+  let unsuccessful = false;
 
   const settle = (summary: StepSummary) => {
     results.set(summary.step, summary);
+    if (summary.status === 'SUCCEEDED') for (const d of dependents.get(summary.step) ?? []) unmet.set(d, unmet.get(d)! - 1);
+    else unsuccessful = true;
   };
   while (pending.length > 0 || running.size > 0) {
     // Skip what can no longer run: a step whose needed step did not succeed, everything after an abort.
-    for (let i = 0; i < pending.length; i++) {
+    for (let i = 0; (signal.aborted || unsuccessful) && i < pending.length; i++) {
       const id = pending[i]!;
-      const failedNeed = [...waitingOn.get(id)!].find((n) => results.has(n) && results.get(n)!.status !== 'SUCCEEDED');
+      const failedNeed = waitingOn.get(id)!.find((n) => results.has(n) && results.get(n)!.status !== 'SUCCEEDED');
       if (signal.aborted || failedNeed) {
         pending.splice(i, 1);
         settle(
@@ -68,8 +80,9 @@ export async function schedule(
         i = -1;
       }
     }
+    unsuccessful = false;
     while (!signal.aborted && running.size < parallel) {
-      const index = pending.findIndex((id) => [...waitingOn.get(id)!].every((n) => results.get(n)?.status === 'SUCCEEDED'));
+      const index = pending.findIndex((id) => unmet.get(id) === 0);
       if (index === -1) break;
       const id = pending.splice(index, 1)[0]!;
       running.set(
@@ -83,7 +96,7 @@ export async function schedule(
     if (running.size === 0) {
       if (pending.length === 0) break;
       // Nothing runs and nothing is ready: only an abort or a skip can get here, and the loop above handles both.
-      if (!signal.aborted && pending.every((id) => [...waitingOn.get(id)!].some((n) => !results.has(n)))) {
+      if (!signal.aborted && pending.every((id) => waitingOn.get(id)!.some((n) => !results.has(n)))) {
         throw new Error(`internal error: steps ${pending.join(', ')} wait on steps that never ran`);
       }
       continue;

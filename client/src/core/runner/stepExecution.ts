@@ -102,7 +102,7 @@ export async function executeStep(ctx: StepContext): Promise<StepSummary> {
     }
   }
 
-  recorder.step({ step_id: step.id, status: 'RUNNING', start_time: started, log_path: logPath, cached: false });
+  recorder.step({ step_id: step.id, status: 'RUNNING', start_time: started, log_path: logPath, cached: false, attempts: 1 });
   for (const o of outputs) await mkdir(path.dirname(o.absolute), { recursive: true });
   const log = createWriteStream(logPath, { flags: 'a' });
   const metricsFile = path.join(ctx.logDir, `${step.id}.metrics.jsonl`);
@@ -122,7 +122,11 @@ export async function executeStep(ctx: StepContext): Promise<StepSummary> {
   try {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       if (ctx.signal.aborted) return await finish({ status: 'CANCELLED', attempts: attempt - 1, message: 'cancelled' });
-      if (attempt > 1) ctx.emit({ type: 'step-retry', step: step.id, attempt, maxAttempts, reason: last.message });
+      if (attempt > 1) {
+        ctx.emit({ type: 'step-retry', step: step.id, attempt, maxAttempts, reason: last.message });
+        // The pipeline graph shows the attempt while the step retries.
+        recorder.step({ step_id: step.id, status: 'RUNNING', attempts: attempt, cached: false });
+      }
       ctx.emit({ type: 'step-started', step: step.id, attempt, maxAttempts, command, logPath });
       log.write(`\n=== ${step.id}: attempt ${attempt}/${maxAttempts} at ${new Date().toISOString()}\n$ ${command}\n`);
       const outcome = await attemptOnce(ctx, command, env, log);

@@ -2,6 +2,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { RunnerTracking } from '../runner/types';
 import type { StoreChange, TrackingApi } from './repository';
+import { ChangeFeed } from './rest/changeFeed';
+import { EVERYTHING_CHANGED, followChanges, type ChangeStream } from './rest/changeStream';
 import { restApi } from './rest/client';
 import { startRestServer } from './rest/server';
 import { asServerInfo, removeServerInfo, writeServerInfo } from './rest/serverInfo';
@@ -24,7 +26,7 @@ export interface WorkspaceTracking {
   readonly runner?: RunnerTracking;
   /** What opening the store found (the owner only): a corrupt image moved aside, journal entries replayed. */
   readonly recovery?: OpenReport;
-  /** Store changes; only the owner sees them. */
+  /** Store changes from every writer: the owner's own, a peer's through the owner's change stream (a reset arrives as EVERYTHING_CHANGED); none from a team server. */
   onChange(listener: (changes: StoreChange[]) => void): { dispose(): void };
   close(): Promise<void>;
 }
@@ -39,13 +41,21 @@ export interface ServeOptions {
   readonly mlflowOnly?: boolean;
   /** The bearer token to require (default: a new random one). */
   readonly token?: string;
+  /** A peer connects to the owner's change stream before it is handed out, rather than on its first onChange listener (windows, `runs list --watch`). */
+  readonly follow?: boolean;
+  /** When a write is acknowledged (`mlops.tracking.durability`); unset: MLOPS_TRACKING_DURABILITY, else `fsync`. */
+  readonly durability?: OpenStoreOptions['durability'];
 }
 
 /** Opens the store, serves it on loopback and lists the endpoint in `.mlops/server.json`; or joins the process that already does. */
 export async function serveWorkspace(options: ServeOptions): Promise<WorkspaceTracking> {
   let store;
   try {
-    store = await openTrackingStore({ workspaceDir: options.workspaceDir, ...(options.log ? { log: options.log } : {}) });
+    store = await openTrackingStore({
+      workspaceDir: options.workspaceDir,
+      ...(options.log ? { log: options.log } : {}),
+      ...(options.durability ? { durability: options.durability } : {}),
+    });
   } catch (error) {
     const server = error instanceof StoreLockedError ? asServerInfo(error.server) : undefined;
     if (!options.joinPeer || !(error instanceof StoreLockedError)) throw error;
@@ -59,20 +69,23 @@ export async function serveWorkspace(options: ServeOptions): Promise<WorkspaceTr
       token: server.token,
       role: 'peer',
       ownerPid: server.pid,
-      onChange: () => ({ dispose: () => undefined }),
-      close: async () => undefined,
+      ...(await followOwner(server.url, server.token, options)),
     };
   }
   const opened = store;
   ignoreInGit(opened.paths.dir);
+  const feed = options.mlflowOnly ? undefined : new ChangeFeed((listener) => opened.onChange(listener));
   const server = await startRestServer({
     api: opened.api,
     artifactRoot: opened.paths.artifacts,
     port: options.port ?? 0,
+    warn: (line) => options.log?.('warn', `tracking endpoint: ${line}`),
     ...(options.mlflowOnly ? { mlflowOnly: true } : {}),
     ...(options.token ? { token: options.token } : {}),
+    ...(feed ? { changes: (req, res, url) => feed.serve(req, res, url) } : {}),
     onlineFeatures: onlineFeaturesEndpoint(opened.api, options.workspaceDir, (listener) => opened.onChange(listener)),
   }).catch(async (error: unknown) => {
+    feed?.close();
     await opened.close();
     throw error;
   });
@@ -89,9 +102,72 @@ export async function serveWorkspace(options: ServeOptions): Promise<WorkspaceTr
     close: () =>
       (closed ??= (async () => {
         removeServerInfo(options.workspaceDir, process.pid);
+        feed?.close();
         await server.close();
         await opened.close();
       })()),
+  };
+}
+
+/** How long joining with `follow` waits for the owner's change stream before going on without it (it keeps trying). */
+const STREAM_WAIT_MS = 2000;
+
+/**
+ * A peer's change events: the owner's change stream, connected on the first listener, or at once
+ * with `follow` (serveWorkspace then resolves once it is connected, up to STREAM_WAIT_MS, so that
+ * nothing read through the peer afterwards can miss a change). Changes made while the connection
+ * was down are replayed on reconnecting; when they cannot be, listeners get EVERYTHING_CHANGED.
+ */
+async function followOwner(
+  url: string,
+  token: string,
+  options: Pick<ServeOptions, 'log' | 'follow'>,
+): Promise<Pick<WorkspaceTracking, 'onChange' | 'close'>> {
+  const { log } = options;
+  const listeners = new Set<(changes: StoreChange[]) => void>();
+  const deliver = (changes: StoreChange[]) => {
+    for (const listener of [...listeners]) listener(changes);
+  };
+  let failing = false;
+  let settle: () => void = () => undefined;
+  const settled = new Promise<void>((resolve) => (settle = resolve));
+  let stream: ChangeStream | undefined;
+  let closed = false;
+  const start = () =>
+    (stream ??= followChanges({
+      url,
+      token,
+      onChanges: deliver,
+      onReset: () => deliver(EVERYTHING_CHANGED.map((c) => ({ ...c, ids: [] }))),
+      onConnected: () => {
+        if (failing) log?.('info', `following the change stream of ${url} again`);
+        failing = false;
+        settle();
+      },
+      onError: (error, retryInMs) => {
+        if (!failing || retryInMs === undefined)
+          log?.('warn', `the change stream of ${url} ${retryInMs === undefined ? 'refused' : 'dropped'}: ${error.message}`);
+        failing = true;
+        if (retryInMs === undefined) settle();
+      },
+    }));
+  if (options.follow) {
+    start();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([settled, new Promise<void>((resolve) => (timer = setTimeout(resolve, STREAM_WAIT_MS)))]);
+    clearTimeout(timer);
+  }
+  return {
+    onChange(listener) {
+      listeners.add(listener);
+      if (!closed) start();
+      return { dispose: () => listeners.delete(listener) };
+    },
+    close: async () => {
+      closed = true;
+      listeners.clear();
+      stream?.close();
+    },
   };
 }
 

@@ -11,12 +11,14 @@ export interface ArtifactEntry {
   readonly isDir: boolean;
   /** On a team server: the run's artifact URI, which the file is downloaded from. */
   readonly artifactUri?: string;
+  /** A file's size in bytes, when the server's listing gives it (a local file's is read when it is opened). */
+  readonly size?: number;
 }
 
 /** A run's artifacts where they are not a folder on this machine (a team server's `artifacts/list`). */
 export interface ArtifactLister {
   /** The entries of one folder (`relative` to the run's artifact root, '' for the root); paths relative to the root. */
-  list(runId: string, relative: string): Promise<{ path: string; isDir: boolean }[]>;
+  list(runId: string, relative: string): Promise<{ path: string; isDir: boolean; size?: number }[]>;
 }
 
 /** Everything under a run's row: the tree shows it in groups. */
@@ -64,7 +66,7 @@ export async function remoteArtifactEntries(
     .map((f) => {
       // MLflow answers paths from the root; a bare name is taken as inside `relative`.
       const rel = relative && !f.path.startsWith(`${relative}/`) ? `${relative}/${f.path}` : f.path;
-      return { path: rel, absolute: '', isDir: f.isDir, artifactUri };
+      return { path: rel, absolute: '', isDir: f.isDir, artifactUri, ...(f.size !== undefined ? { size: f.size } : {}) };
     })
     .sort(byKind);
 }

@@ -15,6 +15,8 @@ interface OpenReport {
   readonly panel: vscode.WebviewPanel;
   time: number | undefined;
   ready: boolean;
+  /** The monitor's name, once a check of it has been shown (store changes name monitors so). */
+  monitor?: string;
 }
 
 /**
@@ -48,6 +50,17 @@ export class DriftReportPanels implements vscode.Disposable {
   async refresh(uri: vscode.Uri): Promise<void> {
     const report = this.open.get(uri.toString());
     if (report?.ready && report.time === undefined) await this.update(uri, report);
+  }
+
+  /**
+   * Checks recorded by any writer (this window, another window, `mlops monitor`): the open reports
+   * of those monitors that show the newest check load it. No names: every report.
+   */
+  followChecks(monitors: readonly string[]): void {
+    for (const [key, report] of this.open) {
+      if (monitors.length > 0 && (report.monitor === undefined || !monitors.includes(report.monitor))) continue;
+      void this.refresh(vscode.Uri.parse(key));
+    }
   }
 
   isOpen(uri: vscode.Uri): boolean {
@@ -87,6 +100,7 @@ export class DriftReportPanels implements vscode.Disposable {
   private async update(uri: vscode.Uri, report: OpenReport): Promise<void> {
     const loaded = await this.source.load(uri, report.time).catch(() => undefined);
     if (!loaded) return;
+    report.monitor = loaded.result.monitor;
     report.panel.title = `Drift: ${loaded.result.monitor}`;
     const message: DriftReportHostMessage = { type: 'report', payload: loaded };
     void report.panel.webview.postMessage(message);

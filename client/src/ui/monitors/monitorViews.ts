@@ -26,6 +26,13 @@ export function registerMonitors(tree: DisposableTree, deps: MonitorDeps): Monit
   const controller = tree.track(new MonitorController(deps.tracking, deps.runs, monitors, deps.output));
   const reports = tree.track(new DriftReportPanels(deps.extensionUri, controller));
   controller.reports = reports;
+  // A check recorded by another writer (a joined window's, `mlops monitor`, a team server's poll) refreshes its open report.
+  tree.track(
+    deps.tracking.onDidChange((batch) => {
+      const checks = batch.filter((c) => c.kind === 'monitor');
+      if (checks.length > 0) reports.followChecks(checks.some((c) => c.ids.length === 0) ? [] : checks.flatMap((c) => c.ids));
+    }),
+  );
   tree.track(new MonitorSchedule((uri, trigger) => controller.check(uri, trigger)));
 
   const register = (id: string, fn: (...args: never[]) => unknown) => tree.track(vscode.commands.registerCommand(id, fn));

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { runStyle } from '../../../../common/src/charts/runColors';
 import { Commands } from '../../../../common/src/ids/commands';
+import { MLMODEL_FILE } from '../../core/artifacts/artifactKinds';
 import { formatMetric } from '../../core/runner';
 import { type ExperimentsNode, GROUPS } from '../../core/views/experimentNodes';
 import { formatDuration, relativeTime } from '../../core/views/runRows';
@@ -126,21 +128,30 @@ export function experimentsItem(node: ExperimentsNode, now = Date.now()): vscode
       return withId(item, node.id);
     }
     case 'artifact': {
+      const name = node.entry.path.slice(node.entry.path.lastIndexOf('/') + 1);
+      // A click opens the file by its kind (artifactOpener.ts): images in the image preview, text as a document, MLmodel in the model panel.
+      const open = (size?: number): vscode.Command => ({
+        command: Commands.openRunArtifact,
+        title: 'Open Artifact',
+        arguments: [node.runId, node.entry.path, ...(size !== undefined ? [size] : [])],
+      });
       if (node.entry.artifactUri !== undefined) {
-        // On a team server: a click downloads the file into a temporary folder and opens it.
-        const item = new vscode.TreeItem(node.entry.path.slice(node.entry.path.lastIndexOf('/') + 1), node.entry.isDir ? Collapsed : None);
+        // On a team server: a click downloads the file (or reads it, for text) and opens it.
+        const item = new vscode.TreeItem(name, node.entry.isDir ? Collapsed : None);
         item.iconPath = node.entry.isDir ? vscode.ThemeIcon.Folder : vscode.ThemeIcon.File;
         item.contextValue = node.entry.isDir ? 'artifactDir.remote' : 'artifact.remote';
         item.tooltip = `${node.entry.artifactUri}/${node.entry.path}`;
-        if (!node.entry.isDir)
-          item.command = { command: Commands.openRunArtifact, title: 'Open Artifact', arguments: [node.runId, node.entry.path] };
+        if (!node.entry.isDir) item.command = open(node.entry.size);
         return withId(item, node.id);
       }
       const uri = vscode.Uri.file(node.entry.absolute);
       const item = new vscode.TreeItem(uri, node.entry.isDir ? Collapsed : None);
       item.iconPath = node.entry.isDir ? vscode.ThemeIcon.Folder : vscode.ThemeIcon.File;
-      item.contextValue = node.entry.isDir ? 'artifactDir' : 'artifact';
-      if (!node.entry.isDir) item.command = { command: 'vscode.open', title: 'Open Artifact', arguments: [uri] };
+      // A folder holding an MLmodel file is an MLflow model: "Show Model" applies to it.
+      const isModel = node.entry.isDir && existsSync(path.join(node.entry.absolute, MLMODEL_FILE));
+      item.contextValue = node.entry.isDir ? (isModel ? 'artifactDir.model' : 'artifactDir') : 'artifact';
+      if (isModel) item.description = 'MLflow model';
+      if (!node.entry.isDir) item.command = open();
       return withId(item, node.id);
     }
     case 'empty': {

@@ -7,7 +7,7 @@ import type { ExperimentsNode } from '../../core/views/experimentNodes';
 import { NOTE_TAG } from '../../core/views/runDetails';
 import { notify } from '../notify';
 import type { RemoteArtifacts } from '../../core/tracking/remote/artifacts';
-import { downloadArtifact, downloadFolder, listRemoteArtifacts } from './remoteArtifactFiles';
+import { downloadArtifact, listRemoteArtifacts } from './remoteArtifactFiles';
 import { pickRun, type TreeCommandContext } from './treeCommandContext';
 
 /** The run a command is about: the row (or a row below it) it was invoked on, else one the user picks. */
@@ -19,19 +19,6 @@ async function runOf(api: TrackingApi, arg: ExperimentsNode | undefined, title: 
 
 export function registerRunCommands(ctx: TreeCommandContext): void {
   const { register, withApi } = ctx;
-
-  // A file of a run on a team server (an artifact row's click): downloaded into a temporary folder, then opened.
-  register(Commands.openRunArtifact, (runId: string, relative: string) =>
-    withApi(async (api) => {
-      const remote = ctx.remoteArtifacts();
-      if (!remote) {
-        void notify.info('artifacts are downloaded from a tracking server only; this window tracks into the workspace database.');
-        return;
-      }
-      const { run } = await api.getRun({ run_id: runId });
-      await openDownloaded(remote, run.info, relative);
-    }),
-  );
 
   register(Commands.renameRun, (arg?: ExperimentsNode) =>
     withApi(async (api) => {
@@ -137,13 +124,6 @@ export function registerRunCommands(ctx: TreeCommandContext): void {
   );
 }
 
-async function openDownloaded(remote: RemoteArtifacts, run: RunInfo, relative: string): Promise<void> {
-  const file = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Downloading ${relative}` }, () =>
-    downloadArtifact(remote, run, relative, downloadFolder(run.run_id)),
-  );
-  await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file));
-}
-
 /**
  * "Open Run Artifacts" for a run on a team server: its files in a QuickPick (one is downloaded
  * into a temporary folder and opened), or every file downloaded into a folder the user picks.
@@ -161,7 +141,8 @@ async function browseRemoteArtifacts(remote: RemoteArtifacts, run: RunInfo): Pro
   });
   if (!picked) return;
   if (picked !== ALL) {
-    await openDownloaded(remote, run, picked.slice('$(file) '.length));
+    // Opened by its kind, as a click on its row does (artifactCommands.ts).
+    await vscode.commands.executeCommand(Commands.openRunArtifact, run.run_id, picked.slice('$(file) '.length));
     return;
   }
   const target = await vscode.window.showOpenDialog({

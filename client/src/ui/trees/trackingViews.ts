@@ -9,6 +9,7 @@ import { ChartPanels } from '../charts/chartPanels';
 import { registerChartCommands } from '../charts/chartCommands';
 import type { DisposableTree } from '../disposables';
 import { notify } from '../notify';
+import { registerArtifactCommands } from './artifactCommands';
 import { ExperimentsTreeProvider } from './experimentsTree';
 import { registerRegistryCommands } from './registryCommands';
 import { RegistryTreeProvider } from './registryTree';
@@ -125,6 +126,7 @@ export function registerTrackingViews(
   );
 
   registerRunCommands(ctx);
+  registerArtifactCommands(ctx, tree, extensionUri, () => source.api());
   registerRegistryCommands(ctx);
   registerChartCommands(ctx, tree.track(new ChartPanels(extensionUri, source, output, ctx.revealRun)));
   return { experiments, registry, revealRun: ctx.revealRun };

@@ -50,6 +50,23 @@ const FORWARD = new PartResults<boolean>();
  * the rule without building the graph.
  */
 function forwardOnly(model: PipelineModel): boolean {
+  const names = model.steps.keys();
+  const seen = new Set<string>();
+  // One pass over the uses, in document order, when every step part declares the next name of
+  // model.steps (no repeated names): a step used before it is declared, or by itself, is not forward.
+  // This costs about as much as looking the per-part results up, and needs no recomputing when a step
+  // is added or deleted (which changes the declarations every per-part result is kept for).
+  for (const part of model.parts) {
+    if (!isStepPart(part)) continue;
+    if (names.next().value !== part.decl.name) return forwardByParts(model);
+    for (const use of part.uses) if (use.kind === 'step' && !seen.has(use.name) && model.steps.has(use.name)) return false;
+    seen.add(part.decl.name);
+  }
+  return names.next().done === true || forwardByParts(model);
+}
+
+/** forwardOnly with per-part results, for steps with repeated names. */
+function forwardByParts(model: PipelineModel): boolean {
   let order: Map<string, number> | undefined;
   let index = 0;
   for (const part of model.parts) {

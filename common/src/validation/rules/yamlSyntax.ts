@@ -1,4 +1,4 @@
-import { isCollection, visit, type YAMLError } from 'yaml';
+import { isCollection, isPair, type Range, type YAMLError } from 'yaml';
 import type { MlopsDiagnostic, RelatedLocation } from '../../diagnostics';
 import type { ParsedDocument } from '../../document/parsedDocument';
 import { nonEmptyRange } from '../ranges';
@@ -87,15 +87,29 @@ interface Opener {
 function unclosedFlowCollections(doc: ParsedDocument): Opener[] {
   const source = doc.text.getText();
   const out: Opener[] = [];
-  visit(doc.yaml, (_key, node) => {
-    if (!isCollection(node) || !node.flow || !node.range) return;
-    const [start, , end] = node.range;
-    const bracket = source[start];
-    if (bracket !== '[' && bracket !== '{') return;
-    const closer = bracket === '[' ? ']' : '}';
-    if (source.slice(start, end).trimEnd().endsWith(closer)) return;
-    out.push({ offset: start, bracket, closer, end });
-  });
+  // Only collections that end next to an error are looked up (innermostEndingAt): the walk skips
+  // every node whose range is away from all of them (a node's children lie within its range), so a
+  // large file with one error is not walked whole.
+  const errors = doc.yaml.errors.map((e) => e.pos[0]);
+  const near = (range: Range) => errors.some((at) => range[0] <= at + 1 && at - 1 <= range[2]);
+  const walk = (node: unknown): void => {
+    if (isPair(node)) {
+      walk(node.key);
+      walk(node.value);
+      return;
+    }
+    if (!isCollection(node)) return;
+    if (node.range && !near(node.range)) return;
+    if (node.flow && node.range) {
+      const [start, , end] = node.range;
+      const bracket = source[start];
+      const closer = bracket === '[' ? ']' : '}';
+      if ((bracket === '[' || bracket === '{') && !source.slice(start, end).trimEnd().endsWith(closer))
+        out.push({ offset: start, bracket, closer, end });
+    }
+    for (const item of node.items) walk(item);
+  };
+  walk(doc.yaml.contents);
   return out.sort((a, b) => a.end - b.end);
 }
 

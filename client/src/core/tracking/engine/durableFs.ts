@@ -23,7 +23,7 @@ export function fsyncDirSync(dir: string): void {
  * write a temp file beside it, fsync it, rename it over the target, fsync the directory.
  * Asynchronous so the thread hosting the engine keeps serving calls while the image goes to disk.
  */
-export async function writeFileAtomic(target: string, bytes: Uint8Array): Promise<void> {
+export async function writeFileAtomic(target: string, bytes: Uint8Array, beforeRename?: () => void): Promise<void> {
   const temp = tempPathFor(target);
   const handle = await open(temp, 'w');
   try {
@@ -35,6 +35,7 @@ export async function writeFileAtomic(target: string, bytes: Uint8Array): Promis
     throw error;
   }
   await handle.close();
+  beforeRename?.();
   await rename(temp, target);
   fsyncDirSync(path.dirname(target));
 }

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, unlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Database, SqlJsStatic, Statement } from 'sql.js';
 import { errorMessage } from '../../../../../common/src/errors';
@@ -6,10 +6,11 @@ import type { Log, RepositoryBinding, StoreChange } from './contract';
 import { isTempOf, writeFileAtomic } from './durableFs';
 import { EngineEnv } from './engineEnv';
 import { checksumFile, matchesChecksum, recordChecksum } from './imageChecksum';
-import { Journal, type JournalContents } from './journal';
+import { pauseAt } from './faultPoints';
+import { Journal, type Durability, type JournalContents, type TornTail } from './journal';
 import { encodeArgs, encodeFrame } from './journalFormat';
 import { defaultSavePolicy, SaveScheduler, type SavePolicy } from './saveScheduler';
-import { loadSqlJs, openImage, tuneConnection } from './sqlite';
+import { loadSqlJs, openImage, readImage, tuneConnection } from './sqlite';
 import { storePaths, type StorePaths } from './storePaths';
 
 /** What opening the store found and did; also logged. */
@@ -20,6 +21,8 @@ export interface StoreRecovery {
   failedReplays: number;
   /** Journal bytes that were not intact entries (a torn last line after a crash, or damage). */
   droppedJournalBytes: number;
+  /** Journal files whose tail (after the last intact line) was cut off, and where those bytes went. */
+  tornTails: TornTail[];
   /** Where an unreadable tracking.db was moved; the store then started from an empty database. */
   corruptDatabaseMovedTo?: string;
 }
@@ -29,7 +32,9 @@ export interface EngineOptions<R extends object> {
   binding: RepositoryBinding<R>;
   log: Log;
   savePolicy?: SavePolicy;
-  /** The changes of each successful write, as it commits. */
+  /** When a write is acknowledged: on disk (`fsync`, the default) or in the page cache (`process`); see journal.ts. */
+  durability?: Durability;
+  /** The changes of each successful write, once it is durable. */
   onChanges?: (changes: StoreChange[]) => void;
 }
 
@@ -38,7 +43,8 @@ const META_TABLE = 'mlops_engine_meta';
 /**
  * The database, its repository and its journal, on one thread (a worker, or the caller's for the CLI and
  * tests). Calls are synchronous: a write runs in a transaction with a recording env, and is journaled
- * before it commits, so when `call` returns the write is durable against the process dying.
+ * before it commits, so when `call` returns the write survives the process dying; once `whenDurable()`
+ * resolves it also survives the machine (with `fsync` durability). Answer a caller only then.
  */
 export class TrackingEngine<R extends object> {
   private readonly paths: StorePaths;
@@ -57,9 +63,9 @@ export class TrackingEngine<R extends object> {
     mkdirSync(paths.dir, { recursive: true });
     removeLeftoverTemps(paths);
     const SQL = await loadSqlJs();
-    const recovery: StoreRecovery = { replayedWrites: 0, failedReplays: 0, droppedJournalBytes: 0 };
+    const recovery: StoreRecovery = { replayedWrites: 0, failedReplays: 0, droppedJournalBytes: 0, tornTails: [] };
     const db = existsSync(paths.db) ? loadImage(SQL, paths.db, recovery, options.log) : new SQL.Database();
-    const journal = new Journal(paths.dir);
+    const journal = new Journal(paths.dir, options.durability);
     try {
       tuneConnection(db);
       options.binding.applySchema(db);
@@ -104,7 +110,7 @@ export class TrackingEngine<R extends object> {
       rollback: db.prepare('ROLLBACK'),
       setSeq: db.prepare(`INSERT OR REPLACE INTO ${META_TABLE} (key, value) VALUES ('journal_seq', ?)`),
     };
-    this.scheduler = new SaveScheduler(options.savePolicy ?? defaultSavePolicy(), () => void this.save(false, false));
+    this.scheduler = new SaveScheduler(options.savePolicy ?? defaultSavePolicy(), () => this.save(false, false));
   }
 
   /** Runs one repository method; writes are journaled before this returns. Throws what the repository throws. */
@@ -145,9 +151,23 @@ export class TrackingEngine<R extends object> {
       throw error;
     }
     this.seq += 1;
-    if (changes.length > 0) this.options.onChanges?.(changes);
+    const onChanges = this.options.onChanges;
+    if (changes.length > 0 && onChanges) {
+      // Listeners hear of a write when its caller does; the change is in the database either way.
+      const deliver = () => onChanges(changes);
+      this.journal.whenDurable().then(deliver, deliver);
+    }
     this.scheduler.noteWrite(this.journal.pendingBytes);
     return result;
+  }
+
+  /**
+   * Resolves once every write made so far is durable (one shared `fdatasync`, see `Journal.whenDurable`);
+   * rejects, with the journal's error, if that sync failed: those writes are then not acknowledged.
+   * Reads wait for it too, so no answer shows a write that a crash could still take back.
+   */
+  whenDurable(): Promise<void> {
+    return this.journal.whenDurable();
   }
 
   /** Saves the image now if it lacks writes (after any save in progress). */
@@ -196,7 +216,8 @@ export class TrackingEngine<R extends object> {
     this.statements.setSeq.run([seq]);
     const image = this.db.export();
     this.journal.rotate(seq);
-    await writeFileAtomic(this.paths.db, image);
+    await writeFileAtomic(this.paths.db, image, () => pauseAt('image'));
+    pauseAt('rename');
     recordChecksum(this.paths.db, image);
     this.journal.deleteSealedThrough(seq);
     this.savedSeq = seq;
@@ -205,12 +226,18 @@ export class TrackingEngine<R extends object> {
   private replay(contents: JournalContents): void {
     const recovery = this.recovery;
     recovery.droppedJournalBytes = contents.badBytes;
-    if (contents.badBytes > 0) {
+    recovery.tornTails = contents.tornTails;
+    for (const tail of contents.tornTails) {
       this.options.log(
-        contents.tornTailOnly ? 'warn' : 'error',
-        contents.tornTailOnly
-          ? `Tracking journal: ignored a torn last line (${contents.badBytes} bytes), a write cut short by a crash before it was acknowledged.`
-          : `Tracking journal: ${contents.badBytes} bytes failed their checksum and were skipped; writes in them are lost.`,
+        'warn',
+        `Tracking journal: ${tail.file} ended in a torn last line (${tail.bytes} bytes after its last intact entry), ` +
+          `a write cut short by a crash before it was acknowledged; replayed up to the last intact entry and moved those bytes to ${tail.movedTo}.`,
+      );
+    }
+    if (contents.damagedBytes > 0) {
+      this.options.log(
+        'error',
+        `Tracking journal: ${contents.damagedBytes} bytes in the middle of the journal failed their checksum and were skipped; writes in them are lost.`,
       );
     }
     for (const entry of contents.entries) {
@@ -260,7 +287,7 @@ export class TrackingEngine<R extends object> {
  * emptied in place, and the store starts from an empty database (docs/tracking-store.md).
  */
 function loadImage(SQL: SqlJsStatic, file: string, recovery: StoreRecovery, log: Log): Database {
-  const image = readFileSync(file);
+  const image = readImage(file);
   const verified = matchesChecksum(file, image);
   let db: Database;
   try {

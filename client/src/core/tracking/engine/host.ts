@@ -3,6 +3,7 @@ import { errorMessage } from '../../../../../common/src/errors';
 import { ChangeBatcher } from './changeBatcher';
 import type { Log, RepositoryBinding, SerializedError, StoreChange } from './contract';
 import { TrackingEngine, type StoreRecovery } from './engine';
+import { DURABILITIES, type Durability } from './journal';
 import { acquireLock, type LockHolder } from './lock';
 import { defaultSavePolicy } from './saveScheduler';
 import { storePaths, type StorePaths } from './storePaths';
@@ -16,6 +17,21 @@ export interface OpenStoreOptions {
   saveDelayMs?: number;
   /** Run the engine on the calling thread (CLI, tests) instead of a worker. */
   inProcess?: boolean;
+  /**
+   * When a write is acknowledged: `fsync` (on disk; the default) or `process` (in the page cache). Unset:
+   * the MLOPS_TRACKING_DURABILITY environment variable, else `fsync` (docs/tracking-store.md).
+   */
+  durability?: Durability;
+}
+
+/** The durability asked for: the option, else MLOPS_TRACKING_DURABILITY, else `fsync` (an unknown value is logged). */
+function durabilityOf(option: Durability | undefined, env: NodeJS.ProcessEnv, log: Log): Durability {
+  if (option) return option;
+  const value = env['MLOPS_TRACKING_DURABILITY']?.trim();
+  if (!value) return 'fsync';
+  if ((DURABILITIES as readonly string[]).includes(value)) return value as Durability;
+  log('warn', `MLOPS_TRACKING_DURABILITY=${JSON.stringify(value)} is not one of ${DURABILITIES.join(', ')}; using fsync.`);
+  return 'fsync';
 }
 
 /** Every method of the repository, answering through a promise. */
@@ -62,6 +78,7 @@ interface Backend {
 export async function openStore<R extends object>(options: OpenStoreOptions, host: StoreHost<R>): Promise<TrackingStore<R>> {
   const paths = storePaths(options.workspaceDir);
   const log: Log = options.log ?? (() => undefined);
+  const durability = durabilityOf(options.durability, process.env, log);
   mkdirSync(paths.dir, { recursive: true });
   const lock = await acquireLock(paths.lock, log);
   // Best effort for a process that exits without closing; a killed one leaves a stale lock, taken over next time.
@@ -81,7 +98,8 @@ export async function openStore<R extends object>(options: OpenStoreOptions, hos
 
   let backend: Backend;
   try {
-    backend = options.inProcess ? await inProcess(options, host, log, dispatch) : await inWorker(options, host, log, dispatch);
+    const opts = { ...options, durability };
+    backend = options.inProcess ? await inProcess(opts, host, log, dispatch) : await inWorker(opts, host, log, dispatch);
   } catch (error) {
     process.off('exit', releaseOnExit);
     lock.release();
@@ -123,12 +141,14 @@ async function inProcess<R extends object>(
     binding: host.binding,
     log,
     savePolicy: defaultSavePolicy(options.saveDelayMs),
+    ...(options.durability ? { durability: options.durability } : {}),
     onChanges: (changes) => batcher.add(changes),
   });
   return {
     call(method, args) {
       try {
-        return Promise.resolve(engine.call(method, args));
+        const value = engine.call(method, args);
+        return engine.whenDurable().then(() => value);
       } catch (error) {
         return Promise.reject(error);
       }
@@ -150,7 +170,7 @@ async function inWorker<R extends object>(
 ): Promise<Backend> {
   const { client, recovery } = await WorkerClient.start({
     launch: host.worker(),
-    config: { workspaceDir: options.workspaceDir, saveDelayMs: options.saveDelayMs },
+    config: { workspaceDir: options.workspaceDir, saveDelayMs: options.saveDelayMs, durability: options.durability ?? 'fsync' },
     log,
     onChanges: dispatch,
     reviveError: host.reviveError,

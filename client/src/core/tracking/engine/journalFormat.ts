@@ -2,7 +2,8 @@ import { crc32 } from 'node:zlib';
 
 // One journal line per acknowledged write:  <crc32 of the JSON, 8 hex digits> <JSON>\n
 // JSON never contains a raw newline, so lines split cleanly; the checksum tells a complete line from
-// one torn by a crash mid-append (or damaged on disk), which the reader skips and reports.
+// one torn by a crash mid-append (or damaged on disk), which the reader skips and reports. A bad line
+// after the last intact one is a torn tail (journal.ts moves it aside); one in the middle is damage.
 
 /** One acknowledged write: sequence number, method, arguments, and the values now()/newId() returned. */
 export interface JournalEntry {
@@ -18,8 +19,10 @@ export interface DecodedJournal {
   entries: JournalEntry[];
   /** Bytes of lines that failed their checksum or had no newline (a torn tail). */
   badBytes: number;
-  /** Whether the only bad bytes are the file's last, unterminated line: the normal mark of a crash mid-append. */
+  /** Whether every bad byte is in the tail (after the last intact line): the mark of a crash mid-append. */
   tornTailOnly: boolean;
+  /** Offset just past the last intact line: what follows is a torn tail (a cut-off or damaged last line). */
+  intactEnd: number;
 }
 
 const NEWLINE = 0x0a;
@@ -90,7 +93,7 @@ function parseEntry(body: Buffer): JournalEntry | undefined {
 export function decodeFrames(data: Buffer): DecodedJournal {
   const entries: JournalEntry[] = [];
   let badBytes = 0;
-  let tornTailOnly = true;
+  let intactEnd = 0;
   let start = 0;
   while (start < data.length) {
     const end = data.indexOf(NEWLINE, start);
@@ -101,12 +104,11 @@ export function decodeFrames(data: Buffer): DecodedJournal {
     const body = data.subarray(start + HEADER, end);
     const expected = Number.parseInt(data.toString('latin1', start, start + 8), 16);
     const entry = end - start > HEADER && data[start + 8] === 0x20 && crc32(body) === expected ? parseEntry(body) : undefined;
-    if (entry) entries.push(entry);
-    else {
-      badBytes += end + 1 - start;
-      tornTailOnly = false;
-    }
+    if (entry) {
+      entries.push(entry);
+      intactEnd = end + 1;
+    } else badBytes += end + 1 - start;
     start = end + 1;
   }
-  return { entries, badBytes, tornTailOnly: badBytes === 0 || tornTailOnly };
+  return { entries, badBytes, tornTailOnly: badBytes === data.length - intactEnd, intactEnd };
 }

@@ -1,5 +1,6 @@
 import type { LogLevel, SerializedError, StoreChange } from './contract';
 import type { StoreRecovery } from './engine';
+import type { Durability } from './journal';
 
 // Messages between the store (main thread) and the engine's worker. Structured clone carries the
 // arguments and results as they are; one message per call, never one per metric point.
@@ -7,6 +8,7 @@ import type { StoreRecovery } from './engine';
 export interface WorkerConfig {
   workspaceDir: string;
   saveDelayMs: number | undefined;
+  durability: Durability;
 }
 
 export type ToWorker =

@@ -1,10 +1,11 @@
 import { applySchema, MlflowError, TrackingRepository, WRITE_METHODS } from '../repository';
 import type { RepositoryBinding, SerializedError } from './contract';
+import { sqlJsHeapBytes } from './sqlite';
 
 /** The real domain repository, as the engine hosts it. */
 export const trackingBinding: RepositoryBinding<TrackingRepository> = {
   applySchema,
-  create: (db, env, artifactRoot) => new TrackingRepository(db, env, { artifactRoot }),
+  create: (db, env, artifactRoot) => new TrackingRepository(db, env, { artifactRoot, wasmHeapBytes: sqlJsHeapBytes }),
   writeMethods: WRITE_METHODS,
 };
 

@@ -13,21 +13,40 @@ export const defaultSavePolicy = (delayMs = 1000): SavePolicy => ({
   maxPendingBytes: 64 * 1024 * 1024,
 });
 
-/** Decides when to save the image: debounced after writes, but never put off for longer than the policy allows. */
+/** While writes keep coming, saves take at most about 1/SAVE_SHARE of the time... */
+const SAVE_SHARE = 10;
+/** ...but the journal waits at most this many times the policy's bounds (a crash replays at most that much). */
+const MAX_STRETCH = 8;
+
+/**
+ * How far a save that took `lastSaveMs` stretches the policy's bounds (maxDelayMs, maxPendingBytes): 1 while
+ * saves are cheap; for a large image (every save writes all of it) enough that saving takes at most about a
+ * tenth of the time while writes keep coming, up to MAX_STRETCH.
+ */
+export function saveStretch(policy: SavePolicy, lastSaveMs: number): number {
+  return Math.min(MAX_STRETCH, Math.max(1, (SAVE_SHARE * lastSaveMs) / policy.maxDelayMs));
+}
+
+/**
+ * Decides when to save the image: debounced after writes, but never put off for longer than the policy allows,
+ * stretched by the cost of the last save (saveStretch).
+ */
 export class SaveScheduler {
   private timer: NodeJS.Timeout | undefined;
   private firstWrite: number | undefined;
   private lastWrite = 0;
+  private stretch = 1;
 
   constructor(
     private readonly policy: SavePolicy,
-    private readonly save: () => void,
+    /** Starts a save; the promise it returns (which must not reject) times it. */
+    private readonly save: () => unknown,
   ) {}
 
   noteWrite(pendingBytes: number): void {
     this.lastWrite = Date.now();
     this.firstWrite ??= this.lastWrite;
-    if (pendingBytes >= this.policy.maxPendingBytes) this.fire();
+    if (pendingBytes >= this.policy.maxPendingBytes * this.stretch) this.fire();
     else if (!this.timer) this.arm(this.policy.delayMs);
   }
 
@@ -45,7 +64,7 @@ export class SaveScheduler {
 
   private check(): void {
     this.timer = undefined;
-    const due = Math.min(this.lastWrite + this.policy.delayMs, (this.firstWrite ?? this.lastWrite) + this.policy.maxDelayMs);
+    const due = Math.min(this.lastWrite + this.policy.delayMs, (this.firstWrite ?? this.lastWrite) + this.policy.maxDelayMs * this.stretch);
     const wait = due - Date.now();
     if (wait > 0) this.arm(wait);
     else this.fire();
@@ -53,6 +72,9 @@ export class SaveScheduler {
 
   private fire(): void {
     this.cancel();
-    this.save();
+    const started = Date.now();
+    void Promise.resolve(this.save()).then(() => {
+      this.stretch = saveStretch(this.policy, Date.now() - started);
+    });
   }
 }

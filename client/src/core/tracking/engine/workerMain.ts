@@ -36,19 +36,29 @@ export function runWorker<R extends object>(binding: RepositoryBinding<R>): void
     binding,
     log,
     savePolicy: defaultSavePolicy(config.saveDelayMs),
+    durability: config.durability,
     onChanges: (changes) => batcher.add(changes),
   }).then(
     (engine) => {
       port.on('message', (message: ToWorker) => {
         switch (message.type) {
-          case 'call':
-            // Synchronous, so calls commit in the order they arrive.
+          case 'call': {
+            // Synchronous, so calls commit in the order they arrive; answered once durable (group commit:
+            // the writes of a turn share one fdatasync, and this thread takes more calls meanwhile).
+            const id = message.id;
+            let value: unknown;
             try {
-              reply(message.id, { value: engine.call(message.method, message.args) });
+              value = engine.call(message.method, message.args);
             } catch (error) {
-              reply(message.id, { error });
+              reply(id, { error });
+              break;
             }
+            engine.whenDurable().then(
+              () => reply(id, { value }),
+              (error: unknown) => reply(id, { error }),
+            );
             break;
+          }
           case 'flush':
             answerLater(message.id, () => engine.flush());
             break;

@@ -14,14 +14,14 @@ export interface ArtifactTransfer {
   /** Uploads every file under `folder` to `relativeDir` (recursively); returns how many. */
   uploadFolder(artifactUri: string, relativeDir: string, folder: string): Promise<number>;
   /** The entries of one folder of a run's artifacts (`relative` to its root, '' for the root), as the server's `artifacts/list` answers; paths from the root. */
-  list(runId: string, relative: string): Promise<{ path: string; isDir: boolean }[]>;
+  list(runId: string, relative: string): Promise<{ path: string; isDir: boolean; size?: number }[]>;
 }
 
 /** What the editor reads of a team server beyond the TrackingApi: its runs' artifact files. */
 export type RemoteArtifacts = Pick<ArtifactTransfer, 'list' | 'download'>;
 
 interface ListAnswer {
-  files?: { path: string; is_dir?: boolean }[];
+  files?: { path: string; is_dir?: boolean; file_size?: number | string }[];
 }
 
 const PROXY = /^mlflow-artifacts:(?:\/\/[^/]*)?\/*(.*)$/;
@@ -87,7 +87,12 @@ export function artifactTransfer(baseUrl: string, auth: TrackingAuth | undefined
         auth,
         options: settings,
       })) as ListAnswer;
-      return (answer.files ?? []).map((f) => ({ path: f.path, isDir: Boolean(f.is_dir) }));
+      return (answer.files ?? []).map((f) => ({
+        path: f.path,
+        isDir: Boolean(f.is_dir),
+        // MLflow sends file_size as an int64, which its JSON may spell as a string.
+        ...(f.file_size !== undefined && Number.isFinite(Number(f.file_size)) ? { size: Number(f.file_size) } : {}),
+      }));
     },
   };
   return transfer;

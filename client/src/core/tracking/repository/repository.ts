@@ -5,6 +5,7 @@ import type { RepositoryEnv } from './index';
 import * as importing from './importing';
 import * as metrics from './metrics';
 import { getMetricSeries } from './metricSeries';
+import { getStoreSize } from './storeSize';
 import * as monitors from './monitors';
 import * as online from './online';
 import * as registry from './registry';
@@ -22,7 +23,11 @@ import type * as T from './types';
 export class TrackingRepository {
   private readonly ctx: Context;
 
-  constructor(db: Database, env: RepositoryEnv, options: { artifactRoot: string }) {
+  constructor(
+    db: Database,
+    env: RepositoryEnv,
+    private readonly options: { artifactRoot: string; wasmHeapBytes?: () => number | undefined },
+  ) {
     this.ctx = { sql: new Sql(db), env, artifactRoot: options.artifactRoot };
   }
 
@@ -98,6 +103,10 @@ export class TrackingRepository {
   /** Not MLflow: a chart's view of a history, downsampled in the store (metricSeries.ts). A read. */
   getMetricSeries(req: T.GetMetricSeriesRequest): T.MetricSeries {
     return getMetricSeries(this.ctx, req);
+  }
+  /** Not MLflow: the store's size, for the status bar's ceiling (storeSize.ts). A read. */
+  getStoreSize(_req: T.Empty): T.StoreSize {
+    return getStoreSize(this.ctx, this.options.wasmHeapBytes);
   }
 
   // ---- registered models ----

@@ -361,6 +361,17 @@ export interface GetMetricSeriesRequest {
   max_points?: number;
 }
 
+/** Not MLflow: how big the workspace store is (storeSize.ts); the status bar compares it with the ceiling. */
+export interface StoreSize {
+  /** Bytes of the SQLite image (what a save writes and an open reads). */
+  imageBytes: number;
+  /** Drawable metric points, from the block summaries. */
+  metricPoints: number;
+  runs: number;
+  /** sql.js's wasm heap on the store's thread, when the host measures it. */
+  wasmHeapBytes?: number;
+}
+
 /** Parallel columns, ordered by step then time; NaN and infinite values are left out (they cannot be drawn). */
 export interface MetricSeries {
   steps: number[];

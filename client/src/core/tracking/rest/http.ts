@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { errorMessage } from '../../../../../common/src/errors';
 import { RestError } from './errors';
+import { parseJsonText } from './jsonBody';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -35,24 +35,19 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     };
     req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
+    // The client went away mid-body (ECONNRESET 'aborted'): a refused request, not an internal error.
+    req.on('error', (error) => reject(new RestError(400, 'BAD_REQUEST', `The request body ended early: ${error.message}.`)));
   });
 }
 
-/** A JSON body as MLflow reads it: empty is `{}`; a JSON string holding JSON (old clients) is decoded twice. */
+/** A JSON body as MLflow reads it (./jsonBody.ts): empty is `{}`; only an object is a message. */
 export function parseJsonBody(body: Buffer, contentType: string | undefined): unknown {
   if (body.length === 0) return {};
   // Only JSON: a form or text/plain body (what a web page can send without a preflight) is refused.
   if (contentType !== undefined && !/^application\/json\s*(;|$)/i.test(contentType)) {
     throw new RestError(400, 'INVALID_PARAMETER_VALUE', `Bad Request. Content-Type must be 'application/json', got '${contentType}'.`);
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-    if (typeof parsed === 'string') parsed = JSON.parse(parsed);
-  } catch (error) {
-    throw new RestError(400, 'INVALID_PARAMETER_VALUE', `Malformed JSON in the request body: ${errorMessage(error)}`);
-  }
+  const parsed = parseJsonText(body);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new RestError(400, 'INVALID_PARAMETER_VALUE', 'The request body must be a JSON object.');
   }

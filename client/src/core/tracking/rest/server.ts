@@ -4,6 +4,8 @@ import { pathToFileURL } from 'node:url';
 import { errorStack } from '../../../../../common/src/errors';
 import type { TrackingApi } from '../repository';
 import { bearerCheck, isLoopbackHost, LOOPBACK_ADDRESSES, newToken } from './auth';
+import { CHANGES_PATH } from './changeFeed';
+import { clientErrorHandler } from './clientError';
 import { errorResponse, RestError } from './errors';
 import { MAX_BODY_BYTES, parseJsonBody, readBody, sendJson } from './http';
 import { BULK_INTERVAL_ROUTE } from './routes/bulkInterval';
@@ -52,11 +54,15 @@ export interface RestServerOptions {
    */
   onlineFeatures?: (body: unknown) => Promise<unknown>;
   log?: (line: string) => void;
+  /** Problems worth a line even where requests are not logged: an internal error, a request Node's HTTP parser refused. */
+  warn?: (line: string) => void;
   /**
    * Answer as a team's MLflow server would (`mlops serve --mlflow-only`): our `/mlops/...` routes
    * do not exist, and artifact URIs are `mlflow-artifacts:/...`, reached through the artifact proxy.
    */
   mlflowOnly?: boolean;
+  /** Answers `GET /api/2.0/mlops/changes` (the change stream, rest/changeFeed.ts); left out under mlflowOnly. */
+  changes?: (req: IncomingMessage, res: ServerResponse, url: URL) => void;
 }
 
 export interface RestServer {
@@ -133,6 +139,10 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
   const deps: RouteDeps = { api: options.api, artifactRoot: options.artifactRoot };
   const artifactRootUrl = pathToFileURL(options.artifactRoot).href.replace(/\/*$/, '/');
   let port = 0;
+  const problem = (line: string) => {
+    options.log?.(line);
+    options.warn?.(line);
+  };
 
   async function answerOnline(req: IncomingMessage, res: ServerResponse, online: (body: unknown) => Promise<unknown>): Promise<number> {
     if (req.method !== 'POST')
@@ -173,6 +183,12 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
     }
     if (MULTIPART_UPLOAD_PATH.test(url.pathname)) throw refuseMultipartUpload(req.method, url.pathname);
     if (online && url.pathname === ONLINE_FEATURES_PATH) return answerOnline(req, res, online);
+    if (options.changes && !options.mlflowOnly && API_PREFIX.exec(url.pathname)?.[1] === CHANGES_PATH) {
+      if (req.method !== 'GET')
+        throw new RestError(405, 'BAD_REQUEST', `Method ${req.method} is not allowed for ${url.pathname}; use GET.`, { Allow: 'GET' });
+      options.changes(req, res, url);
+      return 200;
+    }
     const route = routeFor(url.pathname, req.method ?? 'GET', options.mlflowOnly ?? false);
     const message = withRunId(route, await requestMessage(req, route, url, maxBody));
     const answer = await route.call(deps, message);
@@ -188,7 +204,7 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
       (status) => options.log?.(`${req.method} ${req.url?.split('?')[0]} ${status} ${Date.now() - started}ms`),
       (error: unknown) => {
         const { status, body, headers } = errorResponse(error);
-        if (status === 500) options.log?.(`${req.method} ${req.url?.split('?')[0]} failed: ${errorStack(error)}`);
+        if (status === 500) problem(`${req.method} ${req.url?.split('?')[0]} failed: ${errorStack(error)}`);
         else options.log?.(`${req.method} ${req.url?.split('?')[0]} ${status} ${body.error_code}`);
         if (res.headersSent) {
           res.destroy();
@@ -200,6 +216,8 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
       },
     );
   });
+  // What Node's parser refuses (a URL over its header limit) still gets MLflow's error shape.
+  server.on('clientError', clientErrorHandler(problem));
   // Slow or stalled clients must not pin connections forever.
   server.headersTimeout = 30_000;
   server.requestTimeout = 5 * 60_000;

@@ -9,6 +9,8 @@ export type FieldType = Scalar | { list: Scalar | MessageSchema } | MessageSchem
 export interface FieldSpec {
   type: FieldType;
   required?: boolean;
+  /** What the operation gets when the field is absent: protobuf's default, as MLflow's handlers read it. */
+  absent?: unknown;
 }
 export interface MessageSchema {
   /** Field names and specs, as a list: a log-batch checks a thousand metric messages per request. */
@@ -19,6 +21,8 @@ export const msg = (fields: Record<string, FieldType | FieldSpec>): MessageSchem
   fields: Object.entries(fields).map(([k, v]) => [k, isSpec(v) ? v : { type: v }] as const),
 });
 export const required = (type: FieldType): FieldSpec => ({ type, required: true });
+/** An optional string field read as '' when absent (a tag's value), as protobuf gives it to MLflow. */
+export const emptyIfAbsent: FieldSpec = { type: 'string', absent: '' };
 export const list = (of: Scalar | MessageSchema): FieldType => ({ list: of });
 export const oneOf = (values: readonly string[]): Scalar => ({ enum: values });
 
@@ -40,29 +44,52 @@ function pyType(value: unknown): string {
   return 'dict';
 }
 
+/** Longest quote of a refused value in a message: a 16 MiB array is not sent back whole. */
+const QUOTE_LIMIT = 200;
+
+/** The value as JSON, cut at QUOTE_LIMIT characters. */
+function quote(value: unknown): string {
+  // JSON has no Infinity (a `1e400` in a body parses to it): show it as such, not as `null`.
+  const text = typeof value === 'number' && !Number.isFinite(value) ? String(value) : (JSON.stringify(value) ?? String(value));
+  return text.length > QUOTE_LIMIT ? `${text.slice(0, QUOTE_LIMIT)}... (${text.length} characters)` : text;
+}
+
 function wrongType(path: string, value: unknown): RestError {
   return new RestError(
     400,
     'INVALID_PARAMETER_VALUE',
-    `Invalid value ${JSON.stringify(value)} for parameter '${path}' supplied. Hint: Value was of type '${pyType(value)}'.${SEE_DOCS}`,
+    `Invalid value ${quote(value)} for parameter '${path}' supplied. Hint: Value was of type '${pyType(value)}'.${SEE_DOCS}`,
   );
 }
+
+const LONE_SURROGATE = /\p{Cs}/u;
+const DECIMAL = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
 
 function scalar(type: Scalar, value: unknown, path: string): unknown {
   if (type === 'string') {
     if (typeof value !== 'string') throw wrongType(path, value);
+    // A lone surrogate (JSON's "\ud800") is no character: UTF-8 cannot store it, and MLflow fails to.
+    if (LONE_SURROGATE.test(value))
+      throw new RestError(
+        400,
+        'INVALID_PARAMETER_VALUE',
+        `Invalid value ${quote(value)} for parameter '${path}' supplied: it holds a lone UTF-16 surrogate, which is not a character.${SEE_DOCS}`,
+      );
     return value;
   }
   if (type === 'int64') {
-    // Protobuf's JSON writes int64 as a string; query strings are strings too.
-    const n = typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
+    // Protobuf's JSON writes int64 as a string; query strings are strings too. Protobuf refuses
+    // spaces in them (MLflow would answer 400), so they are refused here too.
+    const n = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
     if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw wrongType(path, value);
     return n;
   }
   if (type === 'double') {
     if (value === 'NaN' || value === 'Infinity' || value === '-Infinity') return value;
-    const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-    if (typeof n !== 'number' || Number.isNaN(n)) throw wrongType(path, value);
+    // A decimal number in a string, as Python's float() reads it; not JS's hex, binary or octal.
+    const n = typeof value === 'string' && DECIMAL.test(value) ? Number(value) : value;
+    // A JSON number is finite unless it overflowed (1e400), which protobuf refuses.
+    if (typeof n !== 'number' || !Number.isFinite(n)) throw wrongType(path, value);
     return n;
   }
   if (type === 'json') {
@@ -79,7 +106,7 @@ function scalar(type: Scalar, value: unknown, path: string): unknown {
     throw new RestError(
       400,
       'INVALID_PARAMETER_VALUE',
-      `Invalid value ${JSON.stringify(value)} for parameter '${path}' supplied: expected one of ${type.enum.join(', ')}.${SEE_DOCS}`,
+      `Invalid value ${quote(value)} for parameter '${path}' supplied: expected one of ${type.enum.join(', ')}.${SEE_DOCS}`,
     );
   }
   return value;
@@ -104,6 +131,7 @@ function message(schema: MessageSchema, value: unknown, path: string): Record<st
     // Protobuf treats null as absent; MLflow's required check also refuses empty strings.
     if (v === undefined || v === null) {
       if (spec.required) throw new RestError(400, 'INVALID_PARAMETER_VALUE', `Missing value for required parameter '${at}'.${SEE_DOCS}`);
+      if (spec.absent !== undefined) out[name] = spec.absent;
       continue;
     }
     out[name] = field(spec.type, v, at);

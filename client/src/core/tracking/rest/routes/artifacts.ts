@@ -1,4 +1,5 @@
-import { createReadStream, createWriteStream, promises as fs, type Dirent, type Stats } from 'node:fs';
+import { constants, createWriteStream, promises as fs, type Dirent } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -111,18 +112,27 @@ export async function handleArtifacts(req: IncomingMessage, res: ServerResponse,
     return;
   }
   if (req.method === 'GET') {
-    let stat: Stats;
+    // O_NOFOLLOW: a symlink put in place after the check above is refused, not followed.
+    let file: FileHandle;
     try {
-      stat = await fs.stat(target);
-    } catch {
+      file = await fs.open(target, constants.O_RDONLY | constants.O_NOFOLLOW);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ELOOP')
+        throw new RestError(403, 'PERMISSION_DENIED', `Access to '${relative}' is outside the artifact root.`);
       throw new RestError(404, 'RESOURCE_DOES_NOT_EXIST', `Artifact '${relative}' not found.`);
     }
-    if (!stat.isFile())
+    const stat = await file.stat().catch(async (error: unknown) => {
+      await file.close();
+      throw error;
+    });
+    if (!stat.isFile()) {
+      await file.close();
       throw new RestError(
         400,
         'INVALID_PARAMETER_VALUE',
         `'${relative}' is a folder; list it with GET ${ARTIFACTS_PREFIX}?path=${relative}`,
       );
+    }
     // Always an attachment of an opaque type, so nothing is rendered on this origin.
     res.writeHead(200, {
       'Content-Type': 'application/octet-stream',
@@ -130,7 +140,7 @@ export async function handleArtifacts(req: IncomingMessage, res: ServerResponse,
       'Content-Disposition': `attachment; filename="${path.basename(target).replace(/["\\\r\n]/g, '_')}"`,
       'X-Content-Type-Options': 'nosniff',
     });
-    await pipeline(createReadStream(target), res);
+    await pipeline(file.createReadStream(), res);
     return;
   }
   throw new RestError(405, 'BAD_REQUEST', `Method ${req.method} is not allowed for artifacts; use GET or PUT.`, { Allow: 'GET, PUT' });

@@ -1,4 +1,4 @@
-import { list, msg, oneOf, required } from '../validate';
+import { emptyIfAbsent, list, msg, oneOf, required } from '../validate';
 import { KEY_VALUE, op, type Route } from './route';
 
 const VIEW_TYPE = oneOf(['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL']);
@@ -25,6 +25,6 @@ export const EXPERIMENT_ROUTES: readonly Route[] = [
     'POST',
     '/mlflow/experiments/set-experiment-tag',
     'setExperimentTag',
-    msg({ experiment_id: required('string'), key: required('string'), value: 'string' }),
+    msg({ experiment_id: required('string'), key: required('string'), value: emptyIfAbsent }),
   ),
 ];

@@ -9,7 +9,9 @@ export const ONLINE_ROUTES: readonly Route[] = [
     'writeOnlineRows',
     msg({
       view: required('string'),
-      rows: list(msg({ entity_key: required('string'), event_time: required('int64'), created_time: 'int64', values: required('json') })),
+      rows: required(
+        list(msg({ entity_key: required('string'), event_time: required('int64'), created_time: 'int64', values: required('json') })),
+      ),
     }),
   ),
   op(

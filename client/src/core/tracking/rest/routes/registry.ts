@@ -1,4 +1,4 @@
-import { list, msg, required } from '../validate';
+import { emptyIfAbsent, list, msg, required } from '../validate';
 import { KEY_VALUE, op, type Route } from './route';
 
 const NAME = msg({ name: required('string') });
@@ -26,7 +26,7 @@ export const REGISTRY_ROUTES: readonly Route[] = [
     'POST',
     '/mlflow/registered-models/set-tag',
     'setRegisteredModelTag',
-    msg({ name: required('string'), key: required('string'), value: 'string' }),
+    msg({ name: required('string'), key: required('string'), value: emptyIfAbsent }),
   ),
   op(
     'DELETE',
@@ -76,7 +76,7 @@ export const REGISTRY_ROUTES: readonly Route[] = [
     'POST',
     '/mlflow/model-versions/set-tag',
     'setModelVersionTag',
-    msg({ name: required('string'), version: required('string'), key: required('string'), value: 'string' }),
+    msg({ name: required('string'), version: required('string'), key: required('string'), value: emptyIfAbsent }),
   ),
   op(
     'DELETE',

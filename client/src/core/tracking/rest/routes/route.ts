@@ -1,5 +1,5 @@
 import type { RepositoryMethod, TrackingApi } from '../../repository';
-import { type MessageSchema, msg } from '../validate';
+import { emptyIfAbsent, type MessageSchema, msg } from '../validate';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -34,4 +34,4 @@ export function op(method: Method, path: string, name: RepositoryMethod, schema:
   };
 }
 
-export const KEY_VALUE = msg({ key: 'string', value: 'string' });
+export const KEY_VALUE = msg({ key: 'string', value: emptyIfAbsent });
