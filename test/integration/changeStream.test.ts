@@ -7,6 +7,7 @@ import { after, afterEach, describe, it } from 'node:test';
 import type { StoreChange } from '../../client/src/core/tracking/repository';
 import { serveWorkspace } from '../../client/src/core/tracking/workspaceServer';
 import { CLI_JS, startServe } from '../helpers/cli';
+import { restPost } from '../helpers/trackingDurability';
 
 // Every writer's changes reach whoever follows the store: a process that joined the owner (as a
 // second window does) through its change stream, and `mlops runs list --watch`, both with the
@@ -29,13 +30,8 @@ const until = async (what: string, ok: () => boolean, ms = 15_000) => {
 };
 
 async function call(url: string, token: string, route: string, body: unknown): Promise<Record<string, unknown>> {
-  const r = await fetch(`${url}/api/2.0/mlflow/${route}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const json = (await r.json()) as Record<string, unknown>;
-  assert.equal(r.status, 200, JSON.stringify(json));
+  const { status, json } = await restPost(url, token, route, body);
+  assert.equal(status, 200, JSON.stringify(json));
   return json;
 }
 
