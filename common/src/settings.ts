@@ -39,6 +39,8 @@ export const Settings = {
   trackingUri: stringSetting('mlops.tracking.uri', ''),
   /** When the workspace store acknowledges a write: `fsync` (on disk) or `process` (in the page cache; faster, an OS crash can lose it). */
   trackingDurability: stringSetting('mlops.tracking.durability', 'fsync'),
+  /** Metric points in the workspace store above which the status bar recommends a tracking server. */
+  trackingCeilingPoints: numberSetting('mlops.tracking.ceilingPoints', 10_000_000),
   /** A PEM file of CA certificates to trust for the tracking server. */
   trackingCaBundle: stringSetting('mlops.tracking.caBundle', ''),
   /** Steps of a run at once; 0: the number of CPUs. Formerly `mlops.maxParallelSteps`. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fixtureWorkspace, launchWorkbench, packagedVsix, type Workbench } from './harness';
@@ -58,5 +58,36 @@ describe('the tracking store in a real VS Code', () => {
     });
     await wb.screenshot('registered-model-completion');
     await wb.page.keyboard.press('Escape');
+  });
+
+  it('turns the status bar item into a warning past the store ceiling (mlops.tracking.ceilingPoints), and back', async () => {
+    const created = await call('POST', 'runs/create', { experiment_id: '0', start_time: Date.now() });
+    const body = await created.text();
+    assert.equal(created.status, 200, body);
+    const runId = (JSON.parse(body) as { run: { info: { run_id: string } } }).run.info.run_id;
+    for (let batch = 0; batch < 2; batch++) {
+      const metrics = Array.from({ length: 600 }, (_, i) => ({
+        key: 'loss',
+        value: 1 / (i + 1),
+        timestamp: Date.now(),
+        step: batch * 600 + i,
+      }));
+      const logged = await call('POST', 'runs/log-batch', { run_id: runId, metrics });
+      assert.equal(logged.status, 200, await logged.text());
+    }
+    const item = wb.page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: 'Tracking: workspace' });
+    const looks = async () =>
+      item.first().evaluate((el) => ({ warning: el.classList.contains('warning-kind'), icon: !!el.querySelector('.codicon-warning') }));
+    assert.deepEqual(await looks(), { warning: false, icon: false }, '1,200 points are far below the default ceiling');
+    const settings = path.join(workspace, '.vscode', 'settings.json');
+    mkdirSync(path.dirname(settings), { recursive: true });
+    // The setting applies at once: the store's size is checked again against the new ceiling.
+    writeFileSync(settings, JSON.stringify({ 'mlops.tracking.ceilingPoints': 1000 }));
+    await wb.waitFor('the warning item past a 1,000-point ceiling', async () => (await looks()).warning);
+    assert.deepEqual(await looks(), { warning: true, icon: true });
+    await wb.screenshot('store-ceiling-warning');
+    writeFileSync(settings, JSON.stringify({ 'mlops.tracking.ceilingPoints': 1_000_000 }));
+    await wb.waitFor('the plain item again under a 1,000,000-point ceiling', async () => !(await looks()).warning);
+    assert.deepEqual(await looks(), { warning: false, icon: false });
   });
 });

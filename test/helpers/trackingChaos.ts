@@ -286,7 +286,8 @@ export async function runChaos(options: {
       // Every target once per six iterations, in a random order, so that a short run covers them all.
       if ((iteration - 1) % TARGETS.length === 0) order = shuffle([...TARGETS], random);
       const target = order[(iteration - 1) % TARGETS.length] ?? 'random';
-      const nth = target === 'append' || target === 'sync' ? 2 + Math.floor(random() * 80) : 2 + Math.floor(random() * 8);
+      // Appends and syncs come by the hundred; seals, images and renames once a save (every 75-600 ms here).
+      const nth = target === 'append' || target === 'sync' ? 2 + Math.floor(random() * 80) : 1 + Math.floor(random() * 4);
       const label = `chaos seed ${options.seed}, iteration ${iteration} (kill at ${target === 'random' ? 'a random moment' : `${target} #${nth}`})`;
       const writer = await startWriter(workspaceDir, target === 'random' ? undefined : `${target}:${nth}`);
       const before = { points: countPoints(ledger), other: countOther(ledger) };
@@ -305,7 +306,7 @@ export async function runChaos(options: {
           ).then(() => undefined);
       }
       let landed = target === 'random';
-      if (target === 'random') await Promise.race([sleep(300 + random() * 2500), writer.exited]);
+      if (target === 'random') await Promise.race([sleep(150 + random() * 1350), writer.exited]);
       else
         landed = await Promise.race([
           writer.paused.then(() => true),

@@ -28,6 +28,16 @@ describe('the workspace store ceiling (storeCeiling) and the status bar', () => 
     assert.equal(ceilingVerdict({ metricPoints: 10, imageBytes: CEILING_IMAGE_BYTES * 0.9 }).level, 'near');
   });
 
+  it('takes the points ceiling from the setting (mlops.tracking.ceilingPoints), and ignores a value that is none', () => {
+    const over = ceilingVerdict({ metricPoints: 1500, imageBytes: 40 * MiB }, 1000);
+    assert.equal(over.level, 'over');
+    assert.match(over.message, /holds 1,500 metric points \(40 MiB\), past its ceiling of 1,000 points/);
+    assert.equal(ceilingVerdict({ metricPoints: 850, imageBytes: 0 }, 1000).level, 'near');
+    assert.equal(ceilingVerdict({ metricPoints: 1500, imageBytes: 0 }, 2_000_000).level, 'ok');
+    assert.equal(ceilingVerdict({ metricPoints: 1500, imageBytes: 0 }, Number.NaN).level, 'ok', 'NaN falls back to the default');
+    assert.equal(ceilingVerdict({ metricPoints: 1500, imageBytes: 0 }, 0).level, 'ok', '0 falls back to the default');
+  });
+
   it('shows a warning item past the ceiling, the note in the tooltip when near, nothing extra below', () => {
     const url = 'http://127.0.0.1:5123';
     const over = storeLabel({ kind: 'workspace', role: 'owner', url, ceiling: ceilingVerdict({ metricPoints: 3e7, imageBytes: 0 }) });

@@ -44,7 +44,14 @@ export class TrackingConnection implements vscode.Disposable {
   private modelTimer: NodeJS.Timeout | undefined;
   /** The owned workspace store as the status bar shows it, and its size check (storeCeiling.ts). */
   private owned:
-    { state: Extract<StoreState, { kind: 'workspace' }>; ceiling?: CeilingVerdict; checkedAt: number; timer?: NodeJS.Timeout } | undefined;
+    | {
+        state: Extract<StoreState, { kind: 'workspace' }>;
+        api: TrackingApi;
+        ceiling?: CeilingVerdict;
+        checkedAt: number;
+        timer?: NodeJS.Timeout;
+      }
+    | undefined;
   private changes: { dispose(): void } | undefined;
   private configListener: vscode.Disposable | undefined;
   private remoteAuth: TrackingAuth | undefined;
@@ -110,7 +117,7 @@ export class TrackingConnection implements vscode.Disposable {
       } as const;
       this.showStatus(state);
       if (tracking.role === 'owner') {
-        this.owned = { state, checkedAt: 0 };
+        this.owned = { state, api: tracking.api, checkedAt: 0 };
         void this.checkStoreSize(tracking.api);
       }
       const movedTo = tracking.recovery?.corruptDatabaseMovedTo;
@@ -149,7 +156,7 @@ export class TrackingConnection implements vscode.Disposable {
     if (!owned) return;
     owned.checkedAt = Date.now();
     try {
-      const ceiling = ceilingVerdict(await api.getStoreSize({}));
+      const ceiling = ceilingVerdict(await api.getStoreSize({}), setting(Settings.trackingCeilingPoints));
       if (this.owned !== owned) return;
       if (ceiling.level !== (owned.ceiling?.level ?? 'ok'))
         this.output[ceiling.level === 'ok' ? 'info' : 'warn'](ceiling.message || 'The workspace store is below its ceiling again.');
@@ -207,6 +214,7 @@ export class TrackingConnection implements vscode.Disposable {
         affectsSetting(e, Settings.trackingDurability)
       )
         void this.reopen();
+      else if (affectsSetting(e, Settings.trackingCeilingPoints) && this.owned) void this.checkStoreSize(this.owned.api);
       else if (affectsSetting(e, Settings.trackingTerminalEnvironment))
         void this.tracking?.then((tracking) => tracking && this.applyTerminalEnvironment(tracking));
     });

@@ -37,11 +37,11 @@ const EDITS = 33;
 const OUR_COMPLETIONS = 200;
 /**
  * yaml-language-server takes seconds per edit on large files: above 5,000 steps it gets one cycle of
- * EDIT_KINDS (the first 11 edits, the same ones ours gets first) and 5 completions, so that the 20,000-step
+ * EDIT_KINDS (the first 11 edits, the same ones ours gets first) and 2 completions, so that the 20,000-step
  * run ends in minutes. BENCH_YAMLLS_EDITS overrides the count.
  */
 const THEIR_EDITS = Number(process.env.BENCH_YAMLLS_EDITS ?? (STEPS > 5000 ? 11 : EDITS));
-const THEIR_COMPLETIONS = STEPS > 5000 ? 5 : 20;
+const THEIR_COMPLETIONS = STEPS > 5000 ? 2 : 20;
 /** yaml-language-server 1.25.0 `SettingsState.validationDelayMs`: a fixed setTimeout before every validation. */
 const YAMLLS_DEBOUNCE_MS = 200;
 const OVERALL_TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MS ?? 10 * 60_000);
@@ -558,10 +558,11 @@ function report(
   const firstRatio =
     first === undefined || o.firstValidationMs === undefined ? undefined : (first - YAMLLS_DEBOUNCE_MS) / o.firstValidationMs;
   console.log('\nGoals (issues 3 and 20; a missed goal is reported, never an error)\n');
+  const scale = STEPS === 5000 ? '' : ' (set for 5,000 steps; here for scale)';
   const met = (ok: boolean | undefined) => (ok === undefined ? 'n/a' : ok ? 'yes' : 'NO');
   console.log(
     table([
-      ['goal', 'figure', 'met'],
+      [`goal${scale}`, 'figure', 'met'],
       ['validation after an edit ≤ 100 ms (median)', ms(oursEdit), met(Number.isNaN(oursEdit) ? undefined : oursEdit <= 100)],
       ['completion ≤ 20 ms (p95)', ms(oursC95) + noHandler, met(Number.isNaN(oursC95) || !oursAnswered ? undefined : oursC95 <= 20)],
       [

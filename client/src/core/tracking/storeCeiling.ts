@@ -17,22 +17,26 @@ export interface CeilingVerdict {
   message: string;
 }
 
-const millions = (n: number) => `${(n / 1e6).toFixed(n < 1e7 ? 1 : 0)} million`;
+const millions = (n: number) => (n < 1e6 ? n.toLocaleString('en-US') : `${(n / 1e6).toFixed(n < 1e7 ? 1 : 0)} million`);
 const mib = (bytes: number) => `${Math.round(bytes / 1024 / 1024).toLocaleString('en-US')} MiB`;
 
-/** Whether the store is past (or near) the ceiling, by its points or its image, whichever is closer. */
-export function ceilingVerdict(size: Pick<StoreSize, 'imageBytes' | 'metricPoints'>): CeilingVerdict {
-  const fraction = Math.max(size.metricPoints / CEILING_POINTS, size.imageBytes / CEILING_IMAGE_BYTES);
+/**
+ * Whether the store is past (or near) the ceiling, by its points or its image, whichever is closer;
+ * `ceilingPoints` is the points' ceiling (`mlops.tracking.ceilingPoints`, default CEILING_POINTS).
+ */
+export function ceilingVerdict(size: Pick<StoreSize, 'imageBytes' | 'metricPoints'>, ceilingPoints = CEILING_POINTS): CeilingVerdict {
+  const points = Number.isFinite(ceilingPoints) && ceilingPoints >= 1 ? ceilingPoints : CEILING_POINTS;
+  const fraction = Math.max(size.metricPoints / points, size.imageBytes / CEILING_IMAGE_BYTES);
   const holds = `The workspace store holds ${millions(size.metricPoints)} metric points (${mib(size.imageBytes)})`;
   if (fraction > 1)
     return {
       level: 'over',
-      message: `${holds}, past its ceiling of ${millions(CEILING_POINTS)} points or ${mib(CEILING_IMAGE_BYTES)}: saves and opening slow down and memory grows with it. Log to a tracking server (MLflow) instead.`,
+      message: `${holds}, past its ceiling of ${millions(points)} points or ${mib(CEILING_IMAGE_BYTES)}: saves and opening slow down and memory grows with it. Log to a tracking server (MLflow) instead.`,
     };
   if (fraction >= NEAR)
     return {
       level: 'near',
-      message: `${holds}, ${Math.round(fraction * 100)}% of its ceiling (${millions(CEILING_POINTS)} points or ${mib(CEILING_IMAGE_BYTES)}); above it a tracking server is recommended.`,
+      message: `${holds}, ${Math.round(fraction * 100)}% of its ceiling (${millions(points)} points or ${mib(CEILING_IMAGE_BYTES)}); above it a tracking server is recommended.`,
     };
   return { level: 'ok', message: '' };
 }
