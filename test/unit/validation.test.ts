@@ -37,6 +37,19 @@ describe('duplicate-key', () => {
     assert.deepEqual(actual, ranges);
   });
 
+  it('finds the same repeats in a map of a few keys as in one of many', () => {
+    const filler = (n: number) => Array.from({ length: n }, (_, i) => `  k${i}: ${i}\n`).join('');
+    for (const others of [0, 20]) {
+      const { ranges, found, actual } = codesAndRanges(`m:\n${filler(others)}  1: x\n  "1": y\n  a: z\n  «a»: w\n  «1»: v\n  «a»: u\n`);
+      assert.deepEqual(actual, ranges, `${others} other keys`);
+      const line = (key: string) => 2 + others + ['1', '"1"', 'a'].indexOf(key);
+      assert.deepEqual(
+        found.map((d) => d.message.replace(/^duplicate key `(.+)`: it is already defined on line (\d+).*$/, '$1@$2')),
+        [`a@${line('a')}`, `1@${line('1')}`, `a@${line('a')}`],
+      );
+    }
+  });
+
   it('does not confuse the same key in sibling maps', () => {
     assert.deepEqual(diagnose('steps:\n  a:\n    run: x\n  b:\n    run: y\n'), []);
   });

@@ -5,7 +5,8 @@
  * nodes the `yaml` package's parser builds for the same text: the same
  * classes, values (scalars resolved by the package's own core-schema tags),
  * styles, `source`s and ranges (`range[2]` included). It is about ten times
- * faster, because it makes no token stream and no syntax tree.
+ * faster, because it makes no token stream and no syntax tree (and its nodes
+ * without the package's constructors: ./nodeFactory.ts).
  *
  * It gives up (undefined) on everything else, and the caller parses the chunk
  * with the package: comments, blank lines other than trailing ones, tabs,
@@ -14,7 +15,8 @@
  * collections, escapes, a `:` in a flow scalar. test/unit/blockReader.test.ts
  * compares it with the package on generated and randomly edited chunks.
  */
-import { isScalar, Pair, parseDocument, Scalar, YAMLMap, YAMLSeq, type Node, type Range, type Schema } from 'yaml';
+import { isScalar, parseDocument, Scalar, type Node, type Pair, type Range, type YAMLMap, type YAMLSeq } from 'yaml';
+import { NodeFactory } from './nodeFactory';
 
 /** What a chunk reads to: its one pair, and where its map and its document end, in the chunk's offsets plus `base`. */
 export interface BlockEntry {
@@ -38,18 +40,22 @@ interface ScalarTag {
 }
 
 interface Core {
-  readonly schema: Schema;
   readonly tags: readonly ScalarTag[];
   readonly options: object;
+  readonly nodes: NodeFactory;
 }
 
 let core: Core | undefined;
 
-/** The schema and options a parse with chunks.ts's YAML_OPTIONS uses. */
+/** The tags, options and nodes (of its schema) a parse with chunks.ts's YAML_OPTIONS uses. */
 function coreSchema(): Core {
   if (!core) {
     const doc = parseDocument('a: 1', { prettyErrors: false, uniqueKeys: false, keepSourceTokens: false });
-    core = { schema: doc.schema, tags: doc.schema.tags as unknown as ScalarTag[], options: doc.options };
+    core = {
+      tags: doc.schema.tags as unknown as ScalarTag[],
+      options: doc.options,
+      nodes: new NodeFactory(doc.schema),
+    };
   }
   return core;
 }
@@ -145,7 +151,7 @@ class Reader {
 
   /** A block map whose keys are at `indent`, from the current line on. */
   private map(indent: number): YAMLMap {
-    const map = new YAMLMap(this.core.schema);
+    const map = this.core.nodes.map();
     let start = -1;
     let end = 0;
     for (let line = this.lines[this.at]; line && line.indent === indent; line = this.lines[this.at]) {
@@ -168,7 +174,7 @@ class Reader {
         value = this.inline(from, line);
         this.at++;
       }
-      map.items.push(new Pair(key, value));
+      map.items.push(this.core.nodes.pair(key, value));
       end = value.range![2];
     }
     if (start < 0) giveUp();
@@ -182,7 +188,7 @@ class Reader {
 
   /** A block list of scalars and flow collections, its dashes at `indent`. */
   private seq(indent: number): YAMLSeq {
-    const seq = new YAMLSeq(this.core.schema);
+    const seq = this.core.nodes.seq();
     let start = -1;
     let end = 0;
     for (let line = this.lines[this.at]; line && line.indent === indent; line = this.lines[this.at]) {
@@ -233,7 +239,7 @@ class Reader {
 
   private quoted(from: number, close: number, nodeEnd: number): Scalar {
     const value = this.text.slice(from + 1, close - 1);
-    const scalar = new Scalar(value);
+    const scalar = this.core.nodes.scalar(value);
     scalar.range = this.range(from, close, nodeEnd);
     scalar.source = value;
     scalar.type = this.text.charCodeAt(from) === 34 ? Scalar.QUOTE_DOUBLE : Scalar.QUOTE_SINGLE;
@@ -263,8 +269,8 @@ class Reader {
     let scalar: Scalar;
     if (tag) {
       const resolved = tag.resolve(source, giveUp, options);
-      scalar = isScalar(resolved) ? resolved : new Scalar(resolved);
-    } else scalar = new Scalar(source);
+      scalar = isScalar(resolved) ? resolved : this.core.nodes.scalar(resolved);
+    } else scalar = this.core.nodes.scalar(source);
     scalar.range = this.range(from, to, nodeEnd);
     scalar.source = source;
     scalar.type = Scalar.PLAIN;
@@ -276,7 +282,7 @@ class Reader {
   private flow(from: number): { node: YAMLMap | YAMLSeq; close: number } {
     const text = this.text;
     const isMap = text.charCodeAt(from) === 123;
-    const node = isMap ? new YAMLMap(this.core.schema) : new YAMLSeq(this.core.schema);
+    const node = isMap ? this.core.nodes.map() : this.core.nodes.seq();
     node.flow = true;
     const closer = isMap ? 125 : 93;
     let at = this.skip(from + 1);
@@ -289,7 +295,7 @@ class Reader {
         if (text.charCodeAt(keyEnd) !== 58 || text.charCodeAt(keyEnd + 1) !== SPACE) giveUp();
         const key = this.plain(at, keyEnd, true, keyEnd, true);
         const value = this.flowItem(this.skip(keyEnd + 1));
-        (node as YAMLMap).items.push(new Pair(key, value));
+        (node as YAMLMap).items.push(this.core.nodes.pair(key, value));
         at = value.range![2] - this.base;
       } else {
         const item = this.flowItem(at);

@@ -83,15 +83,28 @@ type FullCollection = (options: { type: 'major'; execution: 'async' }) => Promis
  * a full collection (the text of a 2 MB document is a new 2 MB string after
  * every edit), and V8 puts one off until the heap has about doubled: for a
  * 50,000-line pipeline that would add a hundred megabytes to the server. The
- * collection runs concurrently with the server ('async'); where the runtime
- * does not offer it, V8's own schedule applies.
+ * collection is asked for on a timer, after the caller has sent what it
+ * validated: V8 runs an 'async' collection as a task of its own on the main
+ * thread, which would otherwise come before the reply is written (a full
+ * collection of a large document's heap takes tens of milliseconds). Where
+ * the runtime does not offer it, V8's own schedule applies.
  */
 class HeapTrim {
   private readonly collect = exposedCollection();
   private floor = 0;
   private running = false;
+  private timer: NodeJS.Timeout | undefined;
 
   afterWork(): void {
+    if (!this.collect || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.run();
+    }, 0);
+    this.timer.unref();
+  }
+
+  private run(): void {
     if (!this.collect || this.running || getHeapStatistics().used_heap_size < this.floor + HEAP_SLACK_BYTES) return;
     this.running = true;
     void this.collect({ type: 'major', execution: 'async' }).finally(() => {

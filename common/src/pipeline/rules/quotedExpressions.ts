@@ -25,6 +25,8 @@ export function pipelineQuotedExpressionsRule(doc: ParsedDocument): MlopsDiagnos
       (run.type !== Scalar.PLAIN && run.type !== Scalar.BLOCK_LITERAL && run.type !== Scalar.BLOCK_FOLDED)
     )
       continue;
+    // A plain scalar's value is its text with the line breaks folded: without a quote in it, no expression is quoted.
+    if (run.type === Scalar.PLAIN && typeof run.value === 'string' && !run.value.includes('"') && !run.value.includes("'")) continue;
     const [start, end] = run.range;
     let quote: '"' | "'" | undefined;
     let quoteAt = -1;

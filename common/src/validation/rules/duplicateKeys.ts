@@ -98,7 +98,11 @@ function findRepeats(node: unknown, out: Repeat[]): void {
   }
 }
 
+/** Up to this many entries, a map's keys are compared with each other instead of hashed (most maps of a step are small). */
+const FEW_KEYS = 12;
+
 function repeatsIn(items: readonly Pair[], out: Repeat[]): void {
+  if (items.length <= FEW_KEYS) return repeatsAmongFew(items, out);
   // String keys by their text, without building an identity string: a `steps:` map has thousands.
   const strings = new Map<string, Node>();
   const others = new Map<string, Node>();
@@ -112,6 +116,28 @@ function repeatsIn(items: readonly Pair[], out: Repeat[]): void {
     if (first) out.push({ first, repeat: key });
     else seen.set(identity, key);
   }
+}
+
+/** `repeatsIn` for a few keys: each against those before it, without a Map. */
+function repeatsAmongFew(items: readonly Pair[], out: Repeat[]): void {
+  for (let i = 1; i < items.length; i++) {
+    const key = items[i]!.key as Node | null;
+    if (!key || !key.range) continue;
+    for (let j = 0; j < i; j++) {
+      const earlier = items[j]!.key as Node | null;
+      if (earlier?.range && sameIdentity(earlier, key)) {
+        out.push({ first: earlier, repeat: key });
+        break;
+      }
+    }
+  }
+}
+
+function sameIdentity(a: Node, b: Node): boolean {
+  const textA = isScalar(a) && typeof a.value === 'string' ? a.value : undefined;
+  const textB = isScalar(b) && typeof b.value === 'string' ? b.value : undefined;
+  if (textA !== undefined || textB !== undefined) return textA === textB;
+  return keyIdentity(a) === keyIdentity(b);
 }
 
 /** Keys are equal when YAML would resolve them to the same value: `1` and `"1"` differ. */
