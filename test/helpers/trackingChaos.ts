@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import type { Readable, Writable } from 'node:stream';
 import * as path from 'node:path';
 import { openTrackingStore, type OpenReport } from '../../client/src/core/tracking/store';
 import { integrityCheck, restPost, type RestAnswer } from './trackingDurability';
@@ -97,19 +98,25 @@ interface Writer {
   stderr(): string;
 }
 
-function startWriter(workspaceDir: string, pauseAt: string | undefined): Promise<Writer> {
+/** A writer process that has loaded node and the modules and waits for its workspace on stdin (trackingChaosChild.ts). */
+interface Standby {
+  child: ChildProcessByStdio<Writable, Readable, Readable>;
+  exited: Promise<void>;
+}
+
+function spawnStandby(): Standby {
   const env = { ...process.env };
   delete env['MLOPS_TRACKING_PAUSE_AT'];
-  if (pauseAt) env['MLOPS_TRACKING_PAUSE_AT'] = pauseAt;
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, workspaceDir, String(SAVE_DELAY_MS)], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  return { child, exited: new Promise<void>((resolve) => child.once('exit', () => resolve())) };
+}
+
+/** Hands a standby its workspace and pause point; resolves once it serves (or paused while opening). */
+function startWriter({ child, exited }: Standby, workspaceDir: string, pauseAt: string | undefined): Promise<Writer> {
   let out = '';
   let err = '';
   let onPause: () => void = () => undefined;
   const paused = new Promise<void>((resolve) => (onPause = resolve));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const kill = () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   };
@@ -117,6 +124,8 @@ function startWriter(workspaceDir: string, pauseAt: string | undefined): Promise
     err += text;
     if (err.includes('mlops-paused ')) onPause();
   });
+  child.stdin.on('error', () => undefined); // a standby that died: `exited` below says so
+  child.stdin.end(`${workspaceDir}\t${SAVE_DELAY_MS}\t${pauseAt ?? '-'}\n`);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       kill();
@@ -275,6 +284,8 @@ export async function runChaos(options: {
   let ledger = newLedger();
   let order: Target[] = [];
   const workspaces: string[] = [];
+  // The next writer loads while this one is written to and checked (its start was a third of an iteration).
+  let standby = spawnStandby();
   try {
     for (let iteration = 1; iteration <= options.iterations; iteration++) {
       if ((iteration - 1) % ITERATIONS_PER_WORKSPACE === 0) {
@@ -289,7 +300,8 @@ export async function runChaos(options: {
       // Appends and syncs come by the hundred; seals, images and renames once a save (every 75-600 ms here).
       const nth = target === 'append' || target === 'sync' ? 2 + Math.floor(random() * 80) : 1 + Math.floor(random() * 4);
       const label = `chaos seed ${options.seed}, iteration ${iteration} (kill at ${target === 'random' ? 'a random moment' : `${target} #${nth}`})`;
-      const writer = await startWriter(workspaceDir, target === 'random' ? undefined : `${target}:${nth}`);
+      const writer = await startWriter(standby, workspaceDir, target === 'random' ? undefined : `${target}:${nth}`);
+      standby = spawnStandby();
       const before = { points: countPoints(ledger), other: countOther(ledger) };
       let clients: Promise<void> = Promise.resolve();
       if (writer.url) {
@@ -333,6 +345,8 @@ export async function runChaos(options: {
       options.report?.(report);
     }
   } finally {
+    standby.child.kill('SIGKILL');
+    await standby.exited;
     for (const dir of workspaces) rmSync(dir, { recursive: true, force: true });
   }
   return summary;

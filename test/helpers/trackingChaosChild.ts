@@ -1,13 +1,20 @@
 // The chaos test's writer: the real tracking store (in its worker) behind the MLflow REST endpoint, as
 // `mlops serve` hosts it, with a short save delay so that saves (and journal rotations) come often.
-// Prints `ready <url> <token>` once it serves; runs until it is killed. MLOPS_TRACKING_PAUSE_AT in its
-// environment reaches the worker (engine/faultPoints.ts).
-// Usage: node --import tsx test/helpers/trackingChaosChild.ts <workspace> <saveDelayMs>
+// It starts as a standby: node and the modules load, then it waits for one line on stdin,
+// `<workspace>\t<saveDelayMs>\t<pauseAt or ->`, so that the test can start the next writer while it checks
+// the last one (the store's lock still keeps one writer per workspace: the line comes after the check).
+// Prints `ready <url> <token>` once it serves; runs until it is killed. The pause point reaches the
+// worker through MLOPS_TRACKING_PAUSE_AT, set before the worker starts (engine/faultPoints.ts).
+// Usage: node --import tsx test/helpers/trackingChaosChild.ts   (then the line on stdin)
+import { createInterface } from 'node:readline';
 import { startRestServer } from '../../client/src/core/tracking/rest/server';
 import { openTrackingStore } from '../../client/src/core/tracking/store';
 
-async function main(): Promise<void> {
-  const [workspaceDir = '.', saveDelayMs = '20'] = process.argv.slice(2);
+async function serve(line: string): Promise<void> {
+  const [workspaceDir = '', saveDelayMs = '20', pauseAt = '-'] = line.split('\t');
+  if (!workspaceDir) throw new Error(`expected <workspace>\\t<saveDelayMs>\\t<pauseAt> on stdin, got ${JSON.stringify(line)}`);
+  delete process.env['MLOPS_TRACKING_PAUSE_AT'];
+  if (pauseAt !== '-') process.env['MLOPS_TRACKING_PAUSE_AT'] = pauseAt;
   const store = await openTrackingStore({
     workspaceDir,
     saveDelayMs: Number(saveDelayMs),
@@ -17,8 +24,13 @@ async function main(): Promise<void> {
   process.stdout.write(`ready ${server.url} ${server.token}\n`);
 }
 
-if (require.main === module)
-  main().catch((error: unknown) => {
-    process.stderr.write(`chaos child failed: ${String(error)}\n`);
-    process.exit(1);
+if (require.main === module) {
+  const lines = createInterface({ input: process.stdin });
+  lines.once('line', (line) => {
+    lines.close();
+    serve(line).catch((error: unknown) => {
+      process.stderr.write(`chaos child failed: ${String(error)}\n`);
+      process.exit(1);
+    });
   });
+}
