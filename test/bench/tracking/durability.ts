@@ -2,7 +2,7 @@
 // one client, the store acknowledging once the journal line is on disk (`fsync`, one fdatasync shared by
 // the writes of a turn) and once it is in the page cache (`process`), in the same run, alternating so
 // both see the same machine load. Prints the figures, asserts nothing.
-// Usage: npx tsx test/bench/tracking/durability.ts [rounds]   (run.ts prints one round too)
+// Usage: npx tsx test/bench/tracking/durability.ts [rounds]   (run.ts runs two rounds too)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
