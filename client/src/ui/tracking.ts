@@ -118,7 +118,7 @@ export class TrackingConnection implements vscode.Disposable {
       this.showStatus(state);
       if (tracking.role === 'owner') {
         this.owned = { state, api: tracking.api, checkedAt: 0 };
-        void this.checkStoreSize(tracking.api);
+        void this.checkStoreSize();
       }
       const movedTo = tracking.recovery?.corruptDatabaseMovedTo;
       if (movedTo) {
@@ -151,12 +151,12 @@ export class TrackingConnection implements vscode.Disposable {
   }
 
   /** The owned store's size against its ceiling: the status bar warns past it (docs/tracking-store.md, Ceiling). */
-  private async checkStoreSize(api: TrackingApi): Promise<void> {
+  private async checkStoreSize(): Promise<void> {
     const owned = this.owned;
     if (!owned) return;
     owned.checkedAt = Date.now();
     try {
-      const ceiling = ceilingVerdict(await api.getStoreSize({}), setting(Settings.trackingCeilingPoints));
+      const ceiling = ceilingVerdict(await owned.api.getStoreSize({}), setting(Settings.trackingCeilingPoints));
       if (this.owned !== owned) return;
       if (ceiling.level !== (owned.ceiling?.level ?? 'ok'))
         this.output[ceiling.level === 'ok' ? 'info' : 'warn'](ceiling.message || 'The workspace store is below its ceiling again.');
@@ -167,13 +167,13 @@ export class TrackingConnection implements vscode.Disposable {
     }
   }
 
-  private scheduleSizeCheck(api: TrackingApi): void {
+  private scheduleSizeCheck(): void {
     const owned = this.owned;
     if (!owned || owned.timer) return;
     owned.timer = setTimeout(
       () => {
         owned.timer = undefined;
-        void this.checkStoreSize(api);
+        void this.checkStoreSize();
       },
       Math.max(0, owned.checkedAt + SIZE_CHECK_MS - Date.now()),
     );
@@ -214,7 +214,7 @@ export class TrackingConnection implements vscode.Disposable {
         affectsSetting(e, Settings.trackingDurability)
       )
         void this.reopen();
-      else if (affectsSetting(e, Settings.trackingCeilingPoints) && this.owned) void this.checkStoreSize(this.owned.api);
+      else if (affectsSetting(e, Settings.trackingCeilingPoints)) void this.checkStoreSize();
       else if (affectsSetting(e, Settings.trackingTerminalEnvironment))
         void this.tracking?.then((tracking) => tracking && this.applyTerminalEnvironment(tracking));
     });
@@ -434,7 +434,7 @@ export class TrackingConnection implements vscode.Disposable {
 
   private onStoreChange(batch: readonly StoreChange[], api: TrackingApi): void {
     if (batch.some((c) => c.kind === 'model')) this.scheduleModelPush(api, MODEL_PUSH_DELAY_MS);
-    if (batch.some((c) => c.kind === 'metric')) this.scheduleSizeCheck(api);
+    if (batch.some((c) => c.kind === 'metric')) this.scheduleSizeCheck();
     this.storeChanged.fire(batch);
   }
 

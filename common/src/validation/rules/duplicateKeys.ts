@@ -82,7 +82,7 @@ function sameKey(a: Pair, b: Pair): boolean {
   const ka = a.key as Node | null;
   const kb = b.key as Node | null;
   if (!ka?.range || !kb?.range) return !ka?.range && !kb?.range;
-  return keyIdentity(ka) === keyIdentity(kb);
+  return sameIdentity(ka, kb);
 }
 
 /** Every repeat in the maps at or below `node` (a node or a pair), keys included. */
@@ -133,6 +133,7 @@ function repeatsAmongFew(items: readonly Pair[], out: Repeat[]): void {
   }
 }
 
+/** keyIdentity(a) === keyIdentity(b), without building the strings for string keys (most keys). */
 function sameIdentity(a: Node, b: Node): boolean {
   const textA = isScalar(a) && typeof a.value === 'string' ? a.value : undefined;
   const textB = isScalar(b) && typeof b.value === 'string' ? b.value : undefined;
